@@ -1,0 +1,107 @@
+"""Typed readers for settings that come from the environment.
+
+Each reader raises ``ImproperlyConfigured`` naming the variable when a value cannot be used,
+so a bad deployment fails at start with a message an operator can act on, instead of
+misbehaving later.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str | None = None, *, required: bool = False) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        if required:
+            raise ImproperlyConfigured(f"{name} must be set in the environment.")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {raw!r}.")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}.")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def parse_database_url(url: str, *, name: str = "DATABASE_URL", base_dir: Path) -> dict:
+    """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/db`` into a DATABASES entry.
+
+    Relative SQLite paths are resolved against the project directory so that the server,
+    the tests and ``manage.py`` agree on one file whatever the working directory.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        # sqlite:///db.sqlite3 (relative) or sqlite:////abs/path (absolute); sqlite:// = memory.
+        raw_path = unquote(parts.path)
+        if raw_path in ("", "/", "/:memory:"):
+            path: str | Path = ":memory:"
+        else:
+            path = Path(raw_path[1:]) if raw_path.startswith("/") else Path(raw_path)
+            if not path.is_absolute():
+                path = base_dir / path
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
+    if scheme in ("postgres", "postgresql", "pgsql"):
+        database = unquote(parts.path.lstrip("/"))
+        if not database:
+            raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://host/db.")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} has an invalid port.") from None
+        options = dict(parse_qsl(parts.query))
+        try:
+            conn_max_age = int(options.pop("conn_max_age", 60))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: conn_max_age must be a whole number.") from None
+        config: dict = {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": database,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(port or ""),
+            "CONN_MAX_AGE": conn_max_age,
+            "CONN_HEALTH_CHECKS": True,
+        }
+        if options:
+            config["OPTIONS"] = options
+        return config
+    raise ImproperlyConfigured(
+        f"{name} must start with sqlite:// or postgres://, not {scheme or 'nothing'}://."
+    )

@@ -1,0 +1,83 @@
+"""``python manage.py seed_demo``: demo coaches and athletes for trying the product locally."""
+
+from __future__ import annotations
+
+import random
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from athletes import demo as athlete_demo
+from athletes.models import Role
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent on short runs and when not a TTY."""
+
+    def __init__(self, stream, total: int, label: str) -> None:
+        self.stream, self.total, self.label = stream, total, label
+        self.enabled = total >= 20 and getattr(stream, "isatty", lambda: False)()
+
+    def update(self, done: int) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * done / self.total)
+        bar = "#" * filled + "." * (width - filled)
+        self.stream.write(f"\r{self.label} [{bar}] {done}/{self.total}")
+        if done == self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = (
+        "Create demo coaches and athletes. Idempotent: running it again brings the demo data "
+        "back to the same state instead of duplicating it."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--coaches", type=int, default=1, help="Demo coaches (default 1).")
+        parser.add_argument(
+            "--athletes", type=int, default=6, help="Athletes per coach (default 6)."
+        )
+        parser.add_argument(
+            "--weeks", type=int, default=16, help="Weeks of check-in history (default 16)."
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (demo accounts have published passwords).",
+        )
+
+    def handle(self, *args, **options) -> None:
+        for name in ("coaches", "athletes", "weeks"):
+            if options[name] < (1 if name == "coaches" else 0):
+                raise CommandError(f"--{name} must be at least {1 if name == 'coaches' else 0}.")
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo creates accounts with published passwords. Run it on a development "
+                "machine (DJANGO_DEBUG=true) or pass --force if you really mean it."
+            )
+        rng = random.Random(options["seed"])
+        progress = Progress(sys.stdout, options["coaches"], "Coaches")
+        for index in range(options["coaches"]):
+            with transaction.atomic():
+                athlete_demo.ensure_demo_coach(index)
+            progress.update(index + 1)
+        with transaction.atomic():
+            athlete_demo.ensure_user(
+                email=athlete_demo.DEMO_ATHLETE_EMAIL,
+                password=athlete_demo.DEMO_ATHLETE_PASSWORD,
+                role=Role.ATHLETE,
+                name="Maya Okafor",
+            )
+        del rng  # used by the athlete and check-in generators
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write(
+            f"  Coach:   {athlete_demo.DEMO_COACH_EMAIL} / {athlete_demo.DEMO_COACH_PASSWORD}\n"
+            f"  Athlete: {athlete_demo.DEMO_ATHLETE_EMAIL} / {athlete_demo.DEMO_ATHLETE_PASSWORD}"
+        )

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from athletes.models import Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", force=True, stdout=out, **options)
+    return out.getvalue()
+
+
+def test_it_creates_the_demo_coach_and_athlete_and_prints_their_logins():
+    output = seed()
+
+    coach = User.objects.get(email="coach@example.com")
+    athlete = User.objects.get(email="athlete@example.com")
+    assert (coach.role, athlete.role) == (Role.COACH, Role.ATHLETE)
+    assert authenticate(email="coach@example.com", password="demo-coach-pass") == coach
+    assert authenticate(email="athlete@example.com", password="demo-athlete-pass") == athlete
+    assert "coach@example.com / demo-coach-pass" in output
+    assert "athlete@example.com / demo-athlete-pass" in output
+
+
+def test_it_is_idempotent():
+    seed(coaches=2)
+    first = sorted(User.objects.values_list("email", "role"))
+    seed(coaches=2)
+
+    assert sorted(User.objects.values_list("email", "role")) == first
+    assert User.objects.filter(role=Role.COACH).count() == 2
+
+
+def test_it_refuses_to_run_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="published passwords"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
+
+
+def test_it_rejects_nonsense_counts():
+    with pytest.raises(CommandError, match="--coaches must be at least 1"):
+        seed(coaches=0)
+    assert not User.objects.exists()

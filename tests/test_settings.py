@@ -1,0 +1,138 @@
+"""Settings load in every mode and refuse bad values with a message naming the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LOAD = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+
+
+def run(module: str, code: str = LOAD, **env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "EMAIL_", "CACHE_URL"))
+    }
+    clean.update(env, DJANGO_SETTINGS_MODULE=module)
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("module", "env", "debug"),
+    [
+        ("config.settings.local", {}, "True"),
+        ("config.settings.test", {}, "False"),
+        (
+            "config.settings.production",
+            {"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "coach.example.com"},
+            "False",
+        ),
+    ],
+)
+def test_each_mode_loads(module, env, debug):
+    result = run(module, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == debug
+
+
+def test_defaults_are_sqlite_and_eager_tasks():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
+    )
+    result = run("config.settings.local", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+    ]
+
+
+def test_database_url_and_broker_are_read_from_the_environment():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "d = s.DATABASES['default']; "
+        "print(d['ENGINE'], d['NAME'], d['HOST'], d['PORT'], d['USER'], "
+        "s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    result = run(
+        "config.settings.local",
+        code,
+        DATABASE_URL="postgres://runner:secret@db.internal:6543/coach",
+        CELERY_BROKER_URL="redis://queue:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "coach",
+        "db.internal",
+        "6543",
+        "runner",
+        "redis://queue:6379/0",
+        "False",
+    ]
+
+
+def test_production_requires_a_secret_key():
+    result = run("config.settings.production", DJANGO_ALLOWED_HOSTS="coach.example.com")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG must be true or false"),
+        ("DATABASE_URL", "mysql://localhost/coach", "DATABASE_URL must start with sqlite://"),
+        ("DATABASE_URL", "postgres://localhost", "DATABASE_URL must name a database"),
+        ("DATABASE_URL", "postgres://localhost:port/db", "DATABASE_URL has an invalid port"),
+        ("EMAIL_PORT", "twenty-five", "EMAIL_PORT must be a whole number"),
+        ("EMAIL_USE_TLS", "sometimes", "EMAIL_USE_TLS must be true or false"),
+        ("ACCOUNT_EMAIL_VERIFICATION", "later", "ACCOUNT_EMAIL_VERIFICATION must be"),
+        ("CACHE_URL", "memcached://x", "CACHE_URL must be a redis:// URL"),
+    ],
+)
+def test_bad_values_fail_at_start_naming_the_variable(variable, value, message):
+    result = run("config.settings.local", **{variable: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_production_passes_the_deployment_checklist():
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "k3y" * 20,
+        DJANGO_ALLOWED_HOSTS="coach.example.com",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
