@@ -1,15 +1,126 @@
-"""Demo accounts for ``seed_demo``. Published passwords: development machines only."""
+"""Demo accounts and athletes for ``seed_demo``. Published passwords: development only."""
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
+import random
+from datetime import date, timedelta
+from decimal import Decimal
 
-from .models import Role, User
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from .models import (
+    ASSESSMENT_ITEM_FIELDS,
+    Athlete,
+    Clearance,
+    ClearanceScope,
+    ClinicianRole,
+    DeliveryType,
+    ReadinessAssessment,
+    Role,
+    User,
+    YesNoUnknown,
+)
 
 DEMO_COACH_EMAIL = "coach@example.com"
 DEMO_COACH_PASSWORD = "demo-coach-pass"  # noqa: S105 - a published demo password
 DEMO_ATHLETE_EMAIL = "athlete@example.com"
 DEMO_ATHLETE_PASSWORD = "demo-athlete-pass"  # noqa: S105 - a published demo password
+
+FIRST_NAMES = [
+    "Maya",
+    "Amara",
+    "Chloe",
+    "Priya",
+    "Sofia",
+    "Hannah",
+    "Lucia",
+    "Freya",
+    "Zara",
+    "Eilidh",
+    "Nadia",
+    "Ines",
+    "Grace",
+    "Leah",
+    "Aoife",
+    "Rosa",
+    "Mei",
+    "Tamsin",
+    "Yara",
+    "Ingrid",
+    "Keira",
+    "Noor",
+    "Beatriz",
+    "Isla",
+    "Kemi",
+    "Astrid",
+    "Elena",
+    "Siobhan",
+    "Hana",
+    "Ruth",
+]
+LAST_NAMES = [
+    "Okafor",
+    "Lindqvist",
+    "Patel",
+    "Moreno",
+    "Fraser",
+    "Kowalski",
+    "Byrne",
+    "Haddad",
+    "Nakamura",
+    "Evans",
+    "Silva",
+    "Mensah",
+    "Duarte",
+    "Campbell",
+    "Novak",
+    "Ahmed",
+    "Jansen",
+    "Brennan",
+    "Rossi",
+    "Osei",
+    "Murray",
+    "Lopez",
+    "Kaur",
+    "Walsh",
+    "Berg",
+]
+TIMEZONES = (
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+)
+GOALS = (
+    "Run 5 km without walk breaks by the baby's first birthday",
+    "Return to a 50 km trail race",
+    "Get back to parkrun and enjoy it",
+    "Hike-run the local fell race next summer",
+    "Half marathon on trails, no time goal",
+    "Feel strong on hills again",
+)
+CLINICIANS = (
+    ("Dr Ellen Shaw", ClinicianRole.GP),
+    ("Jo Reid", ClinicianRole.PELVIC_HEALTH_PHYSIO),
+    ("Amira Nasser", ClinicianRole.MIDWIFE),
+    ("Dr Tom Fielding", ClinicianRole.OBSTETRICIAN),
+)
+
+# The demo athlete who has a login: 20 weeks postpartum, cleared and assessed, mid run-walk.
+DEMO_ATHLETE_PROFILE = {
+    "first_name": "Maya",
+    "last_name": "Okafor",
+    "weeks": 20,
+    "delivery_type": DeliveryType.VAGINAL,
+    "tear": 2,
+    "scope": ClearanceScope.RUNNING,
+    "assessed_weeks_ago": 4,
+    "assessment_passed": True,
+}
 
 
 def ensure_user(*, email: str, password: str | None, role: str, name: str) -> User:
@@ -32,3 +143,105 @@ def ensure_demo_coach(index: int) -> User:
     email = DEMO_COACH_EMAIL if index == 0 else f"coach{index + 1}@example.com"
     name = "Demo Coach" if index == 0 else f"Demo Coach {index + 1}"
     return ensure_user(email=email, password=DEMO_COACH_PASSWORD, role=Role.COACH, name=name)
+
+
+def _profile(rng: random.Random, index: int) -> dict:
+    """A plausible athlete: a spread of weeks postpartum, deliveries and clinical records."""
+    weeks = rng.choice((1, 2, 4, 6, 8, 10, 13, 15, 18, 22, 26, 30, 36, 44))
+    delivery = rng.choices(list(DeliveryType), weights=(55, 15, 12, 18))[0]
+    cleared = weeks >= 6 and rng.random() < 0.85
+    scope = None
+    if cleared:
+        scope = (
+            ClearanceScope.EXERCISE
+            if weeks < 12
+            else rng.choice(
+                (
+                    ClearanceScope.RUNNING,
+                    ClearanceScope.RUNNING,
+                    ClearanceScope.UNRESTRICTED,
+                    ClearanceScope.EXERCISE,
+                )
+            )
+        )
+    assessed = weeks >= 11 and rng.random() < 0.8
+    return {
+        "first_name": FIRST_NAMES[index % len(FIRST_NAMES)],
+        "last_name": LAST_NAMES[(index * 7 + index // len(FIRST_NAMES)) % len(LAST_NAMES)],
+        "weeks": weeks,
+        "delivery_type": delivery,
+        "tear": rng.choice((None, 0, 1, 2, 2, 3)) if not delivery.startswith("caesarean") else None,
+        "scope": scope,
+        "assessed_weeks_ago": rng.choice((1, 3, 5, 9)) if assessed else None,
+        "assessment_passed": rng.random() < 0.75,
+    }
+
+
+def ensure_demo_athlete(
+    *,
+    coach: User,
+    index: int,
+    rng: random.Random,
+    user: User | None = None,
+    profile: dict | None = None,
+) -> Athlete:
+    """Create or reset one demo athlete with her clearance and assessment (idempotent)."""
+    p = profile or _profile(rng, index)
+    today = timezone.localdate()
+    delivery_date = today - timedelta(weeks=p["weeks"], days=rng.randint(0, 6))
+    email = user.email if user else f"demo-athlete-{coach.pk}-{index + 1}@example.com"
+    defaults = {
+        "first_name": p["first_name"],
+        "last_name": p["last_name"],
+        "timezone": rng.choice(TIMEZONES),
+        "delivery_date": delivery_date,
+        "delivery_type": p["delivery_type"],
+        "perineal_tear_degree": p["tear"],
+        "diastasis_recti": rng.choice(list(YesNoUnknown)),
+        "prior_incontinence": rng.random() < 0.2,
+        "breastfeeding": rng.random() < 0.7,
+        "previous_births": rng.choice((0, 0, 0, 1, 1, 2)),
+        "years_running": rng.randint(2, 15),
+        "prior_weekly_km": Decimal(rng.randrange(150, 700)) / 10,
+        "prior_longest_run_km": Decimal(rng.randrange(100, 500)) / 10,
+        "goal": rng.choice(GOALS),
+        "archived": False,
+        "user": user,
+        "date_of_birth": date(today.year - rng.randint(26, 41), rng.randint(1, 12), 14),
+    }
+    athlete, _ = Athlete.objects.update_or_create(coach=coach, email=email, defaults=defaults)
+    athlete.full_clean()
+    athlete.clearances.all().delete()
+    athlete.assessments.all().delete()
+    if p["scope"]:
+        name, role = rng.choice(CLINICIANS)
+        cleared_on = max(delivery_date + timedelta(weeks=6), today - timedelta(weeks=3))
+        cleared_on = min(cleared_on, today)
+        Clearance.objects.create(
+            athlete=athlete,
+            cleared_on=cleared_on,
+            clinician_name=name,
+            clinician_role=role,
+            scope=p["scope"],
+            recorded_by=coach,
+            notes="Postnatal check: healing well, cleared as noted.",
+        )
+    if p["assessed_weeks_ago"] is not None:
+        passed = p["assessment_passed"]
+        items = dict.fromkeys(ASSESSMENT_ITEM_FIELDS, True)
+        if not passed:
+            for name in rng.sample(ASSESSMENT_ITEM_FIELDS, 2):
+                items[name] = False
+        ReadinessAssessment.objects.create(
+            athlete=athlete,
+            assessed_on=max(delivery_date, today - timedelta(weeks=p["assessed_weeks_ago"])),
+            assessed_by="Jo Reid, pelvic health physio",
+            symptoms=False,
+            recorded_by=coach,
+            notes="" if passed else "Hops and bounds still effortful; retest in 3 weeks.",
+            **items,
+        )
+    Athlete.objects.filter(pk=athlete.pk).update(
+        last_activity_at=timezone.now() - timedelta(hours=rng.randint(2, 24 * 9))
+    )
+    return athlete

@@ -1,8 +1,19 @@
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, date, timedelta
+from functools import lru_cache
+from pathlib import PurePosixPath
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import ExpressionWrapper
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -86,3 +97,552 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return (self.name.split() or [self.email])[0]
+
+
+# --- Athletes ------------------------------------------------------------------------------
+
+
+class DeliveryType(models.TextChoices):
+    VAGINAL = "vaginal", "Vaginal"
+    ASSISTED_VAGINAL = "assisted_vaginal", "Assisted vaginal (forceps or ventouse)"
+    CAESAREAN_PLANNED = "caesarean_planned", "Planned caesarean"
+    CAESAREAN_EMERGENCY = "caesarean_emergency", "Emergency caesarean"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Units(models.TextChoices):
+    KM = "km", "Kilometres"
+    MI = "mi", "Miles"
+
+
+@lru_cache(maxsize=1)
+def known_timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _timezone_is_valid(name: str) -> bool:
+    if name not in known_timezones():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def validate_timezone(value: str) -> None:
+    if not _timezone_is_valid(value):
+        raise ValidationError(
+            "“%(value)s” is not a known time zone; use a name such as Europe/London.",
+            params={"value": value},
+            code="invalid_timezone",
+        )
+
+
+class AthleteQuerySet(models.QuerySet["Athlete"]):
+    def active(self) -> AthleteQuerySet:
+        return self.filter(archived=False)
+
+
+class Athlete(models.Model):
+    """A woman returning to running after birth, coached by one coach.
+
+    ``stage`` and ``level`` record where she stands in the protocol; the plans layer keeps
+    them up to date when a decision is approved (this app does not interpret them).
+    """
+
+    coach = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="athletes",
+        limit_choices_to={"role": Role.COACH},
+    )
+    user = models.OneToOneField(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="athlete_profile",
+        limit_choices_to={"role": Role.ATHLETE},
+        help_text="Her login, linked when she accepts an invitation.",
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(
+        "e-mail", blank=True, help_text="Needed to invite her to check in from her phone."
+    )
+    date_of_birth = models.DateField(null=True, blank=True)
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        default="Europe/London",
+        validators=[validate_timezone],
+        help_text="Her weeks start on Monday in this time zone.",
+    )
+    units = models.CharField(max_length=2, choices=Units.choices, default=Units.KM)
+    delivery_date = models.DateField(help_text="The baby's date of birth.")
+    delivery_type = models.CharField(max_length=24, choices=DeliveryType.choices)
+    perineal_tear_degree = models.PositiveSmallIntegerField(
+        "perineal tear degree",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(4)],
+        help_text="0–4; degrees 3 and 4 are obstetric anal sphincter injuries (OASI).",
+    )
+    diastasis_recti = models.CharField(
+        max_length=7, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    prior_incontinence = models.BooleanField(
+        "stress urinary incontinence before or during pregnancy",
+        default=False,
+        help_text="Raises the risk of symptoms on return to running (Moore et al. 2021).",
+    )
+    breastfeeding = models.BooleanField(default=False)
+    previous_births = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(20)], help_text="Births before this one."
+    )
+    years_running = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(80)]
+    )
+    prior_weekly_km = models.DecimalField(
+        "weekly km before pregnancy",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(500)],
+    )
+    prior_longest_run_km = models.DecimalField(
+        "longest run before pregnancy (km)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(500)],
+    )
+    goal = models.CharField(
+        max_length=300, blank=True, help_text="For example: return to a 50 km trail race."
+    )
+    notes = models.TextField("coach notes", blank=True, max_length=5000)
+    archived = models.BooleanField(default=False)
+    stage = models.CharField(max_length=20, blank=True, editable=False)
+    level = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AthleteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_name", "last_name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(perineal_tear_degree__isnull=True)
+                | models.Q(perineal_tear_degree__gte=0, perineal_tear_degree__lte=4),
+                name="athlete_tear_degree_0_4",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(previous_births__gte=0, previous_births__lte=20),
+                name="athlete_previous_births_0_20",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(years_running__isnull=True)
+                | models.Q(years_running__gte=0, years_running__lte=80),
+                name="athlete_years_running_0_80",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(prior_weekly_km__isnull=True)
+                | models.Q(prior_weekly_km__gte=0, prior_weekly_km__lte=500),
+                name="athlete_prior_weekly_km_0_500",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(prior_longest_run_km__isnull=True)
+                | models.Q(prior_longest_run_km__gte=0, prior_longest_run_km__lte=500),
+                name="athlete_prior_longest_run_km_0_500",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(delivery_type__in=DeliveryType.values),
+                name="athlete_delivery_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(diastasis_recti__in=YesNoUnknown.values),
+                name="athlete_diastasis_recti_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(units__in=Units.values), name="athlete_units_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__isnull=True) | models.Q(level__gte=1, level__lte=10),
+                name="athlete_level_1_10",
+            ),
+            models.UniqueConstraint(
+                "coach",
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="athlete_email_unique_per_coach",
+                violation_error_message="You already have an athlete with this e-mail address.",
+            ),
+        ]
+        indexes = [models.Index(fields=["coach", "archived"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone) if _timezone_is_valid(self.timezone) else ZoneInfo("UTC")
+
+    def today(self) -> date:
+        """Today's date where she lives."""
+        return timezone.now().astimezone(self.tz).date()
+
+    def days_postpartum(self, on: date | None = None) -> int:
+        return ((on or self.today()) - self.delivery_date).days
+
+    def weeks_postpartum_on(self, on: date) -> int:
+        return self.days_postpartum(on) // 7
+
+    @property
+    def weeks_postpartum(self) -> int:
+        """Whole weeks from the birth to today in her time zone."""
+        return self.weeks_postpartum_on(self.today())
+
+    @property
+    def is_oasi(self) -> bool:
+        return self.perineal_tear_degree is not None and self.perineal_tear_degree >= 3
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        tz_ok = _timezone_is_valid(self.timezone or "")
+        today = timezone.now().astimezone(ZoneInfo(self.timezone) if tz_ok else UTC).date()
+        if self.delivery_date and self.delivery_date > today:
+            errors["delivery_date"] = "The birth date cannot be in the future."
+        if self.date_of_birth:
+            if self.date_of_birth >= today:
+                errors["date_of_birth"] = "The date of birth must be in the past."
+            elif self.delivery_date and self.date_of_birth >= self.delivery_date:
+                errors["date_of_birth"] = "Her date of birth must be before the baby's."
+        if self.email:
+            self.email = self.email.strip().lower()
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- Clearance -----------------------------------------------------------------------------
+
+
+class ClinicianRole(models.TextChoices):
+    GP = "gp", "GP"
+    OBSTETRICIAN = "obstetrician", "Obstetrician"
+    MIDWIFE = "midwife", "Midwife"
+    PELVIC_HEALTH_PHYSIO = "pelvic_health_physio", "Pelvic health physiotherapist"
+    PHYSIOTHERAPIST = "physiotherapist", "Physiotherapist"
+    OTHER = "other", "Other"
+
+
+class ClearanceScope(models.TextChoices):
+    """Ordered: each scope includes the ones before it."""
+
+    EXERCISE = "exercise", "Exercise (no running yet)"
+    RUNNING = "running", "Running"
+    UNRESTRICTED = "unrestricted", "Unrestricted"
+
+
+SCOPE_RANK = {ClearanceScope.EXERCISE: 1, ClearanceScope.RUNNING: 2, ClearanceScope.UNRESTRICTED: 3}
+
+
+def scope_at_least(scope: str | None, required: str) -> bool:
+    return scope is not None and SCOPE_RANK.get(scope, 0) >= SCOPE_RANK[required]
+
+
+def private_storage():
+    """Clinical documents: a storage with no public URL (see STORAGES['private'])."""
+    return storages["private"]
+
+
+def clearance_document_path(instance: Clearance, filename: str) -> str:
+    # The stored name never reuses the uploaded one: it may carry personal data.
+    return f"clearances/{instance.athlete_id}/{uuid.uuid4().hex}{PurePosixPath(filename).suffix}"
+
+
+class Clearance(models.Model):
+    """A clinician's go-ahead. The latest one not yet expired is the one that counts."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="clearances")
+    cleared_on = models.DateField("date of clearance")
+    clinician_name = models.CharField(max_length=150)
+    clinician_role = models.CharField(max_length=24, choices=ClinicianRole.choices)
+    scope = models.CharField(max_length=12, choices=ClearanceScope.choices)
+    expires_on = models.DateField(
+        "valid until", null=True, blank=True, help_text="Leave empty if it does not expire."
+    )
+    notes = models.TextField(blank=True, max_length=5000)
+    document = models.FileField(
+        storage=private_storage, upload_to=clearance_document_path, blank=True, max_length=200
+    )
+    document_name = models.CharField(max_length=200, blank=True, editable=False)
+    document_content_type = models.CharField(max_length=40, blank=True, editable=False)
+    document_size = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-cleared_on", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=ClearanceScope.values), name="clearance_scope_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(clinician_role__in=ClinicianRole.values),
+                name="clearance_clinician_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(expires_on__gte=models.F("cleared_on")),
+                name="clearance_expires_after_cleared",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} clearance of {self.cleared_on}"
+
+    def is_valid_on(self, day: date) -> bool:
+        """Valid from the day it was given through its ``expires_on`` day, inclusive."""
+        return self.cleared_on <= day and (self.expires_on is None or day <= self.expires_on)
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.cleared_on and self.athlete_id:
+            if self.cleared_on > self.athlete.today():
+                errors["cleared_on"] = "The clearance date cannot be in the future."
+            elif self.cleared_on < self.athlete.delivery_date:
+                errors["cleared_on"] = "A postnatal clearance cannot predate the birth."
+        if self.expires_on and self.cleared_on and self.expires_on < self.cleared_on:
+            errors["expires_on"] = "It cannot expire before it was given."
+        if errors:
+            raise ValidationError(errors)
+
+
+def current_clearance(clearances: Iterable[Clearance], on: date) -> Clearance | None:
+    """The clearance that counts on ``on``: the latest given, among those valid that day."""
+    valid = [c for c in clearances if c.is_valid_on(on)]
+    return max(valid, key=lambda c: (c.cleared_on, c.created_at, c.pk), default=None)
+
+
+# --- Readiness assessment ------------------------------------------------------------------
+
+# Goom, Donnelly & Brockwell (2019): each test passed on both sides with no pain, leakage,
+# heaviness or dragging. (field, label, target) in the order the guideline lists them.
+ASSESSMENT_ITEMS: tuple[tuple[str, str, str, str], ...] = (
+    ("walk_30_min", "Walking", "30 minutes", "A brisk walk at her usual pace."),
+    (
+        "single_leg_balance",
+        "Single-leg balance",
+        "10 seconds each leg",
+        "Standing on one leg, hands on hips, without wobbling onto the other foot.",
+    ),
+    (
+        "single_leg_squat",
+        "Single-leg squat",
+        "10 repetitions each leg",
+        "A controlled partial squat on one leg, the knee tracking over the toes.",
+    ),
+    ("jog_on_spot", "Jog on the spot", "1 minute", "Light, steady jogging without travelling."),
+    (
+        "forward_bounds",
+        "Forward bounds",
+        "10 repetitions",
+        "Springing forward from one foot to the other, landing softly.",
+    ),
+    (
+        "hop_in_place",
+        "Hop in place",
+        "10 repetitions each leg",
+        "Small, rhythmic hops on one leg, staying on the spot.",
+    ),
+    (
+        "running_man",
+        "Single-leg “running man”",
+        "10 repetitions each leg",
+        "On one leg, drive the opposite knee up while swinging the arms, as in running.",
+    ),
+    (
+        "calf_raise",
+        "Single-leg calf raise",
+        "20 repetitions each leg",
+        "Rising fully onto the toes of one foot and lowering under control.",
+    ),
+    (
+        "single_leg_bridge",
+        "Single-leg bridge",
+        "20 repetitions each leg",
+        "Lying on her back, lifting the hips on one leg with the other leg straight.",
+    ),
+    (
+        "single_leg_sit_to_stand",
+        "Single-leg sit to stand",
+        "20 repetitions each leg",
+        "Standing up from a chair on one leg and sitting down slowly.",
+    ),
+    (
+        "side_lying_abduction",
+        "Side-lying leg abduction",
+        "20 repetitions each leg",
+        "Lying on her side, lifting the top leg, straight, slightly behind the body.",
+    ),
+)
+ASSESSMENT_ITEM_FIELDS = tuple(item[0] for item in ASSESSMENT_ITEMS)
+LOAD_IMPACT_ITEMS = ASSESSMENT_ITEM_FIELDS[:7]
+STRENGTH_ITEMS = ASSESSMENT_ITEM_FIELDS[7:]
+BALANCE_ITEMS = ("single_leg_balance", "single_leg_squat")
+# A passed assessment counts for 8 weeks (SPEC §4).
+ASSESSMENT_VALID_DAYS = 56
+
+_all_items_passed = models.Q(**dict.fromkeys(ASSESSMENT_ITEM_FIELDS, True))
+
+
+class ReadinessAssessment(models.Model):
+    """The load-and-impact and strength assessment before running (Goom et al. 2019)."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="assessments")
+    assessed_on = models.DateField()
+    assessed_by = models.CharField(
+        max_length=150, help_text="Who ran the tests, e.g. “Jo Reid, pelvic health physio”."
+    )
+    walk_30_min = models.BooleanField(default=False)
+    single_leg_balance = models.BooleanField(default=False)
+    single_leg_squat = models.BooleanField(default=False)
+    jog_on_spot = models.BooleanField(default=False)
+    forward_bounds = models.BooleanField(default=False)
+    hop_in_place = models.BooleanField(default=False)
+    running_man = models.BooleanField(default=False)
+    calf_raise = models.BooleanField(default=False)
+    single_leg_bridge = models.BooleanField(default=False)
+    single_leg_sit_to_stand = models.BooleanField(default=False)
+    side_lying_abduction = models.BooleanField(default=False)
+    symptoms = models.BooleanField(
+        "symptoms during the tests",
+        default=False,
+        help_text="Pain, leakage, heaviness or dragging during any test.",
+    )
+    notes = models.TextField(blank=True, max_length=5000)
+    passed = models.GeneratedField(
+        expression=ExpressionWrapper(
+            _all_items_passed & models.Q(symptoms=False), output_field=models.BooleanField()
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_on", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Readiness assessment of {self.assessed_on}"
+
+    @property
+    def items_passed(self) -> int:
+        return sum(bool(getattr(self, name)) for name in ASSESSMENT_ITEM_FIELDS)
+
+    @property
+    def computed_passed(self) -> bool:
+        """``passed`` before the row is saved (the database computes the stored value)."""
+        return self.items_passed == len(ASSESSMENT_ITEM_FIELDS) and not self.symptoms
+
+    @property
+    def valid_until(self) -> date:
+        return self.assessed_on + timedelta(days=ASSESSMENT_VALID_DAYS)
+
+    def counts_on(self, day: date) -> bool:
+        """A pass counts from the day of the tests through 8 weeks later, inclusive."""
+        return bool(self.passed) and self.assessed_on <= day <= self.valid_until
+
+    @property
+    def balance_passed(self) -> bool:
+        return all(getattr(self, name) for name in BALANCE_ITEMS)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.assessed_on and self.athlete_id:
+            if self.assessed_on > self.athlete.today():
+                raise ValidationError(
+                    {"assessed_on": "The assessment date cannot be in the future."}
+                )
+            if self.assessed_on < self.athlete.delivery_date:
+                raise ValidationError(
+                    {"assessed_on": "A postnatal assessment cannot predate the birth."}
+                )
+
+
+# --- Invitations and API tokens ------------------------------------------------------------
+
+
+class Invitation(models.Model):
+    """An e-mailed, signed, single-use link that creates an athlete's login (14 days)."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    # Only a hash of the secret part of the link is kept.
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} for athlete {self.athlete_id}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "replaced"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the token itself is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False, help_text="To recognise it.")
+    name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,10 +1,28 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from athletes import selectors, services
+from athletes.models import ApiToken, Athlete
+
+from .pagination import StandardPagination
+from .permissions import CoachWritesAthleteReads
+from .serializers import (
+    AssessmentSerializer,
+    AthleteSerializer,
+    ClearanceSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+)
 
 
 class MeSerializer(serializers.Serializer):
@@ -20,7 +38,7 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         user = request.user
-        profile = getattr(user, "athlete_profile", None)
+        profile = selectors.athlete_for_user(user) if user.role == "athlete" else None
         data = {
             "id": user.pk,
             "email": user.email,
@@ -28,3 +46,130 @@ class MeView(APIView):
             "athlete_id": profile.pk if profile is not None else None,
         }
         return Response(MeSerializer(data).data)
+
+
+class TokenThrottle(AnonRateThrottle):
+    scope = "token"
+
+
+class TokenView(APIView):
+    """Exchange e-mail and password for a token (POST); revoke the token in use (DELETE)."""
+
+    throttle_classes = [TokenThrottle]
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        body = TokenRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            email=body.validated_data["email"].lower(),
+            password=body.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Unable to sign in with this e-mail and password."]}
+            )
+        _, raw = services.api_token_create(user=user, name="API")
+        return Response({"token": raw})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        if not isinstance(request.auth, ApiToken):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Send the token to revoke in the Authorization header."]}
+            )
+        services.api_token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("archived", bool, description="Only (un)archived.")]
+    ),
+    destroy=extend_schema(description="Erase her profile, login and every record about her."),
+)
+class AthleteViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Coaches: their athletes. Athletes: themselves (read only). Staff: everyone."""
+
+    serializer_class = AthleteSerializer
+    permission_classes = [CoachWritesAthleteReads]
+    pagination_class = StandardPagination
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        qs = selectors.athletes_visible_to(self.request.user).order_by("id")
+        archived = self.request.query_params.get("archived")
+        if archived in ("true", "false"):
+            qs = qs.filter(archived=archived == "true")
+        return qs
+
+    def perform_create(self, serializer: AthleteSerializer) -> None:
+        data = dict(serializer.validated_data)
+        coach = data.pop("coach", None)
+        user = self.request.user
+        if coach is None:
+            if user.is_staff and user.role != "coach":
+                raise serializers.ValidationError({"coach": ["Staff must say which coach."]})
+            coach = user
+        serializer.instance = services.athlete_create(coach=coach, data=data)
+
+    def perform_update(self, serializer: AthleteSerializer) -> None:
+        serializer.instance = services.athlete_update(
+            athlete=serializer.instance, data=dict(serializer.validated_data)
+        )
+
+    def perform_destroy(self, instance: Athlete) -> None:
+        services.athlete_erase(athlete=instance, by=self.request.user)
+
+
+class AthleteChildMixin:
+    """Lists and creates an athlete's records under /athletes/{athlete_id}/…; the athlete is
+    looked up among those the requester may see, so anyone else's answers 404."""
+
+    permission_classes = [CoachWritesAthleteReads]
+    pagination_class = StandardPagination
+
+    def get_athlete(self) -> Athlete:
+        if not hasattr(self, "_athlete"):
+            self._athlete = get_object_or_404(
+                selectors.athletes_visible_to(self.request.user), pk=self.kwargs["athlete_id"]
+            )
+        return self._athlete
+
+
+class ClearanceListCreate(AthleteChildMixin, generics.ListCreateAPIView):
+    serializer_class = ClearanceSerializer
+
+    def get_queryset(self):
+        return selectors.clearances_for(self.get_athlete())
+
+    @transaction.atomic
+    def perform_create(self, serializer: ClearanceSerializer) -> None:
+        data = dict(serializer.validated_data)
+        document = data.pop("document", None)
+        serializer.instance = services.clearance_create(
+            athlete=self.get_athlete(), data=data, document=document, by=self.request.user
+        )
+
+
+class AssessmentListCreate(AthleteChildMixin, generics.ListCreateAPIView):
+    serializer_class = AssessmentSerializer
+
+    def get_queryset(self):
+        return selectors.assessments_for(self.get_athlete())
+
+    def perform_create(self, serializer: AssessmentSerializer) -> None:
+        serializer.instance = services.assessment_create(
+            athlete=self.get_athlete(), data=dict(serializer.validated_data), by=self.request.user
+        )

@@ -3,14 +3,13 @@
 from config.env import env_bool
 
 from .base import *  # noqa: F403
+from .base import STORAGES
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-# Serve static files straight from STATICFILES_DIRS without a collectstatic step.
+# Serve static files straight from their folders, without a collectstatic step.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-
-# Serve static files through the finders (no collectstatic step outside production).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -63,19 +63,32 @@ class Command(BaseCommand):
                 "machine (DJANGO_DEBUG=true) or pass --force if you really mean it."
             )
         rng = random.Random(options["seed"])
-        progress = Progress(sys.stdout, options["coaches"], "Coaches")
-        for index in range(options["coaches"]):
+        athlete_user = athlete_demo.ensure_user(
+            email=athlete_demo.DEMO_ATHLETE_EMAIL,
+            password=athlete_demo.DEMO_ATHLETE_PASSWORD,
+            role=Role.ATHLETE,
+            name="Maya Okafor",
+        )
+        per_coach = options["athletes"]
+        total = options["coaches"] * max(per_coach, 1)
+        progress = Progress(sys.stdout, total, "Athletes")
+        done = 0
+        for coach_index in range(options["coaches"]):
             with transaction.atomic():
-                athlete_demo.ensure_demo_coach(index)
-            progress.update(index + 1)
-        with transaction.atomic():
-            athlete_demo.ensure_user(
-                email=athlete_demo.DEMO_ATHLETE_EMAIL,
-                password=athlete_demo.DEMO_ATHLETE_PASSWORD,
-                role=Role.ATHLETE,
-                name="Maya Okafor",
-            )
-        del rng  # used by the athlete and check-in generators
+                coach = athlete_demo.ensure_demo_coach(coach_index)
+            for index in range(per_coach):
+                # The first coach's first athlete is the demo athlete, who has a login.
+                is_demo_athlete = coach_index == 0 and index == 0
+                with transaction.atomic():
+                    athlete_demo.ensure_demo_athlete(
+                        coach=coach,
+                        index=index,
+                        rng=rng,
+                        user=athlete_user if is_demo_athlete else None,
+                        profile=athlete_demo.DEMO_ATHLETE_PROFILE if is_demo_athlete else None,
+                    )
+                done += 1
+                progress.update(done)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(
             f"  Coach:   {athlete_demo.DEMO_COACH_EMAIL} / {athlete_demo.DEMO_COACH_PASSWORD}\n"

@@ -1,0 +1,141 @@
+"""Reads of the athletes layer, scoped to who is asking and with their joins already made."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from .models import (
+    Athlete,
+    Clearance,
+    ReadinessAssessment,
+    Role,
+    User,
+    current_clearance,
+)
+
+
+def athletes_visible_to(user: User) -> QuerySet[Athlete]:
+    """Staff see everyone; a coach her own athletes; an athlete only herself."""
+    qs = Athlete.objects.select_related("coach", "user")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_staff:
+        return qs
+    if user.role == Role.COACH:
+        return qs.filter(coach=user)
+    return qs.filter(user=user)
+
+
+def athlete_for_coach(coach: User, pk: int, *, clinical: bool = False) -> Athlete:
+    """One of this coach's athletes (staff: anyone's), or 404: others' are not revealed.
+
+    ``clinical=True`` also prefetches her clearances and assessments.
+    """
+    qs = Athlete.objects.select_related("coach", "user")
+    if clinical:
+        qs = with_clinical_records(qs)
+    if not coach.is_staff:
+        qs = qs.filter(coach=coach)
+    try:
+        return qs.get(pk=pk)
+    except Athlete.DoesNotExist:
+        raise Http404("No such athlete.") from None
+
+
+def athlete_for_user(user: User) -> Athlete | None:
+    """The profile linked to an athlete's login."""
+    return Athlete.objects.select_related("coach").filter(user=user).first()
+
+
+def with_clinical_records(qs: QuerySet[Athlete]) -> QuerySet[Athlete]:
+    """Prefetch clearances and assessments (newest first): two queries for any number of rows."""
+    return qs.prefetch_related(
+        Prefetch("clearances", queryset=Clearance.objects.order_by("-cleared_on", "-created_at")),
+        Prefetch(
+            "assessments",
+            queryset=ReadinessAssessment.objects.order_by("-assessed_on", "-created_at"),
+        ),
+    )
+
+
+def roster_for_coach(
+    coach: User, *, search: str = "", include_archived: bool = False
+) -> QuerySet[Athlete]:
+    qs = Athlete.objects.filter(coach=coach).select_related("user")
+    if not include_archived:
+        qs = qs.filter(archived=False)
+    search = search.strip()
+    if search:
+        for word in search.split()[:5]:
+            qs = qs.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+            )
+    return qs.order_by("first_name", "last_name", "id")
+
+
+def clearances_for(athlete: Athlete) -> QuerySet[Clearance]:
+    return athlete.clearances.select_related("recorded_by").order_by("-cleared_on", "-created_at")
+
+
+def assessments_for(athlete: Athlete) -> QuerySet[ReadinessAssessment]:
+    return athlete.assessments.order_by("-assessed_on", "-created_at")
+
+
+def clearance_for_download(user: User, pk: int) -> Clearance:
+    """A clearance with a document, if ``user`` is its athlete's coach, the athlete or staff."""
+    qs = Clearance.objects.select_related("athlete").exclude(document="")
+    if not user.is_staff:
+        qs = qs.filter(Q(athlete__coach=user) | Q(athlete__user=user))
+    try:
+        return qs.get(pk=pk)
+    except Clearance.DoesNotExist:
+        raise Http404("No such document.") from None
+
+
+# --- Clinical status, computed from prefetched rows ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClearanceStatus:
+    scope: str | None  # None: no clearance that counts today
+    label: str
+    tone: str  # badge tone: ok / medium / high / neutral
+    clearance: Clearance | None
+
+
+@dataclass(frozen=True)
+class ReadinessStatus:
+    state: str  # passed / expired / not_passed / none
+    label: str
+    tone: str
+    assessment: ReadinessAssessment | None
+
+
+def clearance_status(athlete: Athlete, on: date | None = None) -> ClearanceStatus:
+    on = on or athlete.today()
+    clearances = list(athlete.clearances.all())
+    current = current_clearance(clearances, on)
+    if current is None:
+        label = "Clearance expired" if clearances else "No clearance"
+        return ClearanceStatus(None, label, "high" if clearances else "neutral", None)
+    tone = "medium" if current.scope == "exercise" else "ok"
+    return ClearanceStatus(current.scope, f"Cleared: {current.scope}", tone, current)
+
+
+def readiness_status(athlete: Athlete, on: date | None = None) -> ReadinessStatus:
+    on = on or athlete.today()
+    assessments = list(athlete.assessments.all())
+    if not assessments:
+        return ReadinessStatus("none", "Not assessed", "neutral", None)
+    latest = max(assessments, key=lambda a: (a.assessed_on, a.created_at, a.pk))
+    if not latest.passed:
+        return ReadinessStatus("not_passed", "Readiness not passed", "medium", latest)
+    if latest.counts_on(on):
+        return ReadinessStatus("passed", "Readiness passed", "ok", latest)
+    return ReadinessStatus("expired", "Readiness expired", "medium", latest)

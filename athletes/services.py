@@ -1,0 +1,258 @@
+"""Writes of the athletes layer. Keyword-only, validated with ``full_clean()``, atomic."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .documents import check_document
+from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, Role, User
+
+logger = logging.getLogger(__name__)
+
+INVITATION_SALT = "athletes.invitation"
+
+
+def _set_fields(instance: Any, data: dict[str, Any]) -> None:
+    for name, value in data.items():
+        setattr(instance, name, value)
+
+
+def athlete_touch(*, athlete_id: int) -> None:
+    """Record that something happened for this athlete (shown as "last activity")."""
+    Athlete.objects.filter(pk=athlete_id).update(last_activity_at=timezone.now())
+
+
+@transaction.atomic
+def athlete_create(*, coach: User, data: dict[str, Any]) -> Athlete:
+    if coach.role != Role.COACH:
+        raise ValidationError({"coach": "Athletes belong to a coach."})
+    athlete = Athlete(coach=coach, last_activity_at=timezone.now())
+    _set_fields(athlete, data)
+    athlete.full_clean()
+    athlete.save()
+    logger.info("athlete created athlete=%s coach=%s", athlete.pk, coach.pk)
+    return athlete
+
+
+@transaction.atomic
+def athlete_update(*, athlete: Athlete, data: dict[str, Any]) -> Athlete:
+    _set_fields(athlete, data)
+    athlete.full_clean()
+    athlete.save()
+    return athlete
+
+
+@transaction.atomic
+def athlete_set_archived(*, athlete: Athlete, archived: bool) -> Athlete:
+    athlete.archived = archived
+    athlete.save(update_fields=["archived", "updated_at"])
+    logger.info("athlete archived=%s athlete=%s", archived, athlete.pk)
+    return athlete
+
+
+@transaction.atomic
+def athlete_erase(*, athlete: Athlete, by: User) -> None:
+    """Delete her profile, everything recorded about her, her documents and her login."""
+    athlete_id = athlete.pk
+    document_names = [
+        c.document.name for c in athlete.clearances.exclude(document="") if c.document
+    ]
+    user = athlete.user
+    athlete.delete()  # cascades to clearances, assessments, invitations, check-ins, plans
+    if user is not None and user.role == Role.ATHLETE:
+        user.delete()
+
+    def remove_documents() -> None:
+        storage = Clearance._meta.get_field("document").storage
+        for name in document_names:
+            storage.delete(name)
+
+    transaction.on_commit(remove_documents)
+    logger.info("athlete erased athlete=%s by=%s", athlete_id, by.pk)
+
+
+@transaction.atomic
+def clearance_create(
+    *, athlete: Athlete, data: dict[str, Any], document: UploadedFile | None, by: User
+) -> Clearance:
+    clearance = Clearance(athlete=athlete, recorded_by=by)
+    _set_fields(clearance, data)
+    if document is not None:
+        try:
+            kind = check_document(document)
+        except ValidationError as exc:
+            raise ValidationError({"document": exc.messages}) from exc
+        clearance.document_name = (document.name or "document")[-200:]
+        clearance.document_content_type = kind.content_type
+        clearance.document_size = document.size
+        document.name = f"clearance{kind.extension}"
+        clearance.document = document
+    clearance.full_clean()
+    clearance.save()
+    athlete_touch(athlete_id=athlete.pk)
+    logger.info("clearance recorded clearance=%s athlete=%s", clearance.pk, athlete.pk)
+    return clearance
+
+
+@transaction.atomic
+def assessment_create(*, athlete: Athlete, data: dict[str, Any], by: User) -> ReadinessAssessment:
+    assessment = ReadinessAssessment(athlete=athlete, recorded_by=by)
+    _set_fields(assessment, data)
+    assessment.full_clean()
+    assessment.save()
+    assessment.refresh_from_db(fields=["passed"])
+    athlete_touch(athlete_id=athlete.pk)
+    logger.info("assessment recorded assessment=%s athlete=%s", assessment.pk, athlete.pk)
+    return assessment
+
+
+# --- Invitations -----------------------------------------------------------------------------
+
+
+class InvitationError(Exception):
+    """The link cannot be used; the message says why, in words an athlete understands."""
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_send(*, athlete: Athlete, by: User, accept_url: Callable[[str], str]) -> Invitation:
+    """E-mail her a single-use link; any earlier pending link stops working."""
+    if athlete.user_id is not None:
+        raise ValidationError("She already has a login; she can sign in with her e-mail.")
+    if not athlete.email:
+        raise ValidationError({"email": "Add her e-mail address to the profile first."})
+    if User.objects.filter(email__iexact=athlete.email).exists():
+        raise ValidationError(
+            {"email": "This e-mail address already belongs to an account on Stridewise."}
+        )
+    now = timezone.now()
+    athlete.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    secret = secrets.token_urlsafe(24)
+    invitation = Invitation.objects.create(
+        athlete=athlete,
+        email=athlete.email,
+        secret_hash=_hash(secret),
+        created_by=by,
+        created_at=now,
+        expires_at=now + settings.INVITATION_MAX_AGE,
+    )
+    token = signing.dumps({"i": invitation.pk, "s": secret}, salt=INVITATION_SALT)
+    context = {
+        "athlete": athlete,
+        "coach": by,
+        "url": accept_url(token),
+        "expires_at": invitation.expires_at,
+        "site_name": settings.SITE_NAME,
+    }
+    subject = f"{by.get_full_name()} invited you to {settings.SITE_NAME}"
+    body = render_to_string("athletes/email/invitation.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(subject, body, None, [invitation.email], fail_silently=False)
+    )
+    logger.info("invitation sent invitation=%s athlete=%s", invitation.pk, athlete.pk)
+    return invitation
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The pending invitation behind a link, or ``InvitationError`` saying why not."""
+    try:
+        payload = signing.loads(
+            token,
+            salt=INVITATION_SALT,
+            max_age=settings.INVITATION_MAX_AGE.total_seconds(),
+        )
+    except signing.SignatureExpired:
+        raise InvitationError(
+            "This invitation has expired. Ask your coach for a new one."
+        ) from None
+    except signing.BadSignature:
+        raise InvitationError(
+            "This invitation link is not valid. Check that it is complete."
+        ) from None
+    invitation = (
+        Invitation.objects.select_related("athlete", "athlete__coach")
+        .filter(pk=payload.get("i"), secret_hash=_hash(str(payload.get("s", ""))))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationError("This invitation link is not valid. Check that it is complete.")
+    if invitation.accepted_at is not None or invitation.athlete.user_id is not None:
+        raise InvitationError("This invitation has already been used. Sign in instead.")
+    if invitation.revoked_at is not None:
+        raise InvitationError("Your coach sent a newer invitation; use the latest e-mail.")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationError("This invitation has expired. Ask your coach for a new one.")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, email: str, password: str) -> User:
+    """Create her login and link it to her profile. Single use, even under a double submit."""
+    invitation = invitation_from_token(token)
+    # Lock the row: of two concurrent submits, the second sees accepted_at and stops.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError("This invitation has already been used. Sign in instead.")
+    if email.strip().lower() != invitation.email.lower():
+        raise ValidationError({"email": "This invitation was sent to a different e-mail address."})
+    athlete = invitation.athlete
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                invitation.email, password, role=Role.ATHLETE, name=athlete.full_name
+            )
+    except (IntegrityError, ValidationError):
+        raise ValidationError(
+            {"email": "An account with this e-mail already exists. Sign in instead."}
+        ) from None
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    athlete.user = user
+    athlete.save(update_fields=["user", "updated_at"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    athlete_touch(athlete_id=athlete.pk)
+    logger.info("invitation accepted invitation=%s athlete=%s", invitation.pk, athlete.pk)
+    return user
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+def api_token_hash(raw: str) -> str:
+    return _hash(raw)
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new token; the raw value is returned once and only its hash is stored."""
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, key_hash=api_token_hash(raw), prefix=raw[:8], name=name[:100]
+    )
+    logger.info("api token created token=%s user=%s", token.pk, user.pk)
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    logger.info("api token revoked token=%s user=%s", token.pk, token.user_id)

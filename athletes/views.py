@@ -1,0 +1,204 @@
+"""The coach's pages for profiles, clearances and assessments; the invitation and documents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms import Form
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .access import coach_required
+from .forms import AssessmentForm, AthleteForm, ClearanceForm, InvitationAcceptForm
+from .models import Athlete, Clearance, ReadinessAssessment
+
+
+def form_error_from(form: Form, exc: ValidationError) -> None:
+    """Put a service's ``ValidationError`` beside the form fields it names."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
+    else:
+        form.add_error(NON_FIELD_ERRORS, exc.messages)
+
+
+def athlete_url(athlete: Athlete) -> str:
+    return reverse("athlete_overview", args=[athlete.pk])
+
+
+@coach_required
+def athlete_create(request: HttpRequest) -> HttpResponse:
+    form = AthleteForm(request.POST or None, instance=Athlete(coach=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            athlete = services.athlete_create(coach=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            form_error_from(form, exc)
+        else:
+            messages.success(request, f"{athlete.full_name} was added to your athletes.")
+            return redirect(athlete_url(athlete))
+    return render(request, "athletes/athlete_form.html", {"form": form, "athlete": None})
+
+
+@coach_required
+def athlete_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = selectors.athlete_for_coach(request.user, pk)
+    form = AthleteForm(request.POST or None, instance=athlete)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.athlete_update(athlete=athlete, data=form.cleaned_data)
+        except ValidationError as exc:
+            form_error_from(form, exc)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect(athlete_url(athlete))
+    if request.method == "POST":
+        # The bound form changed the instance in memory; show the page with the saved name.
+        athlete.refresh_from_db()
+    return render(request, "athletes/athlete_form.html", {"form": form, "athlete": athlete})
+
+
+@coach_required
+@require_POST
+def athlete_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = selectors.athlete_for_coach(request.user, pk)
+    archive = request.POST.get("archived", "true") != "false"
+    services.athlete_set_archived(athlete=athlete, archived=archive)
+    if archive:
+        messages.success(request, f"{athlete.full_name} was archived. Her records are kept.")
+    else:
+        messages.success(request, f"{athlete.full_name} is back on your roster.")
+    return redirect(athlete_url(athlete))
+
+
+@coach_required
+def athlete_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = selectors.athlete_for_coach(request.user, pk)
+    error = None
+    if request.method == "POST":
+        if request.POST.get("confirm_name", "").strip().lower() == athlete.full_name.lower():
+            name = athlete.full_name
+            services.athlete_erase(athlete=athlete, by=request.user)
+            messages.success(request, f"All of {name}'s data was erased.")
+            return redirect("coach_dashboard")
+        error = "Type her full name exactly as shown to confirm."
+    return render(request, "athletes/athlete_erase.html", {"athlete": athlete, "error": error})
+
+
+@coach_required
+def clearance_create(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = selectors.athlete_for_coach(request.user, pk)
+    form = ClearanceForm(
+        request.POST or None, request.FILES or None, instance=Clearance(athlete=athlete)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "document"}
+        try:
+            services.clearance_create(
+                athlete=athlete,
+                data=data,
+                document=form.cleaned_data.get("document") or None,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+        else:
+            messages.success(request, "Clearance recorded.")
+            return redirect(athlete_url(athlete))
+    return render(request, "athletes/clearance_form.html", {"form": form, "athlete": athlete})
+
+
+@coach_required
+def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = selectors.athlete_for_coach(request.user, pk)
+    form = AssessmentForm(request.POST or None, instance=ReadinessAssessment(athlete=athlete))
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_create(
+                athlete=athlete, data=form.cleaned_data, by=request.user
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+        else:
+            if assessment.passed:
+                messages.success(request, "Assessment recorded: passed. It counts for 8 weeks.")
+            else:
+                messages.warning(
+                    request,
+                    "Assessment recorded: not passed yet. Keep building strength and retest.",
+                )
+            return redirect(athlete_url(athlete))
+    return render(request, "athletes/assessment_form.html", {"form": form, "athlete": athlete})
+
+
+@coach_required
+@require_POST
+def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = selectors.athlete_for_coach(request.user, pk)
+    try:
+        invitation = services.invitation_send(
+            athlete=athlete,
+            by=request.user,
+            accept_url=lambda token: request.build_absolute_uri(
+                reverse("invitation_accept", args=[token])
+            ),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Invitation sent to {invitation.email}. The link works once, for 14 days.",
+        )
+    return redirect(athlete_url(athlete))
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationError as exc:
+        return render(request, "athletes/invitation_invalid.html", {"reason": str(exc)}, status=400)
+    athlete = invitation.athlete
+    form = InvitationAcceptForm(request.POST or None, athlete=athlete)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token,
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+            )
+        except services.InvitationError as exc:
+            return render(
+                request, "athletes/invitation_invalid.html", {"reason": str(exc)}, status=400
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome, {athlete.first_name}. Your account is ready.")
+            return redirect("my_week")
+    return render(
+        request,
+        "athletes/invitation_accept.html",
+        {"form": form, "athlete": athlete, "coach": athlete.coach},
+    )
+
+
+@login_required
+def clearance_document(request: HttpRequest, pk: int) -> FileResponse:
+    """The clearance's document, as an attachment, for its coach, its athlete or staff."""
+    clearance = selectors.clearance_for_download(request.user, pk)
+    response = FileResponse(
+        clearance.document.open("rb"),
+        as_attachment=True,
+        filename=clearance.document_name or f"clearance-{clearance.pk}",
+        content_type=clearance.document_content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
