@@ -215,8 +215,9 @@ def ensure_demo_athlete(
     athlete.assessments.all().delete()
     if p["scope"]:
         name, role = rng.choice(CLINICIANS)
-        cleared_on = max(delivery_date + timedelta(weeks=6), today - timedelta(weeks=3))
-        cleared_on = min(cleared_on, today)
+        # The 6-week check for exercise; a running clearance around 11 weeks.
+        after = 6 if p["scope"] == ClearanceScope.EXERCISE else 11
+        cleared_on = min(delivery_date + timedelta(weeks=after, days=rng.randint(0, 4)), today)
         Clearance.objects.create(
             athlete=athlete,
             cleared_on=cleared_on,

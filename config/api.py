@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from athletes.api import views as athletes
+from checkins.api import views as checkins
 
 router = DefaultRouter(trailing_slash=True)
 router.register("athletes", athletes.AthleteViewSet, basename="athlete")
@@ -21,5 +22,11 @@ urlpatterns = [
         athletes.AssessmentListCreate.as_view(),
         name="api-athlete-assessments",
     ),
+    path(
+        "athletes/<int:athlete_id>/checkins/",
+        checkins.AthleteCheckInListCreate.as_view(),
+        name="api-athlete-checkins",
+    ),
+    path("checkins/<int:pk>/", checkins.CheckInDetail.as_view(), name="api-checkin"),
     *router.urls,
 ]

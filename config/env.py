@@ -75,7 +75,12 @@ def parse_database_url(url: str, *, name: str = "DATABASE_URL", base_dir: Path) 
             path = Path(raw_path[1:]) if raw_path.startswith("/") else Path(raw_path)
             if not path.is_absolute():
                 path = base_dir / path
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(path),
+            # Writers queue for the lock instead of failing at once with "database is locked".
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
     if scheme in ("postgres", "postgresql", "pgsql"):
         database = unquote(parts.path.lstrip("/"))
         if not database:

@@ -18,5 +18,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("athletes.urls")),
+    path("", include("checkins.urls")),
     path("", include("plans.urls")),
 ]

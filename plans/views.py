@@ -9,6 +9,8 @@ from django.shortcuts import render
 
 from athletes import selectors as athlete_selectors
 from athletes.access import athlete_required, coach_required
+from checkins import selectors as checkin_selectors
+from checkins.charts import chart_series, chart_summary
 
 ROSTER_PAGE_SIZE = 25
 
@@ -47,11 +49,15 @@ def coach_dashboard(request: HttpRequest) -> HttpResponse:
 @coach_required
 def athlete_overview(request: HttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk, clinical=True)
+    checkins = list(checkin_selectors.checkins_for_athlete(athlete, with_revisions=True))
     return render(
         request,
         "plans/athlete_overview.html",
         {
             "athlete": athlete,
+            "checkins": checkins,
+            "chart": chart_series(checkins),
+            "chart_summary": chart_summary(checkins),
             "clearance": athlete_selectors.clearance_status(athlete),
             "readiness": athlete_selectors.readiness_status(athlete),
             "clearances": athlete.clearances.all(),

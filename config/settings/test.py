@@ -4,9 +4,18 @@
 PostgreSQL and Redis; the Celery integration tests switch eager mode off themselves.
 """
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not memory: threads in the tests (a Celery worker, concurrent submits, the
+    # live server) then share the database with ordinary locking.
+    # One file per test process, so two test runs in one checkout never share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")  # noqa: F405
+    }
 SECRET_KEY = "test-secret-key-not-used-anywhere-else"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

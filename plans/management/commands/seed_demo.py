@@ -10,7 +10,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from athletes import demo as athlete_demo
-from athletes.models import Role
+from athletes.models import Athlete, Role
+from athletes.selectors import clearance_status, readiness_status
+from checkins import demo as checkin_demo
+
+
+def _running_from(athlete: Athlete) -> int | None:
+    """Weeks postpartum from which a cleared, assessed athlete ran; None: she walks."""
+    clearance = clearance_status(athlete)
+    readiness = readiness_status(athlete)
+    if clearance.scope not in ("running", "unrestricted") or readiness.state != "passed":
+        return None
+    allowed = max(clearance.clearance.cleared_on, readiness.assessment.assessed_on)
+    return max(12, athlete.weeks_postpartum_on(allowed) + 1)
 
 
 class Progress:
@@ -80,12 +92,19 @@ class Command(BaseCommand):
                 # The first coach's first athlete is the demo athlete, who has a login.
                 is_demo_athlete = coach_index == 0 and index == 0
                 with transaction.atomic():
-                    athlete_demo.ensure_demo_athlete(
+                    athlete = athlete_demo.ensure_demo_athlete(
                         coach=coach,
                         index=index,
                         rng=rng,
                         user=athlete_user if is_demo_athlete else None,
                         profile=athlete_demo.DEMO_ATHLETE_PROFILE if is_demo_athlete else None,
+                    )
+                    checkin_demo.ensure_demo_checkins(
+                        athlete=athlete,
+                        weeks=options["weeks"],
+                        rng=rng,
+                        submitted_by=athlete_user if is_demo_athlete else coach,
+                        running_from=_running_from(athlete),
                     )
                 done += 1
                 progress.update(done)

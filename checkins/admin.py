@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from .models import CheckInRevision, WeeklyCheckIn
+
+
+class RevisionInline(admin.TabularInline):
+    model = CheckInRevision
+    extra = 0
+    fields = ("revised_at", "revised_by", "changed_fields", "values")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WeeklyCheckIn)
+class WeeklyCheckInAdmin(admin.ModelAdmin):
+    list_display = (
+        "athlete",
+        "week",
+        "sessions_completed",
+        "run_minutes",
+        "energy",
+        "pain",
+        "submitted_by",
+        "updated_at",
+    )
+    list_filter = ("week", "leakage", "heaviness", "bleeding", "feeling_low")
+    search_fields = ("athlete__first_name", "athlete__last_name")
+    list_select_related = ("athlete", "submitted_by")
+    autocomplete_fields = ("athlete",)
+    date_hierarchy = "week"
+    readonly_fields = ("sessions_planned", "submitted_by", "created_at", "updated_at")
+    inlines = (RevisionInline,)

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from checkins.models import WeeklyCheckIn
+from checkins.services import EDITABLE_FIELDS
+
+
+class CheckInSerializer(serializers.ModelSerializer):
+    week = serializers.DateField(
+        help_text="Any date inside the week; stored and returned as that week's Monday "
+        "(in the athlete's time zone). Cannot be changed afterwards."
+    )
+
+    class Meta:
+        model = WeeklyCheckIn
+        fields = [
+            "id",
+            "athlete",
+            "week",
+            "sessions_planned",
+            *EDITABLE_FIELDS,
+            "submitted_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "athlete",
+            "sessions_planned",
+            "submitted_by",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {"sleep_hours": {"coerce_to_string": False}}
+        # The (athlete, week) uniqueness is judged by the service, after the week is
+        # normalised to its Monday; DRF's own check would see the raw date.
+        validators: list = []
+
+    def validate_week(self, value):
+        if self.instance is not None and value != self.instance.week:
+            raise serializers.ValidationError("The week of a check-in can't be changed.")
+        return value
+
+    def checkin_data(self) -> dict:
+        return {k: v for k, v in self.validated_data.items() if k in EDITABLE_FIELDS}

@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from athletes.models import Athlete
+
+# Field, plain-language question, for the yes/no symptoms of SPEC §6. The first six are
+# pelvic floor and bleeding symptoms; ``feeling_low`` is about mood.
+SYMPTOMS: tuple[tuple[str, str], ...] = (
+    ("leakage", "Did you leak any urine, stool or wind — running, coughing, lifting or jumping?"),
+    ("urgency", "Did you have to rush to the toilet, or find it hard to hold on?"),
+    ("heaviness", "Did you feel heaviness, dragging or a bulge in your vagina or pelvis?"),
+    ("pelvic_pain", "Did you have pain in your pelvis, pubic bone, lower tummy or scar?"),
+    ("bleeding", "Did you have any vaginal bleeding?"),
+    (
+        "abdominal_doming",
+        "Did your tummy dome or cone along the middle when you sat up or lifted?",
+    ),
+)
+SYMPTOM_FIELDS = tuple(name for name, _ in SYMPTOMS)
+
+# The number ranges of SPEC §6, in one place: forms, the API and the database constraints
+# are all built from this table.
+RANGES: dict[str, tuple[int | Decimal, int | Decimal]] = {
+    "sessions_completed": (0, 14),
+    "run_minutes": (0, 2000),
+    "walk_minutes": (0, 3000),
+    "longest_session_minutes": (0, 600),
+    "effort": (1, 10),
+    "energy": (1, 5),
+    "sleep_hours": (Decimal("0"), Decimal("14")),
+    "sleep_quality": (1, 5),
+    "mood": (1, 5),
+    "stress": (1, 5),
+    "soreness": (0, 10),
+    "pain": (0, 10),
+    "unavailable_days": (0, 7),
+    "sessions_planned": (0, 14),
+}
+PAIN_LOCATION_MAX = 200
+NOTES_MAX = 2000
+
+
+def monday_of(day: date) -> date:
+    """The Monday of the ISO week that contains ``day``."""
+    return day - timedelta(days=day.weekday())
+
+
+def _range(name: str) -> list:
+    low, high = RANGES[name]
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+def _range_check(name: str, *, nullable: bool = False) -> models.CheckConstraint:
+    low, high = RANGES[name]
+    condition = models.Q(**{f"{name}__gte": low, f"{name}__lte": high})
+    if nullable:
+        condition |= models.Q(**{f"{name}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=f"checkin_{name}_range")
+
+
+class WeeklyCheckIn(models.Model):
+    """One athlete's report of one ISO week (stored as that week's Monday in her time zone)."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="checkins")
+    week = models.DateField(help_text="The Monday of the week reported on.")
+    sessions_planned = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=_range("sessions_planned"), editable=False
+    )
+    sessions_completed = models.PositiveSmallIntegerField(validators=_range("sessions_completed"))
+    run_minutes = models.PositiveSmallIntegerField(default=0, validators=_range("run_minutes"))
+    walk_minutes = models.PositiveSmallIntegerField(default=0, validators=_range("walk_minutes"))
+    longest_session_minutes = models.PositiveSmallIntegerField(
+        default=0, validators=_range("longest_session_minutes")
+    )
+    effort = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=_range("effort"),
+        help_text="How hard the sessions felt overall (session RPE), 1–10.",
+    )
+    energy = models.PositiveSmallIntegerField(validators=_range("energy"))
+    sleep_hours = models.DecimalField(
+        max_digits=3, decimal_places=1, validators=_range("sleep_hours")
+    )
+    sleep_quality = models.PositiveSmallIntegerField(validators=_range("sleep_quality"))
+    mood = models.PositiveSmallIntegerField(validators=_range("mood"))
+    stress = models.PositiveSmallIntegerField(validators=_range("stress"))
+    soreness = models.PositiveSmallIntegerField(validators=_range("soreness"))
+    pain = models.PositiveSmallIntegerField(validators=_range("pain"))
+    pain_location = models.CharField(max_length=PAIN_LOCATION_MAX, blank=True)
+    leakage = models.BooleanField(default=False)
+    urgency = models.BooleanField(default=False)
+    heaviness = models.BooleanField(default=False)
+    pelvic_pain = models.BooleanField(default=False)
+    bleeding = models.BooleanField(default=False)
+    abdominal_doming = models.BooleanField(default=False)
+    feeling_low = models.BooleanField(default=False, help_text="Felt low or anxious most days.")
+    breastfeeding = models.BooleanField(default=False)
+    unavailable_days = models.PositiveSmallIntegerField(
+        default=0,
+        validators=_range("unavailable_days"),
+        help_text="Days lost to illness, the baby or travel; they don't count against her.",
+    )
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-week"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["athlete", "week"],
+                name="checkin_one_per_athlete_week",
+                violation_error_message="There is already a check-in for this week.",
+            ),
+            *[
+                _range_check(name, nullable=name in ("effort", "sessions_planned"))
+                for name in RANGES
+            ],
+            models.CheckConstraint(
+                condition=models.Q(
+                    longest_session_minutes__lte=models.F("run_minutes") + models.F("walk_minutes")
+                )
+                | models.Q(longest_session_minutes=0),
+                name="checkin_longest_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in of week {self.week} (athlete {self.athlete_id})"
+
+    @property
+    def week_end(self) -> date:
+        return self.week + timedelta(days=6)
+
+    @property
+    def edit_deadline(self) -> date:
+        """The last day she (or her coach) may edit it: the Sunday of the following week."""
+        return self.week + timedelta(days=13)
+
+    @property
+    def total_minutes(self) -> int:
+        return (self.run_minutes or 0) + (self.walk_minutes or 0)
+
+    @property
+    def reported_symptoms(self) -> list[str]:
+        return [name for name in SYMPTOM_FIELDS if getattr(self, name)]
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.sessions_completed and self.effort is None:
+            errors["effort"] = "Say how hard the sessions felt (1–10)."
+        if (
+            self.longest_session_minutes is not None
+            and self.run_minutes is not None
+            and self.walk_minutes is not None
+            and self.longest_session_minutes > self.run_minutes + self.walk_minutes
+        ):
+            errors["longest_session_minutes"] = (
+                "The longest session can't be longer than the week's running and walking together."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class CheckInRevision(models.Model):
+    """The values of a check-in before an edit: nothing she or her coach reported is lost."""
+
+    checkin = models.ForeignKey(WeeklyCheckIn, on_delete=models.CASCADE, related_name="revisions")
+    values = models.JSONField(help_text="Every field as it was before the edit.")
+    changed_fields = models.JSONField(default=list)
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    revised_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-revised_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Revision of check-in {self.checkin_id} at {self.revised_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("me/checkin/", views.my_checkin, name="my_checkin"),
+    path("me/checkins/", views.my_history, name="my_history"),
+    path("me/checkins/<int:pk>/edit/", views.my_checkin_edit, name="my_checkin_edit"),
+    path("me/checkins/<int:pk>/done/", views.my_checkin_done, name="my_checkin_done"),
+    path(
+        "coach/athletes/<int:pk>/checkins/new/",
+        views.coach_checkin_create,
+        name="coach_checkin_create",
+    ),
+    path(
+        "coach/athletes/<int:pk>/checkins.csv", views.coach_checkins_csv, name="coach_checkins_csv"
+    ),
+    path("coach/checkins/<int:pk>/", views.coach_checkin_detail, name="coach_checkin_detail"),
+    path("coach/checkins/<int:pk>/edit/", views.coach_checkin_edit, name="coach_checkin_edit"),
+]

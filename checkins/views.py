@@ -1,0 +1,273 @@
+"""The athlete's check-in form and history; the coach's check-in pages and CSV export."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.utils.text import slugify
+
+from athletes import selectors as athlete_selectors
+from athletes.access import athlete_required, coach_required
+from athletes.models import Athlete
+from athletes.views import form_error_from
+
+from . import selectors, services
+from .advice import advice_for
+from .charts import chart_series, chart_summary
+from .forms import CheckInForm, initial_for
+from .models import WeeklyCheckIn, monday_of
+from .services import EDITABLE_FIELDS, is_editable
+
+
+def _my_athlete(request: HttpRequest) -> Athlete:
+    athlete = athlete_selectors.athlete_for_user(request.user)
+    if athlete is None:
+        raise Http404("Your login is not linked to an athlete profile yet.")
+    return athlete
+
+
+def _requested_week(request: HttpRequest, athlete: Athlete) -> date:
+    raw = request.GET.get("week") or request.POST.get("week") or ""
+    return monday_of(parse_date(raw) or athlete.today()) if raw else monday_of(athlete.today())
+
+
+def _form_page(request, *, athlete, form, checkin, template, cancel_url):
+    return render(
+        request,
+        template,
+        {"athlete": athlete, "form": form, "checkin": checkin, "cancel_url": cancel_url},
+    )
+
+
+def _handle_submit(request, athlete: Athlete, *, done_url, template, cancel_url):
+    try:
+        week = _requested_week(request, athlete)
+    except ValueError:
+        week = monday_of(athlete.today())
+    existing = selectors.checkin_for_week(athlete, week)
+    if request.method == "GET" and existing is not None:
+        return None, existing
+    previous = athlete.checkins.order_by("-week").first()
+    planned = services.planned_sessions_provider(athlete, week)
+    form = CheckInForm(
+        request.POST or None,
+        initial=initial_for(athlete, week=week, previous=previous, planned=planned),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            checkin = services.checkin_submit(
+                athlete=athlete,
+                week=form.cleaned_data["week"],
+                data=form.checkin_data(),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+        else:
+            return redirect(done_url(checkin)), None
+    return (
+        _form_page(
+            request,
+            athlete=athlete,
+            form=form,
+            checkin=None,
+            template=template,
+            cancel_url=cancel_url,
+        ),
+        None,
+    )
+
+
+def _handle_edit(request, checkin: WeeklyCheckIn, *, done_url, template, cancel_url):
+    athlete = checkin.athlete
+    if not is_editable(checkin, athlete):
+        messages.warning(request, "That week can no longer be changed.")
+        return redirect(cancel_url)
+    initial = {name: getattr(checkin, name) for name in EDITABLE_FIELDS}
+    initial["week"] = checkin.week
+    form = CheckInForm(request.POST or None, initial=initial)
+    form.fields["week"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            checkin = services.checkin_update(
+                checkin=checkin, data=form.checkin_data(), by=request.user
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+        else:
+            return redirect(done_url(checkin))
+    return _form_page(
+        request,
+        athlete=athlete,
+        form=form,
+        checkin=checkin,
+        template=template,
+        cancel_url=cancel_url,
+    )
+
+
+# --- The athlete --------------------------------------------------------------------------
+
+
+@athlete_required
+def my_checkin(request: HttpRequest) -> HttpResponse:
+    athlete = _my_athlete(request)
+    response, existing = _handle_submit(
+        request,
+        athlete,
+        done_url=lambda c: reverse("my_checkin_done", args=[c.pk]),
+        template="checkins/my_checkin.html",
+        cancel_url=reverse("my_week"),
+    )
+    if existing is not None:
+        if is_editable(existing, athlete):
+            return redirect("my_checkin_edit", pk=existing.pk)
+        messages.info(request, "You have already checked in for that week.")
+        return redirect("my_history")
+    return response
+
+
+@athlete_required
+def my_checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = selectors.checkin_for(request.user, pk)
+    return _handle_edit(
+        request,
+        checkin,
+        done_url=lambda c: reverse("my_checkin_done", args=[c.pk]) + "?edited=1",
+        template="checkins/my_checkin.html",
+        cancel_url=reverse("my_history"),
+    )
+
+
+@athlete_required
+def my_checkin_done(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = selectors.checkin_for(request.user, pk)
+    athlete = checkin.athlete
+    return render(
+        request,
+        "checkins/my_checkin_done.html",
+        {
+            "athlete": athlete,
+            "checkin": checkin,
+            "advice": advice_for(checkin, athlete),
+            "edited": request.GET.get("edited") == "1",
+            "editable": is_editable(checkin, athlete),
+        },
+    )
+
+
+@athlete_required
+def my_history(request: HttpRequest) -> HttpResponse:
+    athlete = _my_athlete(request)
+    checkins = list(selectors.checkins_for_athlete(athlete))
+    return render(
+        request,
+        "checkins/my_history.html",
+        {
+            "athlete": athlete,
+            "rows": [(c, is_editable(c, athlete)) for c in checkins],
+            "chart": chart_series(checkins),
+            "chart_summary": chart_summary(checkins),
+            "checkins": checkins,
+        },
+    )
+
+
+# --- The coach ----------------------------------------------------------------------------
+
+
+@coach_required
+def coach_checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = athlete_selectors.athlete_for_coach(request.user, pk)
+    overview = reverse("athlete_overview", args=[athlete.pk])
+    response, existing = _handle_submit(
+        request,
+        athlete,
+        done_url=lambda c: reverse("coach_checkin_detail", args=[c.pk]),
+        template="checkins/coach_checkin_form.html",
+        cancel_url=overview,
+    )
+    if existing is not None:
+        return redirect("coach_checkin_detail", pk=existing.pk)
+    if request.method == "POST" and response.status_code == 302:
+        messages.success(request, "Check-in saved on her behalf.")
+    return response
+
+
+@coach_required
+def coach_checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = selectors.checkin_for(request.user, pk)
+    return _handle_edit(
+        request,
+        checkin,
+        done_url=lambda c: reverse("coach_checkin_detail", args=[c.pk]),
+        template="checkins/coach_checkin_form.html",
+        cancel_url=reverse("coach_checkin_detail", args=[checkin.pk]),
+    )
+
+
+@coach_required
+def coach_checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = selectors.checkin_for(request.user, pk)
+    revisions = list(checkin.revisions.select_related("revised_by"))
+    for revision in revisions:
+        revision.changes = [
+            (_label(name), _display(revision.values.get(name))) for name in revision.changed_fields
+        ]
+    return render(
+        request,
+        "checkins/coach_checkin_detail.html",
+        {
+            "checkin": checkin,
+            "athlete": checkin.athlete,
+            "revisions": revisions,
+            "advice": advice_for(checkin, checkin.athlete),
+            "editable": is_editable(checkin, checkin.athlete),
+            "fields": EDITABLE_FIELDS,
+        },
+    )
+
+
+def _label(name: str) -> str:
+    return WeeklyCheckIn._meta.get_field(name).verbose_name.capitalize()
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+CSV_COLUMNS = ("week", "sessions_planned", *EDITABLE_FIELDS, "submitted_by", "updated_at")
+
+
+@coach_required
+def coach_checkins_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = athlete_selectors.athlete_for_coach(request.user, pk)
+    filename = f"checkins-{slugify(athlete.full_name) or athlete.pk}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for c in selectors.checkins_for_athlete(athlete).order_by("week"):
+        row = []
+        for column in CSV_COLUMNS:
+            if column == "submitted_by":
+                value = c.submitted_by.role if c.submitted_by else ""
+            else:
+                value = getattr(c, column)
+            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+                value = "'" + value  # keep spreadsheet apps from running free text
+            row.append("" if value is None else value)
+        writer.writerow(row)
+    return response
