@@ -110,7 +110,7 @@ CLINICIANS = (
     ("Dr Tom Fielding", ClinicianRole.OBSTETRICIAN),
 )
 
-# The demo athlete who has a login: 20 weeks postpartum, cleared and assessed, mid run-walk.
+# The demo athlete who has a login: 20 weeks postpartum, cleared and assessed, in run-walk.
 DEMO_ATHLETE_PROFILE = {
     "first_name": "Maya",
     "last_name": "Okafor",
@@ -118,7 +118,7 @@ DEMO_ATHLETE_PROFILE = {
     "delivery_type": DeliveryType.VAGINAL,
     "tear": 2,
     "scope": ClearanceScope.RUNNING,
-    "assessed_weeks_ago": 4,
+    "assessed_at_week": 12,
     "assessment_passed": True,
 }
 
@@ -164,7 +164,7 @@ def _profile(rng: random.Random, index: int) -> dict:
                 )
             )
         )
-    assessed = weeks >= 11 and rng.random() < 0.8
+    assessed = weeks >= 12 and cleared and rng.random() < 0.85
     return {
         "first_name": FIRST_NAMES[index % len(FIRST_NAMES)],
         "last_name": LAST_NAMES[(index * 7 + index // len(FIRST_NAMES)) % len(LAST_NAMES)],
@@ -172,9 +172,25 @@ def _profile(rng: random.Random, index: int) -> dict:
         "delivery_type": delivery,
         "tear": rng.choice((None, 0, 1, 2, 2, 3)) if not delivery.startswith("caesarean") else None,
         "scope": scope,
-        "assessed_weeks_ago": rng.choice((1, 3, 5, 9)) if assessed else None,
+        "assessed_at_week": rng.choice((12, 12, 13, 14)) if assessed else None,
         "assessment_passed": rng.random() < 0.75,
     }
+
+
+def _assessment(athlete, coach, rng, assessed_on, *, passed: bool) -> None:
+    items = dict.fromkeys(ASSESSMENT_ITEM_FIELDS, True)
+    if not passed:
+        for name in rng.sample(ASSESSMENT_ITEM_FIELDS, 2):
+            items[name] = False
+    ReadinessAssessment.objects.create(
+        athlete=athlete,
+        assessed_on=assessed_on,
+        assessed_by="Jo Reid, pelvic health physio",
+        symptoms=False,
+        recorded_by=coach,
+        notes="" if passed else "Hops and bounds still effortful; retest in 3 weeks.",
+        **items,
+    )
 
 
 def ensure_demo_athlete(
@@ -214,34 +230,36 @@ def ensure_demo_athlete(
     athlete.clearances.all().delete()
     athlete.assessments.all().delete()
     if p["scope"]:
+        # The 6-week postnatal check clears exercise; a running clearance follows at 11-12
+        # weeks (Goom et al. 2019: no running before about 3 months).
         name, role = rng.choice(CLINICIANS)
-        # The 6-week check for exercise; a running clearance around 11 weeks.
-        after = 6 if p["scope"] == ClearanceScope.EXERCISE else 11
-        cleared_on = min(delivery_date + timedelta(weeks=after, days=rng.randint(0, 4)), today)
         Clearance.objects.create(
             athlete=athlete,
-            cleared_on=cleared_on,
+            cleared_on=min(delivery_date + timedelta(weeks=6, days=rng.randint(0, 4)), today),
             clinician_name=name,
             clinician_role=role,
-            scope=p["scope"],
+            scope=ClearanceScope.EXERCISE,
             recorded_by=coach,
-            notes="Postnatal check: healing well, cleared as noted.",
+            notes="Six-week postnatal check: healing well.",
         )
-    if p["assessed_weeks_ago"] is not None:
-        passed = p["assessment_passed"]
-        items = dict.fromkeys(ASSESSMENT_ITEM_FIELDS, True)
-        if not passed:
-            for name in rng.sample(ASSESSMENT_ITEM_FIELDS, 2):
-                items[name] = False
-        ReadinessAssessment.objects.create(
-            athlete=athlete,
-            assessed_on=max(delivery_date, today - timedelta(weeks=p["assessed_weeks_ago"])),
-            assessed_by="Jo Reid, pelvic health physio",
-            symptoms=False,
-            recorded_by=coach,
-            notes="" if passed else "Hops and bounds still effortful; retest in 3 weeks.",
-            **items,
-        )
+        if p["scope"] != ClearanceScope.EXERCISE and p["weeks"] >= 11:
+            name, role = CLINICIANS[1]
+            Clearance.objects.create(
+                athlete=athlete,
+                cleared_on=min(delivery_date + timedelta(weeks=11, days=rng.randint(0, 6)), today),
+                clinician_name=name,
+                clinician_role=role,
+                scope=p["scope"],
+                recorded_by=coach,
+                notes="Pelvic health review: cleared to start a graded return to running.",
+            )
+    if p["assessed_at_week"] is not None and p["assessed_at_week"] <= p["weeks"]:
+        first_passed = p["assessment_passed"]
+        assessed_on = delivery_date + timedelta(weeks=p["assessed_at_week"])
+        _assessment(athlete, coach, rng, min(assessed_on, today), passed=first_passed)
+        retest_on = assessed_on + timedelta(weeks=3)
+        if not first_passed and retest_on <= today and rng.random() < 0.7:
+            _assessment(athlete, coach, rng, retest_on, passed=True)
     Athlete.objects.filter(pk=athlete.pk).update(
         last_activity_at=timezone.now() - timedelta(hours=rng.randint(2, 24 * 9))
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from .documents import check_document
 from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, Role, User
+from .signals import athlete_created
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def athlete_create(*, coach: User, data: dict[str, Any]) -> Athlete:
     _set_fields(athlete, data)
     athlete.full_clean()
     athlete.save()
+    athlete_created.send(sender=Athlete, athlete=athlete)
     logger.info("athlete created athlete=%s coach=%s", athlete.pk, coach.pk)
     return athlete
 

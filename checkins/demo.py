@@ -1,94 +1,85 @@
-"""A plausible history of weekly check-ins for ``seed_demo``: mostly good weeks, some
-tired ones, a few with symptoms."""
+"""Plausible weekly check-ins for ``seed_demo``: mostly good weeks, some tired ones, a few
+with symptoms. The numbers follow what her plan held that week."""
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 
 from athletes.models import Athlete, User
 
-from .models import WeeklyCheckIn, monday_of
+from .models import WeeklyCheckIn
+
+NOTES = (
+    "",
+    "",
+    "",
+    "",
+    "Baby had a cold, short on sleep.",
+    "Felt good on the walks this week!",
+    "Back to work on Monday, squeezed sessions in at lunch.",
+    "Loved being outside again.",
+    "Hips a bit tight after the longer walk.",
+)
 
 
-def _week_values(rng: random.Random, athlete: Athlete, week, *, running: bool) -> dict:
-    weeks_pp = athlete.weeks_postpartum_on(week)
-    tired = rng.random() < 0.18
-    symptom_week = rng.random() < 0.07
-    walk = min(45 * 5, 60 + weeks_pp * 8 + rng.randint(-20, 30))
-    run = 0
-    if running:
-        run = max(0, min(180, (weeks_pp - 11) * 9 + rng.randint(-10, 15)))
-    sessions = rng.choice((3, 4, 4, 5)) if not tired else rng.choice((1, 2, 3))
-    values = {
-        "sessions_completed": sessions,
-        "run_minutes": run,
-        "walk_minutes": max(0, walk if not tired else walk // 2),
-        "longest_session_minutes": min(max(run // 3, 20 + weeks_pp), 90),
-        "effort": rng.randint(3, 6) if sessions else None,
-        "energy": rng.choice((1, 2, 2)) if tired else rng.choice((3, 3, 4, 4, 5)),
-        "sleep_hours": Decimal(rng.choice((4.5, 5, 5.5)))
-        if tired
-        else Decimal(str(rng.choice((5.5, 6, 6.5, 7, 7.5)))),
-        "sleep_quality": rng.randint(1, 2) if tired else rng.randint(3, 4),
-        "mood": rng.randint(2, 3) if tired else rng.randint(3, 5),
-        "stress": rng.randint(3, 5) if tired else rng.randint(1, 3),
-        "soreness": rng.randint(1, 4),
-        "pain": rng.choice((0, 0, 0, 1, 2)),
-        "breastfeeding": athlete.breastfeeding,
-        "unavailable_days": rng.choice((0, 0, 0, 1, 2)) if tired else 0,
-        "notes": rng.choice(
-            (
-                "",
-                "",
-                "",
-                "Baby had a cold, short on sleep.",
-                "Felt good on the walks this week!",
-                "Back to work on Monday.",
-            )
-        ),
-    }
-    values["longest_session_minutes"] = min(
-        values["longest_session_minutes"], values["run_minutes"] + values["walk_minutes"]
-    )
-    if symptom_week:
-        symptom = rng.choice(("leakage", "heaviness", "pelvic_pain", "urgency"))
-        values[symptom] = True
-        values["pain"] = rng.choice((2, 3, 4))
-        values["pain_location"] = "pelvis" if symptom == "pelvic_pain" else ""
-    return values
-
-
-def ensure_demo_checkins(
+def demo_checkin(
     *,
-    athlete: Athlete,
-    weeks: int,
     rng: random.Random,
+    athlete: Athlete,
+    week: date,
+    sessions: Sequence,
+    counted_kinds: frozenset[str],
     submitted_by: User,
-    running_from: int | None = None,
-) -> list[WeeklyCheckIn]:
-    """Replace her check-ins with ``weeks`` weeks of history ending last week (idempotent).
-
-    ``running_from``: weeks postpartum from which she runs (None: she doesn't run yet).
-    """
-    athlete.checkins.all().delete()
-    last_week = monday_of(athlete.today()) - timedelta(weeks=1)
-    first_allowed = monday_of(athlete.delivery_date + timedelta(weeks=2))
-    rows = []
-    for i in range(weeks - 1, -1, -1):
-        week = last_week - timedelta(weeks=i)
-        if week < first_allowed:
-            continue
-        if rng.random() < 0.06:  # the odd missed week
-            continue
-        running = running_from is not None and athlete.weeks_postpartum_on(week) >= running_from
-        rows.append(
-            WeeklyCheckIn(
-                athlete=athlete,
-                week=week,
-                submitted_by=submitted_by,
-                **_week_values(rng, athlete, week, running=running),
-            )
-        )
-    return WeeklyCheckIn.objects.bulk_create(rows)
+    symptom_chance: float = 0.06,
+) -> WeeklyCheckIn:
+    """An unsaved check-in for ``week``; ``sessions`` are the plan's (kind, minutes, run/walk
+    seconds, repeats) for that week."""
+    counted = [s for s in sessions if s.kind in counted_kinds]
+    tired = rng.random() < 0.16
+    unavailable = rng.choice((1, 2, 3)) if tired and rng.random() < 0.5 else 0
+    share = rng.uniform(0.4, 0.7) if tired else rng.uniform(0.8, 1.0)
+    done = [s for s in counted if rng.random() < share]
+    run = walk = longest = 0
+    for s in done:
+        minutes = s.minutes
+        if s.kind == "run_walk" and s.repeats:
+            run_part = s.repeats * (s.run_seconds or 0) // 60
+            run += run_part
+            walk += minutes - run_part
+        elif s.kind == "run":
+            run += minutes
+        elif s.kind == "walk":
+            walk += minutes
+        if s.kind in ("walk", "run", "run_walk"):
+            longest = max(longest, minutes)
+    values = {
+        "sessions_completed": len(done),
+        "run_minutes": run,
+        "walk_minutes": walk,
+        "longest_session_minutes": min(longest, run + walk),
+        "effort": rng.randint(3, 6) if done else None,
+        "energy": rng.choice((2, 2, 3)) if tired else rng.choice((3, 3, 4, 4, 5)),
+        "sleep_hours": Decimal(
+            str(rng.choice((4.5, 5, 5.5, 6)) if tired else rng.choice((5.5, 6, 6.5, 7, 7, 7.5)))
+        ),
+        "sleep_quality": rng.randint(1, 3) if tired else rng.randint(3, 4),
+        "mood": rng.randint(2, 3) if tired else rng.randint(3, 5),
+        "stress": rng.randint(3, 4) if tired else rng.randint(1, 3),
+        "soreness": rng.randint(1, 4),
+        "pain": rng.choice((0, 0, 0, 1, 1, 2)),
+        "breastfeeding": athlete.breastfeeding,
+        "unavailable_days": unavailable,
+        "notes": rng.choice(NOTES),
+    }
+    if rng.random() < symptom_chance:
+        symptom = rng.choice(("leakage", "heaviness", "pelvic_pain", "urgency", "pain"))
+        if symptom == "pain":
+            values["pain"] = rng.choice((3, 4))
+            values["pain_location"] = rng.choice(("left knee", "right hip", "lower back"))
+        else:
+            values[symptom] = True
+            values["pain"] = rng.choice((1, 2))
+    return WeeklyCheckIn(athlete=athlete, week=week, submitted_by=submitted_by, **values)

@@ -5,9 +5,11 @@ from rest_framework.routers import DefaultRouter
 
 from athletes.api import views as athletes
 from checkins.api import views as checkins
+from plans.api import views as plans
 
 router = DefaultRouter(trailing_slash=True)
 router.register("athletes", athletes.AthleteViewSet, basename="athlete")
+router.register("decisions", plans.DecisionViewSet, basename="decision")
 
 urlpatterns = [
     path("me/", athletes.MeView.as_view(), name="api-me"),
@@ -28,5 +30,13 @@ urlpatterns = [
         name="api-athlete-checkins",
     ),
     path("checkins/<int:pk>/", checkins.CheckInDetail.as_view(), name="api-checkin"),
+    path(
+        "athletes/<int:athlete_id>/plan/", plans.AthletePlanView.as_view(), name="api-athlete-plan"
+    ),
+    path(
+        "athletes/<int:athlete_id>/decisions/",
+        plans.AthleteDecisionList.as_view(),
+        name="api-athlete-decisions",
+    ),
     *router.urls,
 ]

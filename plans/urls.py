@@ -5,5 +5,14 @@ from . import views
 urlpatterns = [
     path("coach/", views.coach_dashboard, name="coach_dashboard"),
     path("coach/athletes/<int:pk>/", views.athlete_overview, name="athlete_overview"),
+    path(
+        "coach/athletes/<int:pk>/weeks/<str:week>/edit/",
+        views.plan_week_edit,
+        name="plan_week_edit",
+    ),
+    path("coach/decisions/<int:pk>/approve/", views.decision_approve, name="decision_approve"),
+    path("coach/decisions/<int:pk>/override/", views.decision_override, name="decision_override"),
     path("me/", views.my_week, name="my_week"),
+    path("me/calendar/", views.my_calendar, name="my_calendar"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

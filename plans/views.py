@@ -1,16 +1,32 @@
-"""The pages that bring everything together: the coach's dashboard and athlete overview, and
-the athlete's week."""
+"""The pages that bring everything together: the coach's dashboard and athlete overview with
+its decision, the week editor, and the athlete's week and calendar feed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST
 
 from athletes import selectors as athlete_selectors
 from athletes.access import athlete_required, coach_required
+from athletes.models import Athlete
+from athletes.views import form_error_from
 from checkins import selectors as checkin_selectors
 from checkins.charts import chart_series, chart_summary
+from checkins.models import monday_of
+
+from . import protocol, selectors, services
+from .calendar import render_ics
+from .forms import OverrideForm, SessionFormSet
+from .models import CalendarFeed, PlannedSession
 
 ROSTER_PAGE_SIZE = 25
 
@@ -46,28 +62,230 @@ def coach_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _stage_context(athlete: Athlete) -> dict:
+    stage = protocol.STAGE_BY_KEY.get(athlete.stage)
+    return {
+        "stage": stage,
+        "ladder": protocol.ladder(athlete.stage),
+        "level_label": stage.level(athlete.level or 1).label if stage else "",
+    }
+
+
+def _decision_context(decision, request) -> dict:
+    if decision is None:
+        return {"decision": None}
+    initial = {
+        "action": decision.action,
+        "to_stage": decision.to_stage,
+        "to_level": decision.to_level,
+    }
+    return {
+        "decision": decision,
+        "override_form": OverrideForm(initial=initial, auto_id="override_%s"),
+        "decision_stage": protocol.STAGE_BY_KEY.get(decision.to_stage),
+    }
+
+
 @coach_required
 def athlete_overview(request: HttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk, clinical=True)
+    services.plan_start(athlete=athlete, by=request.user)
     checkins = list(checkin_selectors.checkins_for_athlete(athlete, with_revisions=True))
+    today = athlete.today()
+    context = {
+        "athlete": athlete,
+        "checkins": checkins,
+        "chart": chart_series(checkins),
+        "chart_summary": chart_summary(checkins),
+        "clearance": athlete_selectors.clearance_status(athlete),
+        "readiness": athlete_selectors.readiness_status(athlete),
+        "clearances": athlete.clearances.all(),
+        "assessments": athlete.assessments.all(),
+        "invitation": athlete.invitations.order_by("-created_at").first(),
+        "weeks": [
+            (w, *protocol.split_daily(list(w.sessions.all())))
+            for w in selectors.upcoming_weeks(athlete, today)
+        ],
+        "this_monday": monday_of(today),
+        "decisions": selectors.recent_decisions(athlete),
+        **_stage_context(athlete),
+        **_decision_context(selectors.pending_decision(athlete), request),
+    }
+    return render(request, "plans/athlete_overview.html", context)
+
+
+def _after_decision(request: HttpRequest, decision) -> HttpResponse:
+    url = reverse("athlete_overview", args=[decision.athlete_id]) + "#decision"
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@coach_required
+@require_POST
+def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.decision_for_coach(request.user, pk)
+    try:
+        services.decision_approve(decision=decision, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Approved: the week of {decision.week:%d %b} is published to her plan.",
+        )
+    return _after_decision(request, decision)
+
+
+@coach_required
+def decision_override(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.decision_for_coach(request.user, pk)
+    if not decision.is_pending:
+        messages.info(request, "That decision has already been made.")
+        return _after_decision(request, decision)
+    form = OverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_override(decision=decision, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_error_from(form, exc)
+        else:
+            messages.success(request, "Your decision was recorded and her week updated.")
+            return _after_decision(request, decision)
     return render(
         request,
-        "plans/athlete_overview.html",
-        {
-            "athlete": athlete,
-            "checkins": checkins,
-            "chart": chart_series(checkins),
-            "chart_summary": chart_summary(checkins),
-            "clearance": athlete_selectors.clearance_status(athlete),
-            "readiness": athlete_selectors.readiness_status(athlete),
-            "clearances": athlete.clearances.all(),
-            "assessments": athlete.assessments.all(),
-            "invitation": athlete.invitations.order_by("-created_at").first(),
-        },
+        "plans/decision_override.html",
+        {"decision": decision, "athlete": decision.athlete, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
+
+
+@coach_required
+def plan_week_edit(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+    athlete = athlete_selectors.athlete_for_coach(request.user, pk)
+    monday = parse_date(week) if week else None
+    plan_week = selectors.plan_week_for(athlete, monday) if monday else None
+    if plan_week is None:
+        raise Http404("No plan for that week.")
+    initial = [
+        {name: getattr(s, name) for name in services.SESSION_FIELDS}
+        for s in plan_week.sessions.order_by("day", "order")
+    ]
+    formset = SessionFormSet(request.POST or None, initial=initial, prefix="s")
+    if request.method == "POST" and formset.is_valid():
+        sessions = [
+            f.cleaned_data
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            services.plan_week_update_sessions(
+                plan_week=plan_week, sessions=sessions, by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Sessions for the week of {plan_week.week:%d %b} saved.")
+            return redirect(reverse("athlete_overview", args=[athlete.pk]) + "#plan")
+    return render(
+        request,
+        "plans/plan_week_edit.html",
+        {"athlete": athlete, "plan_week": plan_week, "formset": formset},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- The athlete ------------------------------------------------------------------------------
+
+ENCOURAGEMENT = (
+    "Recovery comes before fitness. Every walk counts as training.",
+    "Progress isn't linear: a gentle week is still a step forward.",
+    "Your current starting point matters more than your old personal best.",
+    "Consistency over time beats any single session.",
+    "Listen to your body: it gives you valuable feedback.",
+    "Distance before speed, smooth paths before technical trails.",
+    "Patience is often the most valuable training tool.",
+)
 
 
 @athlete_required
 def my_week(request: HttpRequest) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_user(request.user)
-    return render(request, "plans/my_week.html", {"athlete": athlete})
+    if athlete is None:
+        return render(request, "plans/my_week.html", {"athlete": None})
+    services.plan_start(athlete=athlete)
+    athlete.refresh_from_db(fields=["stage", "level"])
+    today = athlete.today()
+    this_monday = monday_of(today)
+    plan_week = selectors.plan_week_on(athlete, today)
+    checked_in = checkin_selectors.checkin_for_week(athlete, this_monday)
+    last_week = checkin_selectors.checkin_for_week(athlete, this_monday - timedelta(weeks=1))
+    feed = CalendarFeed.objects.filter(athlete=athlete).first()
+    days, daily = [], []
+    if plan_week is not None:
+        main, daily = protocol.split_daily(list(plan_week.sessions.all()))
+        for offset in range(7):
+            day = plan_week.week + timedelta(days=offset)
+            items = [s for s in main if s.day == offset]
+            days.append({"date": day, "is_today": day == today, "sessions": items})
+    return render(
+        request,
+        "plans/my_week.html",
+        {
+            "athlete": athlete,
+            "plan_week": plan_week,
+            "is_current_week": plan_week is not None and plan_week.week == this_monday,
+            "days": days,
+            "daily": daily,
+            "checked_in": checked_in,
+            "last_week_missing": last_week is None and athlete.checkins.exists(),
+            "this_monday": this_monday,
+            "encouragement": ENCOURAGEMENT[this_monday.isocalendar()[1] % len(ENCOURAGEMENT)],
+            "calendar_url": request.build_absolute_uri(
+                reverse("calendar_feed", args=[services.calendar_token(feed)])
+            )
+            if feed
+            else None,
+            **_stage_context(athlete),
+        },
+    )
+
+
+@athlete_required
+@require_POST
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    """Create her calendar link, or replace it (the old link stops working)."""
+    athlete = athlete_selectors.athlete_for_user(request.user)
+    if athlete is None:
+        raise Http404("No athlete profile.")
+    if request.POST.get("rotate") == "1":
+        services.calendar_rotate(athlete=athlete)
+        messages.success(request, "You have a new calendar link; the old one no longer works.")
+    else:
+        services.calendar_feed(athlete=athlete)
+        messages.success(request, "Your calendar link is ready: add it to your calendar app.")
+    return redirect(reverse("my_week") + "#calendar")
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    athlete = services.calendar_athlete(token)
+    if athlete is None:
+        raise Http404("Unknown or revoked calendar link.")
+    start, end = services.weeks_around(athlete.today(), before=4, after=2)
+    sessions = (
+        PlannedSession.objects.filter(
+            plan_week__plan__athlete=athlete,
+            plan_week__approved=True,
+            plan_week__week__gte=start,
+            plan_week__week__lte=end,
+        )
+        .select_related("plan_week")
+        .order_by("plan_week__week", "day", "order")
+    )
+    body = render_ics(sessions, name=f"{athlete.first_name}'s running plan", now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    response["Content-Disposition"] = 'inline; filename="plan.ics"'
+    return response

@@ -212,6 +212,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "plans.protocol.STAGE_CHOICES",
+        "ActionEnum": "plans.models.ACTION_CHOICES",
+    },
 }
 
 # --- Celery ------------------------------------------------------------------------------
@@ -241,6 +245,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULE: dict = {
+    # A week that ended without a check-in still gets a decision (a hold) for the new one.
+    "close-weeks": {
+        "task": "plans.tasks.close_weeks",
+        "schedule": crontab(minute=20),  # hourly: each athlete's Monday comes in her time zone
+    },
     # Sessions live two weeks past last use; drop the expired rows nightly.
     "clear-expired-sessions": {
         "task": "athletes.tasks.clear_expired_sessions",

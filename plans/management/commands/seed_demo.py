@@ -10,19 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from athletes import demo as athlete_demo
-from athletes.models import Athlete, Role
-from athletes.selectors import clearance_status, readiness_status
-from checkins import demo as checkin_demo
-
-
-def _running_from(athlete: Athlete) -> int | None:
-    """Weeks postpartum from which a cleared, assessed athlete ran; None: she walks."""
-    clearance = clearance_status(athlete)
-    readiness = readiness_status(athlete)
-    if clearance.scope not in ("running", "unrestricted") or readiness.state != "passed":
-        return None
-    allowed = max(clearance.clearance.cleared_on, readiness.assessment.assessed_on)
-    return max(12, athlete.weeks_postpartum_on(allowed) + 1)
+from athletes.models import Role
+from plans import demo as plan_demo
 
 
 class Progress:
@@ -99,12 +88,13 @@ class Command(BaseCommand):
                         user=athlete_user if is_demo_athlete else None,
                         profile=athlete_demo.DEMO_ATHLETE_PROFILE if is_demo_athlete else None,
                     )
-                    checkin_demo.ensure_demo_checkins(
+                    plan_demo.simulate(
                         athlete=athlete,
+                        coach=coach,
                         weeks=options["weeks"],
                         rng=rng,
                         submitted_by=athlete_user if is_demo_athlete else coach,
-                        running_from=_running_from(athlete),
+                        leave_pending=is_demo_athlete or rng.random() < 0.5,
                     )
                 done += 1
                 progress.update(done)

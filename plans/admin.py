@@ -1,0 +1,75 @@
+from django.contrib import admin
+
+from .models import AuditEntry, CalendarFeed, Decision, Plan, PlannedSession, PlanWeek
+
+
+class PlanWeekInline(admin.TabularInline):
+    model = PlanWeek
+    extra = 0
+    fields = ("week", "stage", "level", "approved", "approved_by", "approved_at")
+    readonly_fields = ("approved_by", "approved_at")
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ("athlete", "protocol_version", "started_on")
+    search_fields = ("athlete__first_name", "athlete__last_name")
+    list_select_related = ("athlete",)
+    autocomplete_fields = ("athlete",)
+    inlines = (PlanWeekInline,)
+
+
+class PlannedSessionInline(admin.TabularInline):
+    model = PlannedSession
+    extra = 0
+
+
+@admin.register(PlanWeek)
+class PlanWeekAdmin(admin.ModelAdmin):
+    list_display = ("plan", "week", "stage", "level", "approved")
+    list_filter = ("stage", "approved")
+    search_fields = ("plan__athlete__first_name", "plan__athlete__last_name")
+    list_select_related = ("plan__athlete",)
+    raw_id_fields = ("plan", "decision")
+    inlines = (PlannedSessionInline,)
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ("athlete", "week", "action", "to_stage", "to_level", "status", "decided_by")
+    list_filter = ("status", "action", "to_stage", "refer")
+    search_fields = ("athlete__first_name", "athlete__last_name", "note")
+    list_select_related = ("athlete", "decided_by")
+    date_hierarchy = "week"
+    readonly_fields = [f.name for f in Decision._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # decisions come from the engine
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is appended to by the services, never edited."""
+
+    list_display = ("created_at", "athlete", "kind", "actor", "decision")
+    list_filter = ("kind",)
+    search_fields = ("athlete__first_name", "athlete__last_name", "actor__email")
+    list_select_related = ("athlete", "actor", "decision")
+    readonly_fields = ("athlete", "decision", "kind", "actor", "details", "created_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ("athlete", "created_at")
+    readonly_fields = ("athlete", "nonce", "created_at")
+    search_fields = ("athlete__first_name", "athlete__last_name")

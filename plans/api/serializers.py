@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from plans import protocol
+from plans.models import ACTION_CHOICES, Decision, PlannedSession, PlanWeek
+
+
+class GateSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    passed = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    description = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlannedSession
+        fields = [
+            "id",
+            "day",
+            "kind",
+            "minutes",
+            "run_seconds",
+            "walk_seconds",
+            "repeats",
+            "terrain",
+            "notes",
+            "description",
+        ]
+
+    def get_description(self, session: PlannedSession) -> str:
+        return protocol.describe(session)
+
+
+class PlanWeekSerializer(serializers.ModelSerializer):
+    sessions = SessionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PlanWeek
+        fields = ["week", "stage", "level", "sessions"]
+
+
+class PlanSerializer(serializers.Serializer):
+    athlete = serializers.IntegerField()
+    protocol_version = serializers.CharField()
+    started_on = serializers.DateField()
+    stage = serializers.CharField()
+    stage_name = serializers.CharField()
+    level = serializers.IntegerField()
+    guidance = serializers.CharField()
+    week = PlanWeekSerializer(allow_null=True, help_text="This week's sessions (approved).")
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    gates = GateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "athlete",
+            "week",
+            "action",
+            "from_stage",
+            "from_level",
+            "to_stage",
+            "to_level",
+            "gates",
+            "summary",
+            "refer",
+            "status",
+            "final_action",
+            "final_stage",
+            "final_level",
+            "note",
+            "clinician_attestation",
+            "overridden_safety_gates",
+            "decided_by",
+            "decided_at",
+            "computed_at",
+            "protocol_version",
+        ]
+        read_only_fields = fields
+
+
+class OverrideSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=ACTION_CHOICES)
+    to_stage = serializers.ChoiceField(choices=protocol.STAGE_CHOICES)
+    to_level = serializers.IntegerField(min_value=1, max_value=10)
+    note = serializers.CharField(max_length=2000, help_text="Required: why you override.")
+    clinician_attestation = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="Required when the override moves her into running past a failed safety "
+        "gate (12 weeks, clearance, readiness, red flag).",
+    )

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from athletes import selectors as athlete_selectors
+from athletes.api.pagination import StandardPagination
+from athletes.api.permissions import CoachOrStaffOnly
+from plans import protocol, selectors, services
+
+from .serializers import DecisionSerializer, OverrideSerializer, PlanSerializer
+
+
+class AthletePlanView(APIView):
+    """Her stage, level and this week's approved sessions (owner coach, the athlete, staff)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=PlanSerializer)
+    def get(self, request: Request, athlete_id: int) -> Response:
+        athlete = get_object_or_404(
+            athlete_selectors.athletes_visible_to(request.user), pk=athlete_id
+        )
+        plan = services.plan_start(athlete=athlete)
+        athlete.refresh_from_db(fields=["stage", "level"])
+        stage = protocol.stage(athlete.stage)
+        data = {
+            "athlete": athlete.pk,
+            "protocol_version": plan.protocol_version,
+            "started_on": plan.started_on,
+            "stage": athlete.stage,
+            "stage_name": stage.name,
+            "level": athlete.level,
+            "guidance": stage.guidance,
+            "week": selectors.plan_week_on(athlete, athlete.today()),
+        }
+        return Response(PlanSerializer(data).data)
+
+
+class AthleteDecisionList(generics.ListAPIView):
+    """Her decisions, newest first (owner coach and staff)."""
+
+    serializer_class = DecisionSerializer
+    permission_classes = [CoachOrStaffOnly]
+    pagination_class = StandardPagination
+
+    def get_queryset(self):
+        athlete = get_object_or_404(
+            athlete_selectors.athletes_visible_to(self.request.user), pk=self.kwargs["athlete_id"]
+        )
+        return (
+            selectors.decisions_visible_to(self.request.user)
+            .filter(athlete=athlete)
+            .order_by("-week")
+        )
+
+
+class DecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Approve or override a pending decision. Another coach's decision answers 404."""
+
+    serializer_class = DecisionSerializer
+    permission_classes = [CoachOrStaffOnly]
+
+    def get_queryset(self):
+        return selectors.decisions_visible_to(self.request.user)
+
+    @extend_schema(request=None, responses=DecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: int | None = None) -> Response:
+        decision = self.get_object()
+        services.decision_approve(decision=decision, by=request.user)
+        decision.refresh_from_db()
+        return Response(DecisionSerializer(decision).data)
+
+    @extend_schema(request=OverrideSerializer, responses=DecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def override(self, request: Request, pk: int | None = None) -> Response:
+        decision = self.get_object()
+        body = OverrideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.decision_override(decision=decision, by=request.user, **body.validated_data)
+        decision.refresh_from_db()
+        return Response(DecisionSerializer(decision).data)

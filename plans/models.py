@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from athletes.models import Athlete
+
+from .progression import ACTIONS
+from .protocol import SESSION_KINDS, STAGE_CHOICES, TERRAINS
+
+ACTION_CHOICES = [(a, a.replace("_", " ").capitalize()) for a in ACTIONS]
+KIND_CHOICES = [(k, k.replace("_", " ").capitalize()) for k in SESSION_KINDS]
+TERRAIN_CHOICES = [(t, t.replace("_", " ").capitalize()) for t in TERRAINS]
+STAGE_KEYS = [key for key, _ in STAGE_CHOICES]
+
+
+class Plan(models.Model):
+    """Her return-to-run plan: which protocol version it follows and when it started."""
+
+    athlete = models.OneToOneField(Athlete, on_delete=models.CASCADE, related_name="plan")
+    protocol_version = models.CharField(max_length=20)
+    started_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Plan of athlete {self.athlete_id} (protocol {self.protocol_version})"
+
+
+class PlanWeek(models.Model):
+    """One approved week of her plan: the stage and level, and the sessions it holds."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="weeks")
+    week = models.DateField(help_text="Monday of the week.")
+    stage = models.CharField(max_length=20, choices=STAGE_CHOICES)
+    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    decision = models.OneToOneField(
+        "Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_week"
+    )
+    approved = models.BooleanField(default=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "week"], name="planweek_one_per_week"),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=STAGE_KEYS), name="planweek_stage_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(level__gte=1), name="planweek_level_min"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Week of {self.week}: {self.stage} level {self.level}"
+
+
+class PlannedSession(models.Model):
+    plan_week = models.ForeignKey(PlanWeek, on_delete=models.CASCADE, related_name="sessions")
+    order = models.PositiveSmallIntegerField(default=0)
+    day = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(6)],
+        help_text="0 = Monday … 6 = Sunday (a suggestion; she fits it around her week).",
+    )
+    kind = models.CharField(max_length=14, choices=KIND_CHOICES)
+    minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(600)])
+    run_seconds = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(3600)]
+    )
+    walk_seconds = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(3600)]
+    )
+    repeats = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    terrain = models.CharField(max_length=16, choices=TERRAIN_CHOICES, default="road")
+    notes = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["day", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(day__lte=6), name="session_day_0_6"),
+            models.CheckConstraint(
+                condition=models.Q(minutes__lte=600), name="session_minutes_max"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SESSION_KINDS), name="session_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(terrain__in=TERRAINS), name="session_terrain_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from .protocol import describe
+
+        return describe(self)
+
+
+class DecisionStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    OVERRIDDEN = "overridden", "Overridden"
+
+
+class Decision(models.Model):
+    """The engine's recommendation for one week, and what the coach made of it."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="decisions")
+    week = models.DateField(help_text="Monday of the week the decision is for.")
+    action = models.CharField(max_length=10, choices=ACTION_CHOICES)
+    from_stage = models.CharField(max_length=20, choices=STAGE_CHOICES)
+    from_level = models.PositiveSmallIntegerField()
+    to_stage = models.CharField(max_length=20, choices=STAGE_CHOICES)
+    to_level = models.PositiveSmallIntegerField()
+    gates = models.JSONField(default=list)
+    summary = models.CharField(max_length=500)
+    refer = models.BooleanField(default=False, help_text="Refer to a pelvic health physio/GP.")
+    protocol_version = models.CharField(max_length=20)
+    status = models.CharField(
+        max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
+    )
+    # What the coach decided instead, when she overrode the recommendation.
+    final_action = models.CharField(max_length=10, choices=ACTION_CHOICES, blank=True)
+    final_stage = models.CharField(max_length=20, choices=STAGE_CHOICES, blank=True)
+    final_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True, max_length=2000)
+    clinician_attestation = models.TextField(blank=True, max_length=2000)
+    overridden_safety_gates = models.JSONField(default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week"]
+        constraints = [
+            models.UniqueConstraint(fields=["athlete", "week"], name="decision_one_per_week"),
+            models.CheckConstraint(
+                condition=models.Q(action__in=ACTIONS), name="decision_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=DecisionStatus.values), name="decision_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="overridden") | ~models.Q(note=""),
+                name="decision_override_has_note",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "week"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} for week {self.week} (athlete {self.athlete_id}, {self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == DecisionStatus.PENDING
+
+    @property
+    def outcome_stage(self) -> str:
+        return self.final_stage or self.to_stage
+
+    @property
+    def outcome_level(self) -> int:
+        return self.final_level or self.to_level
+
+    @property
+    def outcome_action(self) -> str:
+        return self.final_action or self.action
+
+
+class AuditEntry(models.Model):
+    """An append-only record of coaching decisions that admins can inspect."""
+
+    class Kind(models.TextChoices):
+        APPROVED = "approved", "Decision approved"
+        OVERRIDDEN = "overridden", "Decision overridden"
+        SAFETY_OVERRIDE = "safety_override", "Override past a safety gate"
+        SESSIONS_EDITED = "sessions_edited", "Sessions edited"
+        PLAN_STARTED = "plan_started", "Plan started"
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="audit_entries")
+    decision = models.ForeignKey(
+        Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    details = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} (athlete {self.athlete_id})"
+
+
+class CalendarFeed(models.Model):
+    """Her private iCal feed. The secret URL is signed with the site's key over this random
+    nonce: a leaked database alone does not reveal it, and a new nonce revokes the old URL."""
+
+    athlete = models.OneToOneField(Athlete, on_delete=models.CASCADE, related_name="calendar")
+    nonce = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar of athlete {self.athlete_id}"

@@ -1,0 +1,504 @@
+"""The progression engine: one decision for next week, with every gate it checked.
+
+Pure: it takes a ``Snapshot`` of plain values and returns a ``Recommendation``; it never
+touches the database. The rules are those of SPEC §5, applied in this order:
+
+1. ``pause``     any red flag in the latest check-in → no impact; drop to ``walk``; refer.
+2. ``step_back`` pain 3–4/10, a fatigue streak (energy ≤ 2/5 on 2 consecutive check-ins), or
+                 effort ≥ 8/10 with soreness ≥ 7/10 → back to the last symptom-free level.
+3. ``hold``      no check-in; sessions < 2/3 of planned; sleep < 5 h; feeling low; less than
+                 the minimum time at the level; or the next stage's gates not met.
+4. ``advance``   otherwise: next level, or next stage when its gates hold.
+
+Time-based gates are judged on the Monday of the week the decision is for (``for_week``).
+Red flags are judged from the check-ins with the definitions of ``checkins.rules``, so the
+engine needs no flag rows and no ordering between the warning task and the plan task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from checkins.rules import (
+    SCOPE_RANK,
+    AthleteFacts,
+    CheckInFacts,
+    Gate,
+    evaluate_checkin,
+    red_flags,
+    run_walk_gates,
+)
+
+from . import protocol
+from .protocol import (
+    IMPACT_STAGE_KEYS,
+    MIN_WEEKS_AT_LEVEL,
+    MIN_WEEKS_IN_STAGE_BEFORE_NEXT,
+    SYMPTOM_FREE_WEEKS_AT_TOP,
+    WALK_MIN_WEEKS_POSTPARTUM,
+)
+
+ADVANCE, HOLD, STEP_BACK, PAUSE = "advance", "hold", "step_back", "pause"
+ACTIONS = (ADVANCE, HOLD, STEP_BACK, PAUSE)
+
+# Thresholds of SPEC §5 (the step-back and hold rules).
+STEP_BACK_PAIN = (3, 4)
+FATIGUE_ENERGY_MAX = 2
+FATIGUE_WEEKS = 2
+HIGH_EFFORT = 8
+HIGH_SORENESS = 7
+COMPLIANCE_MIN = Fraction(2, 3)
+# A week with this many unavailable days (illness, baby, travel) is not judged on compliance.
+UNAVAILABLE_WEEK_DAYS = 4
+SLEEP_MIN_HOURS = Decimal("5")
+
+# The gates that protect her body; an override past one of them needs a clinician's word.
+SAFETY_GATES = frozenset(
+    {"weeks_postpartum", "clearance", "readiness", "no_red_flags", "red_flags"}
+)
+
+
+@dataclass(frozen=True)
+class WeekPosition:
+    """Where her plan stood in one week."""
+
+    week: date
+    stage: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the engine may look at, as plain values."""
+
+    for_week: date  # the Monday of the week the decision is for
+    athlete: AthleteFacts
+    stage: str
+    level: int
+    history: tuple[WeekPosition, ...] = ()  # her plan's past weeks, any order
+    checkins: tuple[CheckInFacts, ...] = ()  # her recent check-ins, any order
+
+    @property
+    def checked_week(self) -> date:
+        """The week just finished: the one whose check-in drives the decision."""
+        return self.for_week - timedelta(weeks=1)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    action: str
+    from_stage: str
+    from_level: int
+    to_stage: str
+    to_level: int
+    gates: tuple[Gate, ...]
+    summary: str
+    refer: bool = False
+    failed_safety_gates: tuple[str, ...] = field(default=())
+
+    def gates_as_dicts(self) -> list[dict]:
+        return [{"key": g.key, "passed": g.passed, "detail": g.detail} for g in self.gates]
+
+
+# --- Helpers over the snapshot ------------------------------------------------------------------
+
+
+def _position_on(snapshot: Snapshot, week: date) -> tuple[str, int] | None:
+    for p in snapshot.history:
+        if p.week == week:
+            return p.stage, p.level
+    return None
+
+
+def _started(snapshot: Snapshot, *, same_level: bool) -> date:
+    """The first week of the current level (or stage) in an unbroken run up to now."""
+    week = snapshot.checked_week
+    start = week
+    while True:
+        position = _position_on(snapshot, week)
+        if position is None:
+            break
+        stage, level = position
+        if stage != snapshot.stage or (same_level and level != snapshot.level):
+            break
+        start = week
+        week -= timedelta(weeks=1)
+    return start
+
+
+def _weeks_with_checkins(snapshot: Snapshot, since: date) -> list[CheckInFacts]:
+    return sorted(
+        (c for c in snapshot.checkins if since <= c.week <= snapshot.checked_week),
+        key=lambda c: c.week,
+    )
+
+
+def is_symptom_free(checkin: CheckInFacts, athlete: AthleteFacts) -> bool:
+    """No red flag, no pelvic floor symptom or bleeding of any kind, and pain below 3/10."""
+    return (
+        not red_flags(checkin, athlete)
+        and not checkin.bleeding
+        and checkin.pain < STEP_BACK_PAIN[0]
+    )
+
+
+def _level_below(stage_key: str, level: int) -> tuple[str, int]:
+    if level > 1:
+        return stage_key, level - 1
+    previous = protocol.previous_stage(stage_key)
+    if previous is None:
+        return stage_key, level
+    return previous.key, previous.top_level
+
+
+def _floor(stage_key: str, level: int, current_stage: str) -> tuple[str, int]:
+    """Stepping back never goes below walking, unless she is still in the first stage."""
+    if current_stage == "recover":
+        return "recover", 1
+    if protocol.position_rank(stage_key, level) < protocol.position_rank("walk", 1):
+        return "walk", 1
+    return stage_key, level
+
+
+# --- The checks -----------------------------------------------------------------------------
+
+
+def _stage_entry_gates(snapshot: Snapshot, target: protocol.Stage) -> list[Gate]:
+    """The entry gates of ``target`` (the stage after the current one)."""
+    athlete, as_of = snapshot.athlete, snapshot.for_week
+    gates: list[Gate] = []
+    if target.key == "walk":
+        weeks = athlete.weeks_postpartum(as_of)
+        gates.append(
+            Gate(
+                "weeks_postpartum_walk",
+                weeks >= WALK_MIN_WEEKS_POSTPARTUM,
+                f"{weeks} weeks postpartum on {as_of:%d %b}; walking builds from "
+                f"{WALK_MIN_WEEKS_POSTPARTUM} weeks.",
+            )
+        )
+        return gates
+    if target.key == "run_walk":
+        return run_walk_gates(athlete, snapshot.checkins, as_of)
+
+    current = protocol.stage(snapshot.stage)
+    if target.key in ("continuous", "build"):
+        recent = _weeks_with_checkins(snapshot, _started(snapshot, same_level=True))
+        at_top = snapshot.level == current.top_level
+        last = recent[-SYMPTOM_FREE_WEEKS_AT_TOP:]
+        consecutive = len(last) == SYMPTOM_FREE_WEEKS_AT_TOP and all(
+            last[i].week - last[i - 1].week == timedelta(weeks=1) for i in range(1, len(last))
+        )
+        clean = consecutive and all(is_symptom_free(c, athlete) for c in last)
+        what = "the top run-walk level" if target.key == "continuous" else "30 min continuous"
+        gates.append(
+            Gate(
+                "top_level_symptom_free",
+                at_top and clean,
+                f"{SYMPTOM_FREE_WEEKS_AT_TOP} consecutive symptom-free weeks at {what} are "
+                f"needed; {sum(is_symptom_free(c, athlete) for c in last) if at_top else 0} "
+                "so far.",
+            )
+        )
+    else:  # trail, speed: time in the previous stage with no flag
+        in_stage = _weeks_with_checkins(snapshot, _started(snapshot, same_level=False))
+        flagged = [c.week for c in in_stage if evaluate_checkin(athlete, snapshot.checkins, c.week)]
+        enough = len(in_stage) >= MIN_WEEKS_IN_STAGE_BEFORE_NEXT
+        gates.append(
+            Gate(
+                "weeks_in_previous_stage",
+                enough and not flagged,
+                f"{len(in_stage)} checked-in week(s) in {current.name.lower()}, "
+                f"{MIN_WEEKS_IN_STAGE_BEFORE_NEXT} needed"
+                + (
+                    f"; a warning sign in the week of {flagged[-1]:%d %b}."
+                    if flagged
+                    else ", with no warning sign."
+                ),
+            )
+        )
+        if target.key == "trail":
+            latest = athlete.latest_assessment(as_of)
+            ok = latest is not None and latest.balance_passed
+            gates.append(
+                Gate(
+                    "balance",
+                    ok,
+                    "Balance items of the latest readiness assessment passed."
+                    if ok
+                    else "The latest readiness assessment's balance items were not passed"
+                    if latest
+                    else "No readiness assessment on file for the balance items.",
+                )
+            )
+    return gates
+
+
+def _impact_clearance_gate(snapshot: Snapshot) -> Gate:
+    """Running on needs a clearance for running that is still valid that week."""
+    clearance = snapshot.athlete.clearance_on(snapshot.for_week)
+    if clearance is None:
+        return Gate("clearance", False, "No medical clearance valid that week.")
+    ok = SCOPE_RANK.get(clearance.scope, 0) >= SCOPE_RANK["running"]
+    detail = f"Cleared for {clearance.scope} on {clearance.cleared_on:%d %b %Y}" + (
+        "." if ok else "; running needs a clearance for running or unrestricted."
+    )
+    return Gate("clearance", ok, detail)
+
+
+def _latest_red_flag_gate(latest: CheckInFacts, athlete: AthleteFacts) -> Gate:
+    flags = red_flags(latest, athlete)
+    return Gate(
+        "red_flags",
+        not flags,
+        "No red-flag symptom in the latest check-in."
+        if not flags
+        else "Red flag in the latest check-in: " + ", ".join(flags).replace("_", " ") + ".",
+    )
+
+
+def safety_gates_for(snapshot: Snapshot, to_stage: str) -> list[Gate]:
+    """The safety gates that a move to ``to_stage`` for ``snapshot.for_week`` must pass.
+
+    Only impact stages have them: 12 weeks postpartum, a clearance for running, a passed
+    readiness assessment within 8 weeks, and no red flag (in the latest check-in or the two
+    before the week). Used to decide whether a coach's override needs a clinician's word.
+    """
+    if to_stage not in IMPACT_STAGE_KEYS:
+        return []
+    gates = [
+        g
+        for g in run_walk_gates(snapshot.athlete, snapshot.checkins, snapshot.for_week)
+        if g.key in SAFETY_GATES
+    ]
+    latest = next((c for c in snapshot.checkins if c.week == snapshot.checked_week), None)
+    if latest is not None:
+        gates.append(_latest_red_flag_gate(latest, snapshot.athlete))
+    return gates
+
+
+def recommend(snapshot: Snapshot) -> Recommendation:
+    athlete = snapshot.athlete
+    stage_key, level = snapshot.stage, snapshot.level
+    current = protocol.stage(stage_key)
+    latest = next((c for c in snapshot.checkins if c.week == snapshot.checked_week), None)
+    gates: list[Gate] = []
+
+    def result(action, to_stage, to_level, summary, *, refer=False) -> Recommendation:
+        failed_safety = tuple(
+            sorted({g.key for g in gates if g.key in SAFETY_GATES and not g.passed})
+        )
+        return Recommendation(
+            action,
+            stage_key,
+            level,
+            to_stage,
+            to_level,
+            tuple(gates),
+            summary,
+            refer=refer,
+            failed_safety_gates=failed_safety,
+        )
+
+    # Rule 0: no check-in → hold (nothing else can be judged).
+    gates.append(
+        Gate(
+            "checkin_received",
+            latest is not None,
+            f"Check-in for the week of {snapshot.checked_week:%d %b} received."
+            if latest
+            else f"No check-in for the week of {snapshot.checked_week:%d %b}.",
+        )
+    )
+    if latest is None:
+        return result(HOLD, stage_key, level, "Hold: no check-in for last week.")
+
+    # Rule 1: red flags → pause.
+    red_flag_gate = _latest_red_flag_gate(latest, athlete)
+    gates.append(red_flag_gate)
+    if not red_flag_gate.passed:
+        if stage_key in IMPACT_STAGE_KEYS:
+            target = ("walk", protocol.stage("walk").top_level)
+        else:
+            target = (stage_key, level)
+        return result(
+            PAUSE,
+            *target,
+            "Pause: no running or jumping. Refer her to a pelvic health physiotherapist or GP "
+            "before any impact.",
+            refer=True,
+        )
+
+    # Rule 2: step back.
+    previous = next(
+        (c for c in snapshot.checkins if c.week == snapshot.checked_week - timedelta(weeks=1)),
+        None,
+    )
+    pain_mid = STEP_BACK_PAIN[0] <= latest.pain <= STEP_BACK_PAIN[1]
+    fatigue = (
+        previous is not None
+        and latest.energy <= FATIGUE_ENERGY_MAX
+        and previous.energy <= FATIGUE_ENERGY_MAX
+    )
+    strain = (latest.effort or 0) >= HIGH_EFFORT and latest.soreness >= HIGH_SORENESS
+    gates.append(
+        Gate(
+            "pain",
+            not pain_mid,
+            f"Pain {latest.pain}/10" + (" (3–4: step back)." if pain_mid else "."),
+        )
+    )
+    gates.append(
+        Gate(
+            "fatigue",
+            not fatigue,
+            f"Energy {latest.energy}/5"
+            + (
+                f" and {previous.energy}/5 the week before: a fatigue streak."
+                if fatigue
+                else "; no fatigue streak."
+            ),
+        )
+    )
+    gates.append(
+        Gate(
+            "effort_and_soreness",
+            not strain,
+            f"Effort {latest.effort or '–'}/10, soreness {latest.soreness}/10"
+            + (": too hard for now." if strain else "."),
+        )
+    )
+    if pain_mid or fatigue or strain:
+        target = _step_back_target(snapshot)
+        reasons = [
+            r
+            for r, on in (
+                (f"pain {latest.pain}/10", pain_mid),
+                ("two weeks of very low energy", fatigue),
+                ("very hard sessions with high soreness", strain),
+            )
+            if on
+        ]
+        stage_name = protocol.stage(target[0]).name.lower()
+        return result(
+            STEP_BACK,
+            *target,
+            f"Step back ({', '.join(reasons)}) to {stage_name}, level {target[1]}: the last "
+            "level that was symptom-free.",
+        )
+
+    # Rule 3: hold.
+    holds: list[str] = []
+    planned = latest.sessions_planned
+    if planned and latest.unavailable_days < UNAVAILABLE_WEEK_DAYS:
+        expected = Fraction(planned) * Fraction(7 - latest.unavailable_days, 7)
+        ok = Fraction(latest.sessions_completed) >= COMPLIANCE_MIN * expected
+        gates.append(
+            Gate(
+                "sessions_completed",
+                ok,
+                f"{latest.sessions_completed} of {planned} sessions done"
+                + (
+                    f" ({latest.unavailable_days} day(s) unavailable)"
+                    if latest.unavailable_days
+                    else ""
+                )
+                + ("." if ok else "; at least two thirds are needed to move on."),
+            )
+        )
+        if not ok:
+            holds.append("fewer than two thirds of the sessions done")
+    else:
+        reason = (
+            "most of the week unavailable (illness, baby, travel)"
+            if planned
+            else "no planned sessions to compare with"
+        )
+        gates.append(Gate("sessions_completed", True, f"Not judged: {reason}."))
+    sleep_ok = latest.sleep_hours >= SLEEP_MIN_HOURS
+    gates.append(
+        Gate(
+            "sleep",
+            sleep_ok,
+            f"{latest.sleep_hours} h of sleep a night"
+            + ("." if sleep_ok else f"; under {SLEEP_MIN_HOURS} h, recovery comes first."),
+        )
+    )
+    if not sleep_ok:
+        holds.append("average sleep under 5 hours")
+    gates.append(
+        Gate(
+            "mood",
+            not latest.feeling_low,
+            "She felt low or anxious most days." if latest.feeling_low else "No low mood reported.",
+        )
+    )
+    if latest.feeling_low:
+        holds.append("she felt low or anxious")
+    level_start = _started(snapshot, same_level=True)
+    weeks_at_level = len(_weeks_with_checkins(snapshot, level_start))
+    time_ok = weeks_at_level >= MIN_WEEKS_AT_LEVEL
+    gates.append(
+        Gate(
+            "time_at_level",
+            time_ok,
+            f"{weeks_at_level} checked-in week(s) at this level; {MIN_WEEKS_AT_LEVEL} needed.",
+        )
+    )
+    if not time_ok:
+        holds.append("not yet a full week at this level")
+
+    # Where advancing would go, and its gates.
+    if level < current.top_level:
+        target = (stage_key, level + 1)
+        if stage_key in IMPACT_STAGE_KEYS:
+            clearance_gate = _impact_clearance_gate(snapshot)
+            gates.append(clearance_gate)
+            if not clearance_gate.passed:
+                holds.append("no valid clearance for running")
+    else:
+        following = protocol.next_stage(stage_key)
+        if following is None:
+            target = (stage_key, level)
+            gates.append(Gate("next_stage", False, "She is at the last level of the last stage."))
+            holds.append("the protocol's last level is reached; the coach leads from here")
+        else:
+            target = (following.key, 1)
+            entry = _stage_entry_gates(snapshot, following)
+            if following.key in IMPACT_STAGE_KEYS and following.key != "run_walk":
+                entry.append(_impact_clearance_gate(snapshot))
+            gates.extend(entry)
+            failed = [g for g in entry if not g.passed]
+            if failed:
+                holds.append(
+                    f"the gates of {following.name.lower()} are not met yet ("
+                    + ", ".join(g.key.replace("_", " ") for g in failed)
+                    + ")"
+                )
+    if holds:
+        return result(HOLD, stage_key, level, "Hold: " + "; ".join(holds) + ".")
+    to_stage, to_level = target
+    if to_stage != stage_key:
+        summary = f"Advance to {protocol.stage(to_stage).name.lower()}: every entry gate holds."
+    else:
+        summary = f"Advance to level {to_level}: {protocol.stage(to_stage).level(to_level).label}."
+    return result(ADVANCE, to_stage, to_level, summary)
+
+
+def _step_back_target(snapshot: Snapshot) -> tuple[str, int]:
+    """The most recent earlier position, below the current one, whose week was symptom-free;
+    failing that, one level down. Never below walking (unless still recovering)."""
+    current_rank = protocol.position_rank(snapshot.stage, snapshot.level)
+    checkins = {c.week: c for c in snapshot.checkins}
+    for position in sorted(snapshot.history, key=lambda p: p.week, reverse=True):
+        if position.week > snapshot.checked_week:
+            continue
+        if protocol.position_rank(position.stage, position.level) >= current_rank:
+            continue
+        checkin = checkins.get(position.week)
+        if checkin is not None and is_symptom_free(checkin, snapshot.athlete):
+            return _floor(position.stage, position.level, snapshot.stage)
+    return _floor(*_level_below(snapshot.stage, snapshot.level), snapshot.stage)

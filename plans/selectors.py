@@ -1,0 +1,125 @@
+"""Reads of the plans layer, and the snapshots the progression engine is fed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from athletes.models import BALANCE_ITEMS, Athlete, Role, User
+from checkins.models import WeeklyCheckIn, monday_of
+from checkins.rules import AssessmentFacts, AthleteFacts, CheckInFacts, ClearanceFacts
+
+from .models import Decision, DecisionStatus, PlannedSession, PlanWeek
+from .progression import Snapshot, WeekPosition
+
+# How far back the engine looks: enough for every rule (the longest is "4 weeks in a stage
+# with no flag", plus the streaks before it) without loading a whole history.
+SNAPSHOT_WEEKS = 26
+
+
+def athlete_facts(athlete: Athlete) -> AthleteFacts:
+    """Her profile, clearances and assessments as plain values (two queries)."""
+    return AthleteFacts(
+        delivery_date=athlete.delivery_date,
+        stage=athlete.stage,
+        created_on=athlete.created_at.date() if athlete.created_at else None,
+        clearances=tuple(
+            ClearanceFacts(c.cleared_on, c.scope, c.expires_on) for c in athlete.clearances.all()
+        ),
+        assessments=tuple(
+            AssessmentFacts(
+                a.assessed_on,
+                bool(a.passed),
+                all(getattr(a, name) for name in BALANCE_ITEMS),
+            )
+            for a in athlete.assessments.all()
+        ),
+    )
+
+
+def engine_snapshot(athlete: Athlete, for_week: date) -> Snapshot:
+    since = for_week - timedelta(weeks=SNAPSHOT_WEEKS)
+    checkins = WeeklyCheckIn.objects.filter(athlete=athlete, week__gte=since, week__lt=for_week)
+    history = PlanWeek.objects.filter(
+        plan__athlete=athlete, week__gte=since, week__lt=for_week
+    ).values_list("week", "stage", "level")
+    return Snapshot(
+        for_week=for_week,
+        athlete=athlete_facts(athlete),
+        stage=athlete.stage or "walk",
+        level=athlete.level or 1,
+        history=tuple(WeekPosition(*row) for row in history),
+        checkins=tuple(CheckInFacts.of(c) for c in checkins),
+    )
+
+
+def plan_week_on(athlete: Athlete, day: date) -> PlanWeek | None:
+    """The approved week that applies on ``day``: that week's, or the latest before it."""
+    return (
+        PlanWeek.objects.filter(plan__athlete=athlete, week__lte=monday_of(day), approved=True)
+        .prefetch_related(
+            Prefetch("sessions", queryset=PlannedSession.objects.order_by("day", "order"))
+        )
+        .order_by("-week")
+        .first()
+    )
+
+
+def plan_week_for(athlete: Athlete, week: date) -> PlanWeek | None:
+    return (
+        PlanWeek.objects.filter(plan__athlete=athlete, week=week)
+        .prefetch_related("sessions")
+        .first()
+    )
+
+
+def planned_sessions_count(athlete: Athlete, week: date) -> int | None:
+    """How many counted sessions (walks, runs, strength) her plan held that week."""
+    from .protocol import COUNTED_KINDS
+
+    plan_week = (
+        PlanWeek.objects.filter(plan__athlete=athlete, week__lte=week).order_by("-week").first()
+    )
+    if plan_week is None:
+        return None
+    return plan_week.sessions.filter(kind__in=COUNTED_KINDS).count()
+
+
+def upcoming_weeks(athlete: Athlete, today: date) -> list[PlanWeek]:
+    """This week's and next week's approved plan weeks (the latest earlier one stands in for
+    a week not yet decided)."""
+    this_monday = monday_of(today)
+    weeks = list(
+        PlanWeek.objects.filter(plan__athlete=athlete, week__lte=this_monday + timedelta(weeks=1))
+        .prefetch_related(
+            Prefetch("sessions", queryset=PlannedSession.objects.order_by("day", "order"))
+        )
+        .order_by("-week")[:2]
+    )
+    return sorted(weeks, key=lambda w: w.week)
+
+
+def decisions_visible_to(user: User) -> QuerySet[Decision]:
+    qs = Decision.objects.select_related("athlete", "decided_by")
+    if not user.is_authenticated or (user.role != Role.COACH and not user.is_staff):
+        return qs.none()
+    if user.is_staff:
+        return qs
+    return qs.filter(athlete__coach=user)
+
+
+def decision_for_coach(user: User, pk: int) -> Decision:
+    try:
+        return decisions_visible_to(user).get(pk=pk)
+    except Decision.DoesNotExist:
+        raise Http404("No such decision.") from None
+
+
+def pending_decision(athlete: Athlete) -> Decision | None:
+    return athlete.decisions.filter(status=DecisionStatus.PENDING).order_by("-week").first()
+
+
+def recent_decisions(athlete: Athlete, limit: int = 8) -> list[Decision]:
+    return list(athlete.decisions.select_related("decided_by").order_by("-week")[:limit])

@@ -1,0 +1,404 @@
+"""Writes of the plans layer: starting a plan, computing decisions, the coach's approval or
+override, and the weeks and sessions they generate."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from athletes.models import Athlete, User, current_clearance
+from checkins.models import monday_of
+
+from . import protocol, selectors
+from .models import (
+    AuditEntry,
+    CalendarFeed,
+    Decision,
+    DecisionStatus,
+    Plan,
+    PlannedSession,
+    PlanWeek,
+)
+from .progression import ACTIONS, recommend, safety_gates_for
+
+logger = logging.getLogger(__name__)
+
+# Suggested days for the counted sessions of a week (Mon=0): spread, with rest between.
+_DAY_PATTERNS = {
+    1: (5,),
+    2: (1, 5),
+    3: (1, 3, 5),
+    4: (0, 2, 4, 6),
+    5: (0, 1, 3, 5, 6),
+    6: (0, 1, 2, 4, 5, 6),
+    7: (0, 1, 2, 3, 4, 5, 6),
+}
+
+
+def _set_position(athlete: Athlete, stage: str, level: int) -> None:
+    athlete.stage, athlete.level = stage, level
+    Athlete.objects.filter(pk=athlete.pk).update(stage=stage, level=level)
+
+
+def session_rows(plan_week: PlanWeek, specs: list[protocol.SessionSpec]) -> list[PlannedSession]:
+    """Unsaved sessions for a week: the counted ones spread over the week, daily work
+    (pelvic floor, breathing) one a day."""
+    counted = [s for s in specs if s.kind in protocol.COUNTED_KINDS]
+    others = [s for s in specs if s.kind not in protocol.COUNTED_KINDS]
+    days = _DAY_PATTERNS.get(len(counted), tuple(i % 7 for i in range(len(counted))))
+    rows = [
+        PlannedSession(
+            plan_week=plan_week,
+            order=i,
+            day=days[i] if i < len(days) else i % 7,
+            kind=s.kind,
+            minutes=s.minutes,
+            run_seconds=s.run_seconds,
+            walk_seconds=s.walk_seconds,
+            repeats=s.repeats,
+            terrain=s.terrain,
+            notes=s.notes[:300],
+        )
+        for i, s in enumerate(counted)
+    ]
+    rows += [
+        PlannedSession(
+            plan_week=plan_week,
+            order=100 + i,
+            day=i % 7,
+            kind=s.kind,
+            minutes=s.minutes,
+            terrain=s.terrain,
+            notes=s.notes[:300],
+        )
+        for i, s in enumerate(others)
+    ]
+    return rows
+
+
+def _write_sessions(plan_week: PlanWeek, specs: list[protocol.SessionSpec]) -> None:
+    plan_week.sessions.all().delete()
+    PlannedSession.objects.bulk_create(session_rows(plan_week, specs))
+
+
+def _generate_week(
+    *,
+    athlete: Athlete,
+    plan: Plan,
+    week: date,
+    stage: str,
+    level: int,
+    decision: Decision | None,
+    by: User | None,
+) -> PlanWeek:
+    """Create (or replace) the approved plan week and its sessions; move her to it."""
+    clearance = current_clearance(list(athlete.clearances.all()), week)
+    plan_week, _ = PlanWeek.objects.update_or_create(
+        plan=plan,
+        week=week,
+        defaults={
+            "stage": stage,
+            "level": level,
+            "decision": decision,
+            "approved": True,
+            "approved_by": by,
+            "approved_at": timezone.now(),
+        },
+    )
+    _write_sessions(
+        plan_week,
+        protocol.sessions_for(stage, level, clearance_scope=clearance.scope if clearance else None),
+    )
+    latest = (
+        PlanWeek.objects.filter(plan=plan).order_by("-week").values_list("stage", "level").first()
+    )
+    if latest is not None:
+        _set_position(athlete, *latest)
+    return plan_week
+
+
+@transaction.atomic
+def plan_start(*, athlete: Athlete, by: User | None = None) -> Plan:
+    """Her plan, created on first need: it starts this week at ``recover`` under 3 weeks
+    postpartum, otherwise at ``walk`` (SPEC §5). Safe to call again."""
+    existing = Plan.objects.filter(athlete=athlete).first()
+    if existing is not None:
+        return existing
+    this_monday = monday_of(athlete.today())
+    stage = protocol.start_stage(athlete.weeks_postpartum_on(this_monday))
+    try:
+        with transaction.atomic():
+            plan = Plan.objects.create(
+                athlete=athlete,
+                protocol_version=protocol.PROTOCOL_VERSION,
+                started_on=this_monday,
+            )
+    except IntegrityError:  # started concurrently: use the other one
+        return Plan.objects.get(athlete=athlete)
+    _generate_week(
+        athlete=athlete, plan=plan, week=this_monday, stage=stage, level=1, decision=None, by=by
+    )
+    AuditEntry.objects.create(
+        athlete=athlete,
+        kind=AuditEntry.Kind.PLAN_STARTED,
+        actor=by,
+        details={"stage": stage, "level": 1, "week": this_monday.isoformat()},
+    )
+    logger.info("plan started athlete=%s stage=%s", athlete.pk, stage)
+    return plan
+
+
+@transaction.atomic
+def decision_compute(*, athlete: Athlete, for_week: date) -> Decision:
+    """The recommendation for ``for_week`` (a Monday). Idempotent: it replaces a pending
+    decision for that week and never touches one the coach has already decided."""
+    plan_start(athlete=athlete)
+    athlete.refresh_from_db(fields=["stage", "level"])
+    existing = Decision.objects.select_for_update().filter(athlete=athlete, week=for_week).first()
+    if existing is not None and existing.status != DecisionStatus.PENDING:
+        return existing
+    rec = recommend(selectors.engine_snapshot(athlete, for_week))
+    values = {
+        "action": rec.action,
+        "from_stage": rec.from_stage,
+        "from_level": rec.from_level,
+        "to_stage": rec.to_stage,
+        "to_level": rec.to_level,
+        "gates": rec.gates_as_dicts(),
+        "summary": rec.summary[:500],
+        "refer": rec.refer,
+        "protocol_version": protocol.PROTOCOL_VERSION,
+        "computed_at": timezone.now(),
+    }
+    if existing is not None:
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save()
+        decision = existing
+    else:
+        try:
+            with transaction.atomic():
+                decision = Decision.objects.create(athlete=athlete, week=for_week, **values)
+        except IntegrityError:
+            # A concurrent run created it first; recompute over it if still pending.
+            decision = Decision.objects.select_for_update().get(athlete=athlete, week=for_week)
+            if decision.status == DecisionStatus.PENDING:
+                Decision.objects.filter(pk=decision.pk).update(**values)
+                decision.refresh_from_db()
+    logger.info(
+        "decision computed decision=%s athlete=%s action=%s", decision.pk, athlete.pk, rec.action
+    )
+    return decision
+
+
+def _locked_pending(decision: Decision) -> Decision:
+    locked = Decision.objects.select_for_update().select_related("athlete").get(pk=decision.pk)
+    if locked.status != DecisionStatus.PENDING:
+        raise ValidationError(
+            f"This decision was already {locked.get_status_display().lower()}; "
+            "it can't be decided twice."
+        )
+    return locked
+
+
+@transaction.atomic
+def decision_approve(*, decision: Decision, by: User) -> PlanWeek:
+    decision = _locked_pending(decision)
+    athlete = decision.athlete
+    plan = plan_start(athlete=athlete, by=by)
+    decision.status = DecisionStatus.APPROVED
+    decision.decided_by, decision.decided_at = by, timezone.now()
+    decision.save()
+    plan_week = _generate_week(
+        athlete=athlete,
+        plan=plan,
+        week=decision.week,
+        stage=decision.to_stage,
+        level=decision.to_level,
+        decision=decision,
+        by=by,
+    )
+    AuditEntry.objects.create(
+        athlete=athlete,
+        decision=decision,
+        kind=AuditEntry.Kind.APPROVED,
+        actor=by,
+        details={"action": decision.action, "stage": decision.to_stage, "level": decision.to_level},
+    )
+    logger.info("decision approved decision=%s by=%s", decision.pk, by.pk)
+    return plan_week
+
+
+@transaction.atomic
+def decision_override(
+    *,
+    decision: Decision,
+    by: User,
+    action: str,
+    to_stage: str,
+    to_level: int,
+    note: str,
+    clinician_attestation: str = "",
+) -> PlanWeek:
+    """Decide otherwise than the engine. A note is always required; moving into an impact
+    stage past a failed safety gate (12 weeks, clearance, readiness, red flag) also requires
+    the clinician's attestation, and is audit-logged as such."""
+    errors: dict[str, str] = {}
+    note, clinician_attestation = (note or "").strip(), (clinician_attestation or "").strip()
+    if not note:
+        errors["note"] = "Say why you are overriding the recommendation."
+    if action not in ACTIONS:
+        errors["action"] = "Choose advance, hold, step back or pause."
+    if to_stage not in protocol.STAGE_BY_KEY:
+        errors["to_stage"] = "Choose one of the protocol's stages."
+    elif not 1 <= int(to_level or 0) <= protocol.stage(to_stage).top_level:
+        errors["to_level"] = (
+            f"{protocol.stage(to_stage).name} has levels 1 to {protocol.stage(to_stage).top_level}."
+        )
+    if action == "pause" and to_stage in protocol.IMPACT_STAGE_KEYS:
+        errors["to_stage"] = "A pause means no impact: choose recover or walk."
+    if errors:
+        raise ValidationError(errors)
+    decision = _locked_pending(decision)
+    athlete = decision.athlete
+    snapshot = selectors.engine_snapshot(athlete, decision.week)
+    failed = sorted({g.key for g in safety_gates_for(snapshot, to_stage) if not g.passed})
+    if failed and not clinician_attestation:
+        raise ValidationError(
+            {
+                "clinician_attestation": "This moves her into running although these safety "
+                "gates failed: " + ", ".join(f.replace("_", " ") for f in failed) + ". Record "
+                "which clinician approved it, and when."
+            }
+        )
+    plan = plan_start(athlete=athlete, by=by)
+    decision.status = DecisionStatus.OVERRIDDEN
+    decision.final_action, decision.final_stage, decision.final_level = action, to_stage, to_level
+    decision.note, decision.clinician_attestation = note, clinician_attestation
+    decision.overridden_safety_gates = failed
+    decision.decided_by, decision.decided_at = by, timezone.now()
+    decision.full_clean()
+    decision.save()
+    plan_week = _generate_week(
+        athlete=athlete,
+        plan=plan,
+        week=decision.week,
+        stage=to_stage,
+        level=to_level,
+        decision=decision,
+        by=by,
+    )
+    AuditEntry.objects.create(
+        athlete=athlete,
+        decision=decision,
+        kind=AuditEntry.Kind.SAFETY_OVERRIDE if failed else AuditEntry.Kind.OVERRIDDEN,
+        actor=by,
+        details={
+            "recommended": {
+                "action": decision.action,
+                "stage": decision.to_stage,
+                "level": decision.to_level,
+            },
+            "decided": {"action": action, "stage": to_stage, "level": to_level},
+            "failed_safety_gates": failed,
+            "note": note,
+            "clinician_attestation": clinician_attestation,
+        },
+    )
+    logger.info("decision overridden decision=%s by=%s safety=%s", decision.pk, by.pk, bool(failed))
+    return plan_week
+
+
+SESSION_FIELDS = (
+    "day",
+    "kind",
+    "minutes",
+    "run_seconds",
+    "walk_seconds",
+    "repeats",
+    "terrain",
+    "notes",
+)
+
+
+@transaction.atomic
+def plan_week_update_sessions(
+    *, plan_week: PlanWeek, sessions: list[dict[str, Any]], by: User
+) -> PlanWeek:
+    """Replace a week's sessions with the coach's version (validated, all or nothing)."""
+    rows = []
+    errors: dict[str, list[str]] = {}
+    for i, data in enumerate(sessions):
+        row = PlannedSession(
+            plan_week=plan_week, order=i, **{k: data.get(k) for k in SESSION_FIELDS if k in data}
+        )
+        if row.kind != protocol.RUN_WALK:
+            row.run_seconds = row.walk_seconds = row.repeats = None
+        try:
+            row.full_clean(exclude=["plan_week"])
+        except ValidationError as exc:
+            errors[f"session {i + 1}"] = exc.messages
+        rows.append(row)
+    if errors:
+        raise ValidationError(errors)
+    plan_week.sessions.all().delete()
+    PlannedSession.objects.bulk_create(rows)
+    AuditEntry.objects.create(
+        athlete=plan_week.plan.athlete,
+        kind=AuditEntry.Kind.SESSIONS_EDITED,
+        actor=by,
+        details={"week": plan_week.week.isoformat(), "sessions": len(rows)},
+    )
+    return plan_week
+
+
+# --- Calendar feed ---------------------------------------------------------------------------
+
+CALENDAR_SALT = "plans.calendar"
+
+
+def calendar_token(feed: CalendarFeed) -> str:
+    return signing.dumps({"a": feed.athlete_id, "n": feed.nonce}, salt=CALENDAR_SALT)
+
+
+@transaction.atomic
+def calendar_feed(*, athlete: Athlete) -> CalendarFeed:
+    feed, _ = CalendarFeed.objects.get_or_create(
+        athlete=athlete, defaults={"nonce": secrets.token_hex(16)}
+    )
+    return feed
+
+
+@transaction.atomic
+def calendar_rotate(*, athlete: Athlete) -> CalendarFeed:
+    """A new secret URL; the old one stops working at once."""
+    feed = calendar_feed(athlete=athlete)
+    feed.nonce = secrets.token_hex(16)
+    feed.save()
+    logger.info("calendar url rotated athlete=%s", athlete.pk)
+    return feed
+
+
+def calendar_athlete(token: str) -> Athlete | None:
+    try:
+        payload = signing.loads(token, salt=CALENDAR_SALT)
+    except signing.BadSignature:
+        return None
+    feed = (
+        CalendarFeed.objects.select_related("athlete")
+        .filter(athlete_id=payload.get("a"), nonce=payload.get("n"))
+        .first()
+    )
+    return feed.athlete if feed else None
+
+
+def weeks_around(day: date, before: int, after: int) -> tuple[date, date]:
+    monday = monday_of(day)
+    return monday - timedelta(weeks=before), monday + timedelta(weeks=after)
