@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CheckInRevision, WeeklyCheckIn
+from .models import CheckInRevision, EmailLog, WarningFlag, WeeklyCheckIn
 
 
 class RevisionInline(admin.TabularInline):
@@ -33,3 +33,36 @@ class WeeklyCheckInAdmin(admin.ModelAdmin):
     date_hierarchy = "week"
     readonly_fields = ("sessions_planned", "submitted_by", "created_at", "updated_at")
     inlines = (RevisionInline,)
+
+
+@admin.register(WarningFlag)
+class WarningFlagAdmin(admin.ModelAdmin):
+    list_display = ("athlete", "rule", "severity", "week", "status", "created_at", "notified_at")
+    list_filter = ("status", "severity", "rule")
+    search_fields = ("athlete__first_name", "athlete__last_name", "summary")
+    list_select_related = ("athlete",)
+    date_hierarchy = "week"
+    readonly_fields = (
+        "athlete",
+        "checkin",
+        "rule",
+        "severity",
+        "week",
+        "summary",
+        "evidence",
+        "acknowledged_by",
+        "acknowledged_at",
+        "resolved_by",
+        "resolved_at",
+        "notified_at",
+        "created_at",
+        "updated_at",
+    )
+
+
+@admin.register(EmailLog)
+class EmailLogAdmin(admin.ModelAdmin):
+    list_display = ("kind", "user", "key", "sent_at")
+    list_filter = ("kind",)
+    search_fields = ("user__email",)
+    readonly_fields = ("kind", "user", "key", "sent_at")

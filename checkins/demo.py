@@ -83,3 +83,59 @@ def demo_checkin(
             values[symptom] = True
             values["pain"] = rng.choice((1, 2))
     return WeeklyCheckIn(athlete=athlete, week=week, submitted_by=submitted_by, **values)
+
+
+RESOLUTION_NOTES = (
+    "Called her: symptoms settled after an easier week. Keep an eye on it.",
+    "Referred to pelvic health physio; plan paused until reviewed.",
+    "Talked it through; baby's sleep improving, load kept steady.",
+    "Spoke with her; she's seeing her GP this week.",
+)
+
+
+def demo_flags(
+    *,
+    rng: random.Random,
+    athlete: Athlete,
+    checkins: Sequence[WeeklyCheckIn],
+    coach: User,
+    profile,
+    today: date,
+) -> list:
+    """The flags the real rules raise on her history; older ones resolved by the coach,
+    a few acknowledged, the recent ones open. Unsaved rows."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from . import rules
+    from .models import FlagStatus, WarningFlag
+
+    facts = [rules.CheckInFacts.of(c) for c in checkins]
+    ids = {c.week: c for c in checkins}
+    rows = []
+    for c in checkins:
+        for flag in rules.evaluate_checkin(profile, facts, c.week):
+            age_days = (today - flag.week).days
+            row = WarningFlag(
+                athlete=athlete,
+                checkin=ids.get(flag.week),
+                rule=flag.rule,
+                severity=flag.severity,
+                week=flag.week,
+                summary=flag.summary[:400],
+                evidence=flag.evidence,
+                notified_at=timezone.now() if flag.severity == rules.HIGH else None,
+            )
+            if age_days > 20 or (age_days > 13 and rng.random() < 0.5):
+                when = timezone.now() - timedelta(days=max(age_days - 8, 1))
+                row.status = FlagStatus.RESOLVED
+                row.acknowledged_by = row.resolved_by = coach
+                row.acknowledged_at = row.resolved_at = when
+                row.resolution_note = rng.choice(RESOLUTION_NOTES)
+            elif rng.random() < 0.25:
+                row.status = FlagStatus.ACKNOWLEDGED
+                row.acknowledged_by = coach
+                row.acknowledged_at = timezone.now() - timedelta(days=1)
+            rows.append(row)
+    return rows

@@ -194,3 +194,111 @@ class CheckInRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Revision of check-in {self.checkin_id} at {self.revised_at:%Y-%m-%d %H:%M}"
+
+
+# --- Warning flags ---------------------------------------------------------------------------
+
+
+class Rule(models.TextChoices):
+    PELVIC_FLOOR = "pelvic_floor", "Pelvic floor symptoms"
+    BLEEDING = "bleeding", "Bleeding"
+    PAIN = "pain", "Pain"
+    FATIGUE_STREAK = "fatigue_streak", "Fatigue streak"
+    SHORT_SLEEP = "short_sleep", "Short sleep"
+    LOW_MOOD = "low_mood", "Low mood"
+    LOAD_SPIKE = "load_spike", "Load spike"
+    LONG_SESSION_SPIKE = "long_session_spike", "Long session spike"
+    MISSED_CHECKINS = "missed_checkins", "Missed check-ins"
+    RUNNING_WITHOUT_CLEARANCE = "running_without_clearance", "Running without clearance"
+
+
+class Severity(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    RESOLVED = "resolved", "Resolved"
+
+
+class WarningFlag(models.Model):
+    """A warning sign raised by a rule for one athlete and week, for her coach to review.
+
+    At most one per (athlete, rule, week), whatever its status: evaluating again, or the
+    daily scan running alongside, never duplicates it, and a resolved flag is not raised again.
+    """
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="flags")
+    checkin = models.ForeignKey(
+        WeeklyCheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
+    )
+    rule = models.CharField(max_length=32, choices=Rule.choices)
+    severity = models.CharField(max_length=6, choices=Severity.choices)
+    week = models.DateField(help_text="The check-in week that raised it (a Monday).")
+    summary = models.CharField(max_length=400)
+    evidence = models.JSONField(default=dict)
+    status = models.CharField(max_length=12, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True, max_length=2000)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the coach was e-mailed (high flags only)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["athlete", "rule", "week"], name="flag_one_per_athlete_rule_week"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rule__in=Rule.values), name="flag_rule_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(severity__in=Severity.values), name="flag_severity_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=FlagStatus.values), name="flag_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="resolved") | ~models.Q(resolution_note=""),
+                name="flag_resolved_has_note",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "severity"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_severity_display()} {self.get_rule_display()} (athlete {self.athlete_id})"
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != FlagStatus.RESOLVED
+
+
+class EmailLog(models.Model):
+    """A ledger of e-mails that must go out once: a digest per coach per day, a reminder per
+    athlete per week. The unique key is claimed before sending."""
+
+    kind = models.CharField(max_length=20)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=20)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "user", "key"], name="email_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} to user {self.user_id}"

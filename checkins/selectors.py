@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from athletes.models import Athlete, Role, User
 
-from .models import SYMPTOM_FIELDS, CheckInRevision, WeeklyCheckIn
+from .models import SYMPTOM_FIELDS, CheckInRevision, WarningFlag, WeeklyCheckIn
 
 
 def checkins_visible_to(user: User) -> QuerySet[WeeklyCheckIn]:
@@ -58,3 +58,64 @@ def symptom_filter() -> Q:
     for name in (*SYMPTOM_FIELDS, "feeling_low"):
         q |= Q(**{name: True})
     return q
+
+
+# --- Flags -----------------------------------------------------------------------------------
+
+SEVERITY_ORDER = Case(
+    When(severity="high", then=Value(3)),
+    When(severity="medium", then=Value(2)),
+    default=Value(1),
+    output_field=IntegerField(),
+)
+OPEN_STATUSES = ("open", "acknowledged")
+
+
+def flags_visible_to(user: User) -> QuerySet[WarningFlag]:
+    """Coaches see their athletes' flags, staff everyone's; athletes none."""
+    qs = WarningFlag.objects.select_related("athlete", "checkin", "acknowledged_by", "resolved_by")
+    if not user.is_authenticated or (user.role != Role.COACH and not user.is_staff):
+        return qs.none()
+    if user.is_staff:
+        return qs
+    return qs.filter(athlete__coach=user)
+
+
+def flag_for(user: User, pk: int) -> WarningFlag:
+    try:
+        return flags_visible_to(user).get(pk=pk)
+    except WarningFlag.DoesNotExist:
+        raise Http404("No such flag.") from None
+
+
+def review_queue(user: User) -> QuerySet[WarningFlag]:
+    """Open (and acknowledged) flags, most severe first, then the oldest first."""
+    return (
+        flags_visible_to(user)
+        .filter(status__in=OPEN_STATUSES, athlete__archived=False)
+        .annotate(severity_rank=SEVERITY_ORDER)
+        .order_by("-severity_rank", "created_at", "id")
+    )
+
+
+def open_flag_counts(user: User) -> dict[str, int]:
+    """{"high": n, "medium": n, "low": n, "total": n} of the coach's open flags (one query)."""
+    rows = (
+        flags_visible_to(user)
+        .filter(status__in=OPEN_STATUSES, athlete__archived=False)
+        .values("severity")
+        .annotate(n=Count("id"))
+    )
+    counts = {"high": 0, "medium": 0, "low": 0}
+    for row in rows:
+        counts[row["severity"]] = row["n"]
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def flags_for_athlete(athlete: Athlete) -> QuerySet[WarningFlag]:
+    return (
+        athlete.flags.select_related("checkin", "acknowledged_by", "resolved_by")
+        .annotate(severity_rank=SEVERITY_ORDER)
+        .order_by("-week", "-severity_rank")
+    )

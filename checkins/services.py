@@ -10,12 +10,22 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 from django.utils.formats import date_format
+from kombu.exceptions import OperationalError as BrokerError
 
 from athletes.models import Athlete, User
 from athletes.services import athlete_touch
 
-from .models import CheckInRevision, WeeklyCheckIn, monday_of
+from . import rules
+from .models import (
+    CheckInRevision,
+    EmailLog,
+    FlagStatus,
+    WarningFlag,
+    WeeklyCheckIn,
+    monday_of,
+)
 from .signals import checkin_committed
 
 logger = logging.getLogger(__name__)
@@ -80,11 +90,15 @@ def is_editable(checkin: WeeklyCheckIn, athlete: Athlete) -> bool:
 
 
 def _announce(checkin: WeeklyCheckIn, *, created: bool) -> None:
-    checkin_id, athlete_id = checkin.pk, checkin.athlete_id
+    checkin_id, athlete_id, week = checkin.pk, checkin.athlete_id, checkin.week
 
     def send() -> None:
         checkin_committed.send(
-            sender=WeeklyCheckIn, checkin_id=checkin_id, athlete_id=athlete_id, created=created
+            sender=WeeklyCheckIn,
+            checkin_id=checkin_id,
+            athlete_id=athlete_id,
+            week=week,
+            created=created,
         )
 
     # robust: a receiver's failure is logged by Django and never undoes the saved check-in.
@@ -151,3 +165,215 @@ def checkin_update(*, checkin: WeeklyCheckIn, data: dict[str, Any], by: User) ->
     logger.info("checkin updated checkin=%s athlete=%s by=%s", checkin.pk, athlete.pk, by.pk)
     _announce(checkin, created=False)
     return checkin
+
+
+# --- Warning flags ---------------------------------------------------------------------------
+
+
+def _flag_row(athlete_id: int, flag: rules.Flag, checkin_id: int | None) -> WarningFlag:
+    return WarningFlag(
+        athlete_id=athlete_id,
+        checkin_id=checkin_id,
+        rule=flag.rule,
+        severity=flag.severity,
+        week=flag.week,
+        summary=flag.summary[:400],
+        evidence=flag.evidence,
+    )
+
+
+def _queue_notifications(flag_ids: list[int]) -> None:
+    """E-mail the coach about new high flags, after the flags are committed."""
+    if not flag_ids:
+        return
+
+    def queue() -> None:
+        from .tasks import notify_flag
+
+        for flag_id in flag_ids:
+            try:
+                notify_flag.delay(flag_id)
+            except BrokerError:
+                # The flag is saved with notified_at empty; the next scan queues it again.
+                logger.warning("could not queue notify_flag flag=%s: broker unreachable", flag_id)
+
+    transaction.on_commit(queue, robust=True)
+
+
+@transaction.atomic
+def flags_raise(
+    *, athlete: Athlete, flags: list[rules.Flag], checkin_ids: dict[date, int]
+) -> list[WarningFlag]:
+    """Store the flags a rule evaluation produced. Idempotent: a flag that exists for the
+    same athlete, rule and week is kept (and escalated if the new one is more severe, which
+    reopens it); concurrent runs are settled by the unique constraint."""
+    created: list[WarningFlag] = []
+    for flag in flags:
+        row = _flag_row(athlete.pk, flag, checkin_ids.get(flag.week))
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            existing = WarningFlag.objects.select_for_update().get(
+                athlete=athlete, rule=flag.rule, week=flag.week
+            )
+            if rules.SEVERITY_RANK[flag.severity] > rules.SEVERITY_RANK[existing.severity]:
+                existing.severity, existing.summary = flag.severity, row.summary
+                existing.evidence, existing.status = flag.evidence, FlagStatus.OPEN
+                existing.notified_at = None
+                existing.save()
+                created.append(existing)
+            continue
+        created.append(row)
+    for row in created:
+        logger.info(
+            "flag raised flag=%s athlete=%s rule=%s severity=%s",
+            row.pk,
+            athlete.pk,
+            row.rule,
+            row.severity,
+        )
+    _queue_notifications([f.pk for f in created if f.severity == rules.HIGH])
+    return created
+
+
+def athlete_rule_facts(athlete: Athlete) -> rules.AthleteFacts:
+    return rules.AthleteFacts(
+        delivery_date=athlete.delivery_date,
+        stage=athlete.stage,
+        created_on=athlete.created_at.date() if athlete.created_at else None,
+        clearances=tuple(
+            rules.ClearanceFacts(c.cleared_on, c.scope, c.expires_on)
+            for c in athlete.clearances.all()
+        ),
+        assessments=tuple(
+            rules.AssessmentFacts(a.assessed_on, bool(a.passed)) for a in athlete.assessments.all()
+        ),
+    )
+
+
+# How far back the rules look: the longest window is the 4 prior weeks of the long-session
+# rule, before the week being judged.
+RULE_WINDOW_WEEKS = 8
+
+
+def warnings_evaluate(*, athlete: Athlete, week: date) -> list[WarningFlag]:
+    """Run the check-in rules for her check-in of ``week``."""
+    since = week - timedelta(weeks=RULE_WINDOW_WEEKS)
+    rows = list(athlete.checkins.filter(week__gte=since, week__lte=week))
+    facts = [rules.CheckInFacts.of(c) for c in rows]
+    flags = rules.evaluate_checkin(athlete_rule_facts(athlete), facts, week)
+    return flags_raise(athlete=athlete, flags=flags, checkin_ids={c.week: c.pk for c in rows})
+
+
+@transaction.atomic
+def flag_acknowledge(*, flag: WarningFlag, by: User) -> WarningFlag:
+    flag = WarningFlag.objects.select_for_update().get(pk=flag.pk)
+    if flag.status == FlagStatus.RESOLVED:
+        raise ValidationError("This flag is already resolved.")
+    if flag.status == FlagStatus.OPEN:
+        flag.status = FlagStatus.ACKNOWLEDGED
+        flag.acknowledged_by, flag.acknowledged_at = by, timezone.now()
+        flag.save()
+        logger.info("flag acknowledged flag=%s by=%s", flag.pk, by.pk)
+    return flag
+
+
+@transaction.atomic
+def flag_resolve(*, flag: WarningFlag, by: User, note: str) -> WarningFlag:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Say what was done or decided, for the record."})
+    if len(note) > 2000:
+        raise ValidationError({"note": "Keep the note under 2,000 characters."})
+    flag = WarningFlag.objects.select_for_update().get(pk=flag.pk)
+    if flag.status == FlagStatus.RESOLVED:
+        raise ValidationError("This flag is already resolved.")
+    now = timezone.now()
+    if flag.acknowledged_at is None:
+        flag.acknowledged_by, flag.acknowledged_at = by, now
+    flag.status = FlagStatus.RESOLVED
+    flag.resolved_by, flag.resolved_at, flag.resolution_note = by, now, note
+    flag.save()
+    logger.info("flag resolved flag=%s by=%s", flag.pk, by.pk)
+    return flag
+
+
+SCAN_RECENT_DAYS = 14
+
+
+def warnings_scan(*, chunk_size: int = 500) -> dict[str, int]:
+    """Evaluate every active athlete: the check-in rules for her check-ins of the last two
+    weeks (so a check-in saved while the broker was down is caught up) and the missed
+    check-in rule. Set-based: a fixed handful of queries per chunk of athletes, whatever its
+    size, plus the inserts. Safe to run twice or alongside check-in evaluations."""
+    ids = list(Athlete.objects.active().order_by("pk").values_list("pk", flat=True))
+    raised = 0
+    for start in range(0, len(ids), chunk_size):
+        raised += _scan_chunk(ids[start : start + chunk_size])
+    # High flags whose e-mail never went out (broker down, crash): queue them again.
+    pending = list(
+        WarningFlag.objects.filter(
+            severity=rules.HIGH, notified_at__isnull=True, status=FlagStatus.OPEN
+        ).values_list("pk", flat=True)
+    )
+    _queue_notifications(pending)
+    logger.info("warnings scan athletes=%d flags=%d renotify=%d", len(ids), raised, len(pending))
+    return {"athletes": len(ids), "flags": raised, "notifications": len(pending)}
+
+
+@transaction.atomic
+def _scan_chunk(athlete_ids: list[int]) -> int:
+    athletes = list(
+        Athlete.objects.filter(pk__in=athlete_ids).prefetch_related("clearances", "assessments")
+    )
+    if not athletes:
+        return 0
+    earliest = min(monday_of(a.today()) for a in athletes)
+    since = earliest - timedelta(weeks=RULE_WINDOW_WEEKS + 1)
+    by_athlete: dict[int, list[WeeklyCheckIn]] = {a.pk: [] for a in athletes}
+    for c in WeeklyCheckIn.objects.filter(athlete_id__in=athlete_ids, week__gte=since):
+        by_athlete[c.athlete_id].append(c)
+    rows: list[WarningFlag] = []
+    for athlete in athletes:
+        checkins = by_athlete[athlete.pk]
+        facts = [rules.CheckInFacts.of(c) for c in checkins]
+        ids = {c.week: c.pk for c in checkins}
+        profile = athlete_rule_facts(athlete)
+        today = athlete.today()
+        current = monday_of(today)
+        for c in checkins:
+            if (today - c.week).days <= SCAN_RECENT_DAYS + 6:
+                for flag in rules.evaluate_checkin(profile, facts, c.week):
+                    rows.append(_flag_row(athlete.pk, flag, ids.get(flag.week)))
+        missed = rules.rule_missed_checkins(profile, facts, current)
+        if missed is not None:
+            rows.append(_flag_row(athlete.pk, missed, None))
+    if not rows:
+        return 0
+    existing = set(
+        WarningFlag.objects.filter(athlete_id__in=athlete_ids, week__gte=since).values_list(
+            "athlete_id", "rule", "week"
+        )
+    )
+    new = [r for r in rows if (r.athlete_id, r.rule, r.week) not in existing]
+    # ignore_conflicts: a concurrent evaluation may insert the same flag in between.
+    WarningFlag.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+# --- E-mails ---------------------------------------------------------------------------------
+
+
+def email_claim(*, kind: str, user: User, key: str) -> bool:
+    """True once per (kind, user, key): the caller may send; False if already sent."""
+    try:
+        with transaction.atomic():
+            EmailLog.objects.create(kind=kind, user=user, key=key)
+    except IntegrityError:
+        return False
+    return True
+
+
+def email_unclaim(*, kind: str, user: User, key: str) -> None:
+    EmailLog.objects.filter(kind=kind, user=user, key=key).delete()

@@ -17,4 +17,7 @@ urlpatterns = [
     ),
     path("coach/checkins/<int:pk>/", views.coach_checkin_detail, name="coach_checkin_detail"),
     path("coach/checkins/<int:pk>/edit/", views.coach_checkin_edit, name="coach_checkin_edit"),
+    path("coach/flags/", views.coach_flags, name="coach_flags"),
+    path("coach/flags/<int:pk>/acknowledge/", views.flag_acknowledge, name="flag_acknowledge"),
+    path("coach/flags/<int:pk>/resolve/", views.flag_resolve, name="flag_resolve"),
 ]

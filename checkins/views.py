@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from athletes import selectors as athlete_selectors
 from athletes.access import athlete_required, coach_required
@@ -271,3 +272,82 @@ def coach_checkins_csv(request: HttpRequest, pk: int) -> HttpResponse:
             row.append("" if value is None else value)
         writer.writerow(row)
     return response
+
+
+# --- The coach's review queue -----------------------------------------------------------------
+
+
+def _queue_page(request: HttpRequest, *, errors: dict | None = None, status: int = 200):
+    show = request.GET.get("show", "open")
+    if show == "resolved":
+        flags = list(
+            selectors.flags_visible_to(request.user)
+            .filter(status="resolved")
+            .order_by("-resolved_at")[:50]
+        )
+    else:
+        show = "open"
+        flags = list(selectors.review_queue(request.user)[:200])
+    return render(
+        request,
+        "checkins/coach_flags.html",
+        {
+            "flags": flags,
+            "show": show,
+            "counts": selectors.open_flag_counts(request.user),
+            "errors": errors or {},
+        },
+        status=status,
+    )
+
+
+@coach_required
+def coach_flags(request: HttpRequest) -> HttpResponse:
+    return _queue_page(request)
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return reverse("coach_flags")
+
+
+def _flag_row(request: HttpRequest, flag, *, error: str = "") -> HttpResponse:
+    return render(
+        request, "checkins/_flag_row.html", {"flag": flag, "error": error, "next": _back(request)}
+    )
+
+
+@coach_required
+@require_POST
+def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = selectors.flag_for(request.user, pk)
+    try:
+        flag = services.flag_acknowledge(flag=flag, by=request.user)
+    except ValidationError as exc:
+        if request.htmx:
+            return _flag_row(request, flag, error=" ".join(exc.messages))
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_back(request))
+    if request.htmx:
+        return _flag_row(request, selectors.flag_for(request.user, pk))
+    messages.success(request, "Flag acknowledged.")
+    return redirect(_back(request))
+
+
+@coach_required
+@require_POST
+def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = selectors.flag_for(request.user, pk)
+    try:
+        services.flag_resolve(flag=flag, by=request.user, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+        if request.htmx:
+            return _flag_row(request, flag, error=message)
+        return _queue_page(request, errors={flag.pk: message}, status=400)
+    if request.htmx:
+        return _flag_row(request, selectors.flag_for(request.user, pk))
+    messages.success(request, "Flag resolved. It stays in her history.")
+    return redirect(_back(request))

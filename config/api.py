@@ -10,6 +10,7 @@ from plans.api import views as plans
 router = DefaultRouter(trailing_slash=True)
 router.register("athletes", athletes.AthleteViewSet, basename="athlete")
 router.register("decisions", plans.DecisionViewSet, basename="decision")
+router.register("flags", checkins.FlagViewSet, basename="flag")
 
 urlpatterns = [
     path("me/", athletes.MeView.as_view(), name="api-me"),

@@ -5,13 +5,14 @@ and written in a few bulk inserts. The latest decision is left pending for some 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from athletes.models import Athlete, User
-from checkins.demo import demo_checkin
-from checkins.models import WeeklyCheckIn, monday_of
+from checkins.demo import demo_checkin, demo_flags
+from checkins.models import WarningFlag, WeeklyCheckIn, monday_of
 from checkins.rules import CheckInFacts
 
 from . import protocol, selectors
@@ -34,11 +35,16 @@ def simulate(
     rng: random.Random,
     submitted_by: User,
     leave_pending: bool,
+    last_week: dict | None = None,
 ) -> None:
-    """Replace her plan, check-ins and decisions with ``weeks`` simulated weeks (idempotent)."""
+    """Replace her plan, check-ins and decisions with ``weeks`` simulated weeks (idempotent).
+
+    ``last_week``: answers forced into last week's check-in (to show a symptom in the demo).
+    """
     Plan.objects.filter(athlete=athlete).delete()
     athlete.decisions.all().delete()
     athlete.audit_entries.all().delete()
+    athlete.flags.all().delete()
     WeeklyCheckIn.objects.filter(athlete=athlete).delete()
 
     this_monday = monday_of(athlete.today())
@@ -71,6 +77,9 @@ def simulate(
                 symptom_chance=0.09 if stage in protocol.IMPACT_STAGE_KEYS else 0.05,
             )
             checkin.sessions_planned = protocol.counted_sessions(specs)
+            if last_week and week == this_monday - timedelta(weeks=1):
+                for name, value in last_week.items():
+                    setattr(checkin, name, value)
             checkins.append(checkin)
         positions.append(WeekPosition(week, stage, level))
         for_week = week + timedelta(weeks=1)
@@ -119,6 +128,16 @@ def simulate(
 
     Decision.objects.bulk_create(decisions)
     WeeklyCheckIn.objects.bulk_create(checkins)
+    WarningFlag.objects.bulk_create(
+        demo_flags(
+            rng=rng,
+            athlete=athlete,
+            checkins=checkins,
+            coach=coach,
+            profile=replace(facts, stage=stage),
+            today=athlete.today(),
+        )
+    )
     plan = Plan.objects.create(
         athlete=athlete, protocol_version=protocol.PROTOCOL_VERSION, started_on=start
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from checkins.models import WeeklyCheckIn
+from checkins.models import WarningFlag, WeeklyCheckIn
 from checkins.services import EDITABLE_FIELDS
 
 
@@ -44,3 +44,31 @@ class CheckInSerializer(serializers.ModelSerializer):
 
     def checkin_data(self) -> dict:
         return {k: v for k, v in self.validated_data.items() if k in EDITABLE_FIELDS}
+
+
+class FlagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WarningFlag
+        fields = [
+            "id",
+            "athlete",
+            "rule",
+            "severity",
+            "week",
+            "summary",
+            "evidence",
+            "status",
+            "checkin",
+            "acknowledged_by",
+            "acknowledged_at",
+            "resolved_by",
+            "resolved_at",
+            "resolution_note",
+            "notified_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ResolveSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, help_text="What was done or decided.")

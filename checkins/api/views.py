@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from rest_framework import generics
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
 from athletes import selectors as athlete_selectors
 from athletes.api.pagination import StandardPagination
+from athletes.api.permissions import CoachOrStaffOnly
 from athletes.models import Athlete
 from checkins import selectors, services
+from checkins.models import FlagStatus, Rule, Severity
 
-from .serializers import CheckInSerializer
+from .serializers import CheckInSerializer, FlagSerializer, ResolveSerializer
 
 
 class AthleteCheckInListCreate(generics.ListCreateAPIView):
@@ -54,3 +59,72 @@ class CheckInDetail(generics.RetrieveUpdateAPIView):
         serializer.instance = services.checkin_update(
             checkin=serializer.instance, data=serializer.checkin_data(), by=self.request.user
         )
+
+
+class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Warning flags of the coach's athletes (staff: everyone's), most severe and oldest first.
+
+    Filters: ``status``, ``severity``, ``athlete`` (id), ``rule``. Another coach's flag
+    answers 404.
+    """
+
+    serializer_class = FlagSerializer
+    permission_classes = [CoachOrStaffOnly]
+    pagination_class = StandardPagination
+    FILTERS = {
+        "status": [s for s, _ in FlagStatus.choices],
+        "severity": [s for s, _ in Severity.choices],
+        "rule": [r for r, _ in Rule.choices],
+    }
+
+    def get_queryset(self):
+        qs = selectors.flags_visible_to(self.request.user).annotate(
+            severity_rank=selectors.SEVERITY_ORDER
+        )
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        errors = {}
+        for name, allowed in self.FILTERS.items():
+            value = params.get(name)
+            if value is None:
+                continue
+            if value not in allowed:
+                errors[name] = [f"Choose one of: {', '.join(allowed)}."]
+            else:
+                qs = qs.filter(**{name: value})
+        athlete = params.get("athlete")
+        if athlete is not None:
+            if not athlete.isdigit():
+                errors["athlete"] = ["An athlete id (a whole number)."]
+            else:
+                qs = qs.filter(athlete_id=int(athlete))
+        if errors:
+            raise serializers.ValidationError(errors)
+        return qs.order_by("-severity_rank", "created_at", "id")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=FILTERS["status"]),
+            OpenApiParameter("severity", str, enum=FILTERS["severity"]),
+            OpenApiParameter("rule", str, enum=FILTERS["rule"]),
+            OpenApiParameter("athlete", int),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses=FlagSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        flag = services.flag_acknowledge(flag=self.get_object(), by=request.user)
+        return Response(FlagSerializer(selectors.flag_for(request.user, flag.pk)).data)
+
+    @extend_schema(request=ResolveSerializer, responses=FlagSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        flag = self.get_object()
+        body = ResolveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        flag = services.flag_resolve(flag=flag, by=request.user, note=body.validated_data["note"])
+        return Response(FlagSerializer(selectors.flag_for(request.user, flag.pk)).data)

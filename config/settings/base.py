@@ -21,6 +21,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 SITE_NAME = "Stridewise"
+# The address used in links inside e-mails sent by background tasks (no request to ask).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -73,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "athletes.context_processors.site",
+                "checkins.context_processors.flag_badge",
             ],
         },
     },
@@ -238,7 +241,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 1,
+    "max_retries": 0,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,
@@ -249,6 +252,21 @@ CELERY_BEAT_SCHEDULE: dict = {
     "close-weeks": {
         "task": "plans.tasks.close_weeks",
         "schedule": crontab(minute=20),  # hourly: each athlete's Monday comes in her time zone
+    },
+    # Streaks, missed check-ins, and check-ins whose evaluation never ran (broker down).
+    "scan-warnings": {
+        "task": "checkins.tasks.scan_warnings",
+        "schedule": crontab(hour=5, minute=0),
+    },
+    # Each coach with open flags gets one digest a day.
+    "daily-digests": {
+        "task": "checkins.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Hourly, so that every athlete is reminded on Sunday at 17:00 in her own time zone.
+    "checkin-reminders": {
+        "task": "checkins.tasks.send_checkin_reminders",
+        "schedule": crontab(minute=5),
     },
     # Sessions live two weeks past last use; drop the expired rows nightly.
     "clear-expired-sessions": {

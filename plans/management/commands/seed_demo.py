@@ -14,6 +14,15 @@ from athletes.models import Role
 from plans import demo as plan_demo
 
 
+# Last week's answers for a few of the demo coach's athletes, so the review queue has
+# something to show: a pelvic floor symptom, mid-range pain, a hard week emotionally.
+SCRIPTED_WEEKS = {
+    1: {"heaviness": True, "leakage": True, "pain": 2},
+    3: {"pain": 4, "pain_location": "right knee"},
+    4: {"feeling_low": True, "mood": 2, "sleep_hours": 4.5},
+}
+
+
 class Progress:
     """A one-line progress bar on a terminal; silent on short runs and when not a TTY."""
 
@@ -95,6 +104,7 @@ class Command(BaseCommand):
                         rng=rng,
                         submitted_by=athlete_user if is_demo_athlete else coach,
                         leave_pending=is_demo_athlete or rng.random() < 0.5,
+                        last_week=SCRIPTED_WEEKS.get(index) if coach_index == 0 else None,
                     )
                 done += 1
                 progress.update(done)

@@ -1,0 +1,186 @@
+"""Background work of the check-ins layer: warning rules, and the e-mails they lead to.
+
+Every task takes IDs, loads, and calls a service; each is safe to run twice (flags are
+unique per athlete, rule and week; e-mails are claimed before they are sent). ``acks_late``
+means a worker that dies mid-task leaves the message for another worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import date, timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import OperationalError
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from athletes.models import Athlete, Role, User
+
+from . import services
+from .models import WarningFlag, WeeklyCheckIn, monday_of
+
+logger = logging.getLogger(__name__)
+
+# Transient: the database or the mail server briefly unavailable. Anything else is a bug
+# and should fail loudly rather than be retried.
+TRANSIENT = (OperationalError, smtplib.SMTPException, ConnectionError, TimeoutError)
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_jitter": True, "max_retries": 6}
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@shared_task(acks_late=True, **RETRY)
+def evaluate_checkin(athlete_id: int, week: str) -> int:
+    """Run the warning rules on her check-in of ``week`` (ISO date). Returns new flags."""
+    athlete = (
+        Athlete.objects.filter(pk=athlete_id).prefetch_related("clearances", "assessments").first()
+    )
+    if athlete is None or athlete.archived:
+        return 0
+    return len(services.warnings_evaluate(athlete=athlete, week=date.fromisoformat(week)))
+
+
+@shared_task(acks_late=True, **RETRY)
+def scan_warnings() -> dict[str, int]:
+    """Daily: streaks, missed check-ins, and anything a failed evaluation left behind."""
+    return services.warnings_scan()
+
+
+@shared_task(acks_late=True, **RETRY)
+def notify_flag(flag_id: int) -> bool:
+    """E-mail the coach once about a new high flag. The conditional update claims the flag
+    (healthchecks' pattern): of two runs, only the one that set ``notified_at`` sends."""
+    claimed = WarningFlag.objects.filter(pk=flag_id, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    flag = WarningFlag.objects.select_related("athlete__coach").get(pk=flag_id)
+    coach = flag.athlete.coach
+    context = {
+        "coach": coach,
+        "athlete": flag.athlete,
+        "flag": flag,
+        "url": _site_url(reverse("coach_flags")),
+        "site_name": settings.SITE_NAME,
+    }
+    try:
+        send_mail(
+            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}A warning sign needs your review",
+            render_to_string("checkins/email/flag_high.txt", context),
+            None,
+            [coach.email],
+        )
+    except TRANSIENT:
+        # Release the claim so that the retry (or the next scan) can send it.
+        WarningFlag.objects.filter(pk=flag_id).update(notified_at=None)
+        raise
+    logger.info("flag notified flag=%s coach=%s", flag_id, coach.pk)
+    return True
+
+
+@shared_task(acks_late=True, **RETRY)
+def send_daily_digests() -> int:
+    """One e-mail per coach with open flags: counts by severity and the oldest items."""
+    today = timezone.localdate()
+    coaches = (
+        User.objects.filter(role=Role.COACH, is_active=True)
+        .annotate(
+            open_high=Count(
+                "athletes__flags",
+                filter=Q(
+                    athletes__flags__status__in=("open", "acknowledged"),
+                    athletes__flags__severity="high",
+                ),
+            ),
+            open_total=Count(
+                "athletes__flags", filter=Q(athletes__flags__status__in=("open", "acknowledged"))
+            ),
+        )
+        .filter(open_total__gt=0)
+    )
+    sent = 0
+    for coach in coaches:
+        if not services.email_claim(kind="digest", user=coach, key=today.isoformat()):
+            continue
+        context = {
+            "coach": coach,
+            "high": coach.open_high,
+            "total": coach.open_total,
+            "url": _site_url(reverse("coach_flags")),
+            "site_name": settings.SITE_NAME,
+        }
+        try:
+            subject = f"Warning signs to review: {coach.open_total}"
+            send_mail(
+                settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+                render_to_string("checkins/email/digest.txt", context),
+                None,
+                [coach.email],
+            )
+        except TRANSIENT:
+            services.email_unclaim(kind="digest", user=coach, key=today.isoformat())
+            raise
+        sent += 1
+    logger.info("digests sent=%d", sent)
+    return sent
+
+
+REMINDER_WEEKDAY = 6  # Sunday
+REMINDER_HOUR = 17  # her local time
+
+
+@shared_task(acks_late=True, **RETRY)
+def send_checkin_reminders() -> int:
+    """Hourly: to each athlete whose local time is Sunday 17:00–17:59 and who has not checked
+    in for this week, one reminder with a sign-in link (once per week)."""
+    now = timezone.now()
+    athletes = [
+        a
+        for a in Athlete.objects.active()
+        .filter(user__isnull=False, user__is_active=True)
+        .select_related("user")
+        if (local := now.astimezone(a.tz)).weekday() == REMINDER_WEEKDAY
+        and local.hour == REMINDER_HOUR
+    ]
+    if not athletes:
+        return 0
+    weeks = {a.pk: monday_of(now.astimezone(a.tz).date()) for a in athletes}
+    done = set(
+        WeeklyCheckIn.objects.filter(
+            athlete_id__in=weeks, week__gte=min(weeks.values()) - timedelta(days=1)
+        ).values_list("athlete_id", "week")
+    )
+    sent = 0
+    for athlete in athletes:
+        week = weeks[athlete.pk]
+        if (athlete.pk, week) in done:
+            continue
+        if not services.email_claim(kind="reminder", user=athlete.user, key=week.isoformat()):
+            continue
+        context = {
+            "athlete": athlete,
+            "url": _site_url(reverse("account_login") + "?next=" + reverse("my_checkin")),
+            "site_name": settings.SITE_NAME,
+        }
+        try:
+            send_mail(
+                f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}How was your week?",
+                render_to_string("checkins/email/reminder.txt", context),
+                None,
+                [athlete.user.email],
+            )
+        except TRANSIENT:
+            services.email_unclaim(kind="reminder", user=athlete.user, key=week.isoformat())
+            raise
+        sent += 1
+    logger.info("reminders sent=%d", sent)
+    return sent
