@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from athletes.models import BALANCE_ITEMS, Athlete, Role, User
-from checkins.models import WeeklyCheckIn, monday_of
+from athletes.selectors import roster_for_coach
+from checkins.models import WarningFlag, WeeklyCheckIn, monday_of
 from checkins.rules import AssessmentFacts, AthleteFacts, CheckInFacts, ClearanceFacts
+from checkins.selectors import open_flag_counts
 
 from .models import Decision, DecisionStatus, PlannedSession, PlanWeek
 from .progression import Snapshot, WeekPosition
+from .protocol import COUNTED_KINDS
 
 # How far back the engine looks: enough for every rule (the longest is "4 weeks in a stage
 # with no flag", plus the streaks before it) without loading a whole history.
@@ -77,8 +80,6 @@ def plan_week_for(athlete: Athlete, week: date) -> PlanWeek | None:
 
 def planned_sessions_count(athlete: Athlete, week: date) -> int | None:
     """How many counted sessions (walks, runs, strength) her plan held that week."""
-    from .protocol import COUNTED_KINDS
-
     plan_week = (
         PlanWeek.objects.filter(plan__athlete=athlete, week__lte=week).order_by("-week").first()
     )
@@ -123,3 +124,82 @@ def pending_decision(athlete: Athlete) -> Decision | None:
 
 def recent_decisions(athlete: Athlete, limit: int = 8) -> list[Decision]:
     return list(athlete.decisions.select_related("decided_by").order_by("-week")[:limit])
+
+
+# --- The coach's dashboard -------------------------------------------------------------------
+
+TREND_WEEKS = 8
+
+
+def dashboard_counts(coach: User, this_monday: date) -> dict:
+    """Open flags by severity, pending decisions and check-ins due this week (3 queries)."""
+    active = Athlete.objects.filter(coach=coach, archived=False)
+    return {
+        "flags": open_flag_counts(coach),
+        "pending_decisions": Decision.objects.filter(
+            athlete__in=active, status=DecisionStatus.PENDING
+        ).count(),
+        "checkins_due": active.exclude(
+            Exists(WeeklyCheckIn.objects.filter(athlete=OuterRef("pk"), week=this_monday))
+        ).count(),
+    }
+
+
+def dashboard_roster(
+    coach: User,
+    *,
+    this_monday: date,
+    search: str = "",
+    stage: str = "",
+    flagged: bool = False,
+    due: bool = False,
+    include_archived: bool = False,
+) -> QuerySet[Athlete]:
+    """The roster with what each row shows, annotated in SQL so that a page costs the same
+    few queries whatever the number of athletes (prefetch the page with ``roster_page``)."""
+    open_flags = WarningFlag.objects.filter(
+        athlete=OuterRef("pk"), status__in=("open", "acknowledged")
+    )
+    qs = roster_for_coach(coach, search=search, include_archived=include_archived).annotate(
+        last_checkin_week=Subquery(
+            WeeklyCheckIn.objects.filter(athlete=OuterRef("pk"))
+            .order_by("-week")
+            .values("week")[:1]
+        ),
+        has_open_flag=Exists(open_flags),
+        checked_in_this_week=Exists(
+            WeeklyCheckIn.objects.filter(athlete=OuterRef("pk"), week=this_monday)
+        ),
+    )
+    if stage:
+        qs = qs.filter(stage=stage)
+    if flagged:
+        qs = qs.filter(has_open_flag=True)
+    if due:
+        qs = qs.filter(checked_in_this_week=False)
+    return qs
+
+
+def roster_page(athletes: QuerySet[Athlete], this_monday: date) -> QuerySet[Athlete]:
+    """Prefetch what a page of the roster shows: 8 weeks of check-ins for the trend, open
+    flags for the badges, a pending decision (three queries for the whole page)."""
+    since = this_monday - timedelta(weeks=TREND_WEEKS)
+    return athletes.prefetch_related(
+        Prefetch(
+            "checkins",
+            queryset=WeeklyCheckIn.objects.filter(week__gte=since).order_by("week"),
+            to_attr="recent_checkins",
+        ),
+        Prefetch(
+            "flags",
+            queryset=WarningFlag.objects.filter(status__in=("open", "acknowledged")).order_by(
+                "severity"
+            ),
+            to_attr="open_flags",
+        ),
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.filter(status=DecisionStatus.PENDING),
+            to_attr="pending_decisions",
+        ),
+    )

@@ -12,7 +12,9 @@ urlpatterns = [
     ),
     path("coach/decisions/<int:pk>/approve/", views.decision_approve, name="decision_approve"),
     path("coach/decisions/<int:pk>/override/", views.decision_override, name="decision_override"),
+    path("coach/athletes/<int:pk>/export.json", views.athlete_export_json, name="athlete_export"),
     path("me/", views.my_week, name="my_week"),
+    path("me/export.json", views.my_export_json, name="my_export"),
     path("me/calendar/", views.my_calendar, name="my_calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

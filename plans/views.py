@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from checkins.models import monday_of
 
 from . import protocol, selectors, services
 from .calendar import render_ics
+from .export import athlete_export
 from .forms import OverrideForm, SessionFormSet
 from .models import CalendarFeed, PlannedSession
 
@@ -33,31 +34,52 @@ ROSTER_PAGE_SIZE = 25
 
 @coach_required
 def coach_dashboard(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "")[:100]
+    """Counts, the top of the review queue, then the roster (25 a page). A fixed number of
+    queries whatever the roster's size."""
+    this_monday = monday_of(timezone.localdate())
+    search = request.GET.get("q", "").strip()[:100]
+    stage = request.GET.get("stage", "")
+    stage = stage if stage in protocol.STAGE_BY_KEY else ""
+    flagged = request.GET.get("flagged") == "1"
+    due = request.GET.get("due") == "1"
     include_archived = request.GET.get("archived") == "1"
-    roster = athlete_selectors.roster_for_coach(
-        request.user, search=search, include_archived=include_archived
+    roster = selectors.dashboard_roster(
+        request.user,
+        this_monday=this_monday,
+        search=search,
+        stage=stage,
+        flagged=flagged,
+        due=due,
+        include_archived=include_archived,
     )
     page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = athlete_selectors.with_clinical_records(
-        roster.filter(pk__in=[a.pk for a in page.object_list])
-    )
-    page.object_list = [
-        {
-            "athlete": athlete,
-            "clearance": athlete_selectors.clearance_status(athlete),
-            "readiness": athlete_selectors.readiness_status(athlete),
-        }
-        for athlete in rows
-    ]
+    page.object_list = list(selectors.roster_page(page.object_list, this_monday))
+    filtering = bool(search or stage or flagged or due or include_archived)
+    counts = selectors.dashboard_counts(request.user, this_monday)
     return render(
         request,
         "plans/coach_dashboard.html",
         {
             "page": page,
+            "rows": [
+                {
+                    "athlete": a,
+                    "ladder": protocol.ladder(a.stage),
+                    "stage": protocol.STAGE_BY_KEY.get(a.stage),
+                }
+                for a in page.object_list
+            ],
+            "counts": counts,
+            "queue": list(checkin_selectors.review_queue(request.user)[:5]),
             "search": search,
+            "stage": stage,
+            "flagged": flagged,
+            "due": due,
             "include_archived": include_archived,
-            "has_athletes": page.paginator.count > 0 or bool(search) or include_archived,
+            "filtering": filtering,
+            "stages": protocol.STAGES,
+            "has_athletes": page.paginator.count > 0 or filtering,
+            "this_monday": this_monday,
         },
     )
 
@@ -224,9 +246,18 @@ def my_week(request: HttpRequest) -> HttpResponse:
     checked_in = checkin_selectors.checkin_for_week(athlete, this_monday)
     last_week = checkin_selectors.checkin_for_week(athlete, this_monday - timedelta(weeks=1))
     feed = CalendarFeed.objects.filter(athlete=athlete).first()
+    recent = list(
+        checkin_selectors.checkins_for_athlete(athlete).filter(
+            week__gte=this_monday - timedelta(weeks=12)
+        )
+    )
     days, daily = [], []
     if plan_week is not None:
         main, daily = protocol.split_daily(list(plan_week.sessions.all()))
+        seen_notes: set[str] = set()
+        for s in main:  # the same advice once a week is enough
+            s.show_note = s.notes not in seen_notes
+            seen_notes.add(s.notes)
         for offset in range(7):
             day = plan_week.week + timedelta(days=offset)
             items = [s for s in main if s.day == offset]
@@ -240,6 +271,9 @@ def my_week(request: HttpRequest) -> HttpResponse:
             "is_current_week": plan_week is not None and plan_week.week == this_monday,
             "days": days,
             "daily": daily,
+            "recent_checkins": recent,
+            "chart": chart_series(recent),
+            "chart_summary": chart_summary(recent),
             "checked_in": checked_in,
             "last_week_missing": last_week is None and athlete.checkins.exists(),
             "this_monday": this_monday,
@@ -252,6 +286,27 @@ def my_week(request: HttpRequest) -> HttpResponse:
             **_stage_context(athlete),
         },
     )
+
+
+def _json_download(data: dict, filename: str) -> HttpResponse:
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@coach_required
+def athlete_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = athlete_selectors.athlete_for_coach(request.user, pk)
+    return _json_download(athlete_export(athlete), f"athlete-{athlete.pk}.json")
+
+
+@athlete_required
+def my_export_json(request: HttpRequest) -> HttpResponse:
+    athlete = athlete_selectors.athlete_for_user(request.user)
+    if athlete is None:
+        raise Http404("No athlete profile.")
+    return _json_download(athlete_export(athlete), "my-stridewise-data.json")
 
 
 @athlete_required

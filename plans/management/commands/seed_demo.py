@@ -13,7 +13,6 @@ from athletes import demo as athlete_demo
 from athletes.models import Role
 from plans import demo as plan_demo
 
-
 # Last week's answers for a few of the demo coach's athletes, so the review queue has
 # something to show: a pelvic floor symptom, mid-range pain, a hard week emotionally.
 SCRIPTED_WEEKS = {
