@@ -9,6 +9,7 @@ from .models import (
     ASSESSMENT_ITEMS,
     Athlete,
     Clearance,
+    ClearanceScope,
     ReadinessAssessment,
     User,
     known_timezones,
@@ -149,8 +150,10 @@ class ClearanceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound and not self.instance.pk:
-            self.initial.setdefault("cleared_on", self.instance.athlete.today())
+        # A radio list needs no "---------" choice; the field stays required.
+        self.fields["scope"].choices = list(ClearanceScope.choices)
+        if not self.is_bound and not self.instance.pk and not self.initial.get("cleared_on"):
+            self.initial["cleared_on"] = self.instance.athlete.today()
 
     def clean_document(self):
         upload = self.cleaned_data.get("document")
@@ -176,8 +179,8 @@ class AssessmentForm(forms.ModelForm):
         for name, label, target, how in ASSESSMENT_ITEMS:
             self.fields[name].label = f"{label} — {target}"
             self.fields[name].help_text = how
-        if not self.is_bound and not self.instance.pk:
-            self.initial.setdefault("assessed_on", self.instance.athlete.today())
+        if not self.is_bound and not self.instance.pk and not self.initial.get("assessed_on"):
+            self.initial["assessed_on"] = self.instance.athlete.today()
 
     def items(self):
         return [self[item[0]] for item in ASSESSMENT_ITEMS]

@@ -68,7 +68,8 @@ def roster_for_coach(
     qs = Athlete.objects.filter(coach=coach).select_related("user")
     if not include_archived:
         qs = qs.filter(archived=False)
-    search = search.strip()
+    # PostgreSQL text cannot hold NUL; a pasted control character must not break the page.
+    search = search.replace("\x00", "").strip()
     if search:
         for word in search.split()[:5]:
             qs = qs.filter(

@@ -198,6 +198,8 @@ def initial_for(athlete, *, week, previous=None, planned: int | None = None) -> 
     initial = {
         "week": week,
         "sessions_completed": planned or 0,
+        # An easy-to-moderate week, so the defaults alone make a valid check-in.
+        "effort": 4 if planned else None,
         "run_minutes": 0,
         "walk_minutes": 0,
         "longest_session_minutes": 0,

@@ -297,7 +297,8 @@ def rule_bleeding(athlete, checkins, latest) -> Flag | None:
         "bleeding",
         HIGH if late else MEDIUM,
         latest.week,
-        f"Bleeding reported at {days // 7} weeks {days % 7} days postpartum"
+        f"Bleeding reported at {days // 7} weeks {days % 7} day{'s' if days % 7 != 1 else ''} "
+        "postpartum"
         + ("; beyond 8 weeks needs a GP review." if late else "; check it is settling."),
         {"bleeding": True, "days_postpartum": days},
     )
@@ -385,7 +386,7 @@ def rule_load_spike(athlete, checkins, latest) -> Flag | None:
         f"average ({mean.normalize():f} min).",
         {
             "run_minutes": latest.run_minutes,
-            "previous_mean": str(mean.normalize()),
+            "previous_mean": f"{mean.normalize():f}",
             "previous": {c.week.isoformat(): c.run_minutes for c in previous},
         },
     )

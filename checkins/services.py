@@ -89,6 +89,12 @@ def is_editable(checkin: WeeklyCheckIn, athlete: Athlete) -> bool:
     return athlete.today() <= checkin.edit_deadline
 
 
+def _no_effort_without_sessions(checkin: WeeklyCheckIn) -> None:
+    # Effort rates the sessions done; with none done there is nothing to rate.
+    if checkin.sessions_completed == 0:
+        checkin.effort = None
+
+
 def _announce(checkin: WeeklyCheckIn, *, created: bool) -> None:
     checkin_id, athlete_id, week = checkin.pk, checkin.athlete_id, checkin.week
 
@@ -117,6 +123,7 @@ def checkin_submit(
         if name in data:
             setattr(checkin, name, data[name])
     checkin.sessions_planned = planned_sessions_provider(athlete, monday)
+    _no_effort_without_sessions(checkin)
     checkin.full_clean(validate_constraints=False)
     duplicate = ValidationError({"week": "There is already a check-in for this week."})
     if WeeklyCheckIn.objects.filter(athlete=athlete, week=monday).exists():
@@ -149,6 +156,7 @@ def checkin_update(*, checkin: WeeklyCheckIn, data: dict[str, Any], by: User) ->
     for name in EDITABLE_FIELDS:
         if name in data:
             setattr(checkin, name, data[name])
+    _no_effort_without_sessions(checkin)
     checkin.full_clean(validate_constraints=False)
     after = model_to_dict(checkin, fields=EDITABLE_FIELDS)
     changed = [name for name in EDITABLE_FIELDS if before[name] != after[name]]
@@ -200,6 +208,18 @@ def _queue_notifications(flag_ids: list[int]) -> None:
     transaction.on_commit(queue, robust=True)
 
 
+def _escalate(existing: WarningFlag, new: WarningFlag) -> bool:
+    """A more severe finding for the same athlete, rule and week reopens the flag."""
+    if rules.SEVERITY_RANK[new.severity] <= rules.SEVERITY_RANK[existing.severity]:
+        return False
+    existing.severity, existing.summary, existing.evidence = new.severity, new.summary, new.evidence
+    existing.status, existing.notified_at = FlagStatus.OPEN, None
+    existing.acknowledged_by = existing.acknowledged_at = None
+    existing.resolved_by = existing.resolved_at = None
+    existing.save()
+    return True
+
+
 @transaction.atomic
 def flags_raise(
     *, athlete: Athlete, flags: list[rules.Flag], checkin_ids: dict[date, int]
@@ -217,22 +237,13 @@ def flags_raise(
             existing = WarningFlag.objects.select_for_update().get(
                 athlete=athlete, rule=flag.rule, week=flag.week
             )
-            if rules.SEVERITY_RANK[flag.severity] > rules.SEVERITY_RANK[existing.severity]:
-                existing.severity, existing.summary = flag.severity, row.summary
-                existing.evidence, existing.status = flag.evidence, FlagStatus.OPEN
-                existing.notified_at = None
-                existing.save()
+            if _escalate(existing, row):
                 created.append(existing)
             continue
         created.append(row)
     for row in created:
-        logger.info(
-            "flag raised flag=%s athlete=%s rule=%s severity=%s",
-            row.pk,
-            athlete.pk,
-            row.rule,
-            row.severity,
-        )
+        # The rule's name can say what she reported (bleeding, pain): the id is enough.
+        logger.info("flag raised flag=%s athlete=%s severity=%s", row.pk, athlete.pk, row.severity)
     _queue_notifications([f.pk for f in created if f.severity == rules.HIGH])
     return created
 
@@ -351,15 +362,26 @@ def _scan_chunk(athlete_ids: list[int]) -> int:
             rows.append(_flag_row(athlete.pk, missed, None))
     if not rows:
         return 0
-    existing = set(
-        WarningFlag.objects.filter(athlete_id__in=athlete_ids, week__gte=since).values_list(
-            "athlete_id", "rule", "week"
+    existing = {
+        (f.athlete_id, f.rule, f.week): f
+        for f in WarningFlag.objects.filter(athlete_id__in=athlete_ids, week__gte=since).only(
+            "id", "athlete_id", "rule", "week", "severity"
         )
-    )
+    }
     new = [r for r in rows if (r.athlete_id, r.rule, r.week) not in existing]
     # ignore_conflicts: a concurrent evaluation may insert the same flag in between.
     WarningFlag.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
+    # A flag that became more severe (an edit whose evaluation never ran): rare, one by one.
+    escalated = 0
+    for row in rows:
+        current = existing.get((row.athlete_id, row.rule, row.week))
+        if (
+            current is not None
+            and rules.SEVERITY_RANK[row.severity] > rules.SEVERITY_RANK[current.severity]
+        ):
+            locked = WarningFlag.objects.select_for_update().get(pk=current.pk)
+            escalated += _escalate(locked, row)
+    return len(new) + escalated
 
 
 # --- E-mails ---------------------------------------------------------------------------------

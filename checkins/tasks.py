@@ -91,19 +91,15 @@ def notify_flag(flag_id: int) -> bool:
 def send_daily_digests() -> int:
     """One e-mail per coach with open flags: counts by severity and the oldest items."""
     today = timezone.localdate()
+    open_here = Q(athletes__flags__status__in=("open", "acknowledged"), athletes__archived=False)
     coaches = (
         User.objects.filter(role=Role.COACH, is_active=True)
         .annotate(
+            # The same flags as the review queue: open or acknowledged, athlete not archived.
             open_high=Count(
-                "athletes__flags",
-                filter=Q(
-                    athletes__flags__status__in=("open", "acknowledged"),
-                    athletes__flags__severity="high",
-                ),
+                "athletes__flags", filter=open_here & Q(athletes__flags__severity="high")
             ),
-            open_total=Count(
-                "athletes__flags", filter=Q(athletes__flags__status__in=("open", "acknowledged"))
-            ),
+            open_total=Count("athletes__flags", filter=open_here),
         )
         .filter(open_total__gt=0)
     )

@@ -35,8 +35,11 @@ def _my_athlete(request: HttpRequest) -> Athlete:
 
 
 def _requested_week(request: HttpRequest, athlete: Athlete) -> date:
+    """The week the form is for: ?week=any day in it, never later than her current week."""
     raw = request.GET.get("week") or request.POST.get("week") or ""
-    return monday_of(parse_date(raw) or athlete.today()) if raw else monday_of(athlete.today())
+    current = monday_of(athlete.today())
+    week = monday_of(parse_date(raw) or athlete.today()) if raw else current
+    return min(week, current)
 
 
 def _form_page(request, *, athlete, form, checkin, template, cancel_url):
@@ -346,7 +349,11 @@ def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         message = " ".join(exc.messages)
         if request.htmx:
             return _flag_row(request, flag, error=message)
-        return _queue_page(request, errors={flag.pk: message}, status=400)
+        if hasattr(exc, "error_dict") and "note" in exc.error_dict:
+            # Shown beside this flag's note field, on the queue it was sent from.
+            return _queue_page(request, errors={flag.pk: message}, status=400)
+        messages.error(request, message)
+        return _queue_page(request, status=400)
     if request.htmx:
         return _flag_row(request, selectors.flag_for(request.user, pk))
     messages.success(request, "Flag resolved. It stays in her history.")

@@ -138,7 +138,11 @@ def athlete_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _after_decision(request: HttpRequest, decision) -> HttpResponse:
-    url = reverse("athlete_overview", args=[decision.athlete_id]) + "#decision"
+    # A distinct query string makes htmx's HX-Redirect a real navigation (a change of
+    # fragment alone would not reload the page).
+    url = (
+        f"{reverse('athlete_overview', args=[decision.athlete_id])}?decided={decision.pk}#decision"
+    )
     if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url

@@ -28,12 +28,15 @@ def _clear_cache():
 
 
 def _reset_celery_connections(app) -> None:
-    # Celery caches its connection and producer pools; after the broker URL changes they
-    # must be rebuilt or publishing would still go to the old broker.
+    # Celery caches its connection and producer pools (and kombu keeps them by URL); after
+    # the broker URL changes they must be rebuilt or publishing would reuse a closed pool.
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
 
 
 @pytest.fixture

@@ -140,6 +140,12 @@ class AthleteChildMixin:
     permission_classes = [CoachWritesAthleteReads]
     pagination_class = StandardPagination
 
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        # Find the athlete before the body is validated: someone else's athlete answers 404
+        # whatever the body, and never a 400 that would reveal she exists.
+        self.get_athlete()
+
     def get_athlete(self) -> Athlete:
         if not hasattr(self, "_athlete"):
             self._athlete = get_object_or_404(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from checkins.models import WarningFlag, WeeklyCheckIn
+from checkins.models import WarningFlag, WeeklyCheckIn, monday_of
 from checkins.services import EDITABLE_FIELDS
 
 
@@ -38,7 +38,8 @@ class CheckInSerializer(serializers.ModelSerializer):
         validators: list = []
 
     def validate_week(self, value):
-        if self.instance is not None and value != self.instance.week:
+        # Any day of its own week names the same week (SPEC §6); another week is refused.
+        if self.instance is not None and monday_of(value) != self.instance.week:
             raise serializers.ValidationError("The week of a check-in can't be changed.")
         return value
 

@@ -25,6 +25,10 @@ class AthleteCheckInListCreate(generics.ListCreateAPIView):
     permission_classes = [IsAuthenticated]
     pagination_class = StandardPagination
 
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.get_athlete()  # 404 for anyone else's athlete, before the body is validated
+
     def get_athlete(self) -> Athlete:
         if not hasattr(self, "_athlete"):
             self._athlete = get_object_or_404(
