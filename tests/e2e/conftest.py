@@ -1,0 +1,78 @@
+"""Browser tests: Debian's Chromium driven by pytest-playwright against ``live_server``.
+
+Playwright cannot download its own browser here, so the launch is pointed at the system
+Chromium. Without Chromium the tests are skipped with a reason (a failure under CI=true).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import missing_service
+
+# live_server runs the app in a thread next to Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe.min.js"
+
+
+def chromium_path() -> str | None:
+    for candidate in (
+        os.environ.get("CHROMIUM_PATH"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = chromium_path()
+    if path is None:
+        missing_service(
+            "Chromium is not installed: install it (Debian: apt-get install -y chromium) "
+            "or set CHROMIUM_PATH to run the browser tests"
+        )
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe-core on the current page; fail on any serious or critical violation."""
+    if not AXE.exists():
+        missing_service("static/vendor/axe.min.js is missing: run `make vendor` (npm ci)")
+
+    def check(page, name: str) -> None:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            """async () => {
+                const r = await axe.run(document, {
+                    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                    resultTypes: ['violations'],
+                });
+                return r.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+                }));
+            }"""
+        )
+        bad = [v for v in result if v["impact"] in ("serious", "critical")]
+        assert not bad, f"axe-core found serious/critical violations on {name}: {bad}"
+
+    return check

@@ -1,0 +1,174 @@
+"""End-to-end journeys in headless Chromium (SPEC §8; issue: coach and athlete journeys).
+
+Screenshots of failures are kept by pytest-playwright in test-results/.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from athletes.models import Athlete, Role, User
+from checkins.models import WarningFlag, WeeklyCheckIn
+from plans.models import Decision
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "trail-and-tide-77"
+
+
+def sign_in(page, base: str, email: str, password: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_coach_and_athlete_journey(live_server, page, browser, axe_check):
+    base = live_server.url
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # A visiting coach reads the landing page and signs up.
+    page.goto(base + "/")
+    axe_check(page, "landing")
+    page.get_by_role("link", name="Create a coach account").first.click()
+    page.get_by_label("Email").fill("nia@example.org")
+    page.get_by_label("Your name").fill("Nia Coach")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url(f"{base}/coach/")
+    axe_check(page, "empty dashboard")
+
+    # She adds her first athlete, 20 weeks after the birth.
+    page.get_by_role("link", name="Add your first athlete").click()
+    page.get_by_label("First name").fill("Lena")
+    page.get_by_label("Last name").fill("Brook")
+    page.get_by_label("E-mail").fill("lena@example.org")
+    delivered = timezone.localdate() - timedelta(weeks=20)
+    page.get_by_label("Baby's date of birth").fill(delivered.isoformat())
+    page.get_by_label("Delivery type").select_option("vaginal")
+    page.get_by_role("button", name="Add athlete").click()
+    page.wait_for_url(re.compile(r"/coach/athletes/\d+/$"))
+    athlete = Athlete.objects.get(email="lena@example.org")
+    assert athlete.stage == "walk"
+
+    # Medical clearance for running, and a passed readiness assessment.
+    page.get_by_role("link", name="Add a clearance").click()
+    page.get_by_label("Clinician name").fill("Jo Reid")
+    page.get_by_label("Clinician role").select_option("pelvic_health_physio")
+    page.get_by_label("Running", exact=True).check()
+    page.get_by_role("button", name="Save clearance").click()
+    page.get_by_text("Clearance recorded.").wait_for()
+
+    page.get_by_role("link", name="Record an assessment").click()
+    page.get_by_label("Assessed by").fill("Jo Reid, pelvic health physio")
+    for box in page.locator("ul.checklist input[type=checkbox]").all():
+        box.check()
+    page.get_by_role("button", name="Save assessment").click()
+    page.get_by_text("Assessment recorded: passed.").wait_for()
+    axe_check(page, "athlete page")
+
+    # She invites the athlete; the e-mail carries a single-use link.
+    page.get_by_role("button", name="Invite her by e-mail").click()
+    page.locator(".messages li", has_text="Invitation sent to lena@example.org").wait_for()
+    link = re.search(r"https?://\S+/invite/\S+/", mail.outbox[-1].body).group(0)
+
+    # The athlete accepts on her own device.
+    athlete_context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = athlete_context.new_page()
+    phone.goto(link)
+    phone.get_by_label("Your e-mail address").fill("lena@example.org")
+    phone.get_by_label("Choose a password").fill(PASSWORD)
+    phone.get_by_label("Password again").fill(PASSWORD)
+    phone.get_by_role("button", name="Create my account").click()
+    phone.wait_for_url(f"{base}/me/")
+    axe_check(phone, "my week")
+    assert User.objects.get(email="lena@example.org").role == Role.ATHLETE
+
+    # Her check-in reports leakage: she sees the advice at once.
+    phone.get_by_role("link", name="Check in").first.click()
+    axe_check(phone, "check-in form")
+    phone.get_by_role("group", name=re.compile("leak any urine")).get_by_label("Yes").check()
+    phone.get_by_role("button", name="Send my check-in").click()
+    phone.get_by_role("heading", name="Please stop running for now").wait_for()
+    assert "pelvic health physiotherapist" in phone.content()
+    assert WeeklyCheckIn.objects.filter(athlete=athlete, leakage=True).count() == 1
+    athlete_context.close()
+
+    # The coach sees the flag and the pause recommendation.
+    flag = WarningFlag.objects.get(athlete=athlete, rule="pelvic_floor")
+    assert flag.severity == "high"
+    decision = Decision.objects.get(athlete=athlete, status="pending")
+    assert decision.action == "pause"
+
+    page.goto(f"{base}/coach/flags/")
+    axe_check(page, "flag queue")
+    row = page.locator(f"#flag-{flag.pk}")
+    row.get_by_label("Resolution note").fill("Called her; booked with the pelvic health physio.")
+    row.get_by_role("button", name=re.compile("^Resolve")).click()
+    page.locator(f"#flag-{flag.pk}.is-resolved").wait_for()
+    flag.refresh_from_db()
+    assert flag.status == "resolved"
+
+    page.goto(f"{base}/coach/athletes/{athlete.pk}/")
+    page.get_by_text("Recommended: pause").wait_for()
+    page.get_by_role("button", name="Approve and publish the week").click()
+    page.get_by_text("Approved: the week of").wait_for()
+    decision.refresh_from_db()
+    assert decision.status == "approved"
+
+    page.goto(f"{base}/coach/")
+    axe_check(page, "dashboard")
+
+
+@pytest.fixture
+def invited_athlete(db):
+    from athletes.services import athlete_create
+
+    coach = User.objects.create_user("cora@example.org", PASSWORD, role=Role.COACH, name="Cora")
+    athlete = athlete_create(
+        coach=coach,
+        data={
+            "first_name": "Ada",
+            "last_name": "Stone",
+            "email": "ada@example.org",
+            "delivery_date": timezone.localdate() - timedelta(weeks=10),
+            "delivery_type": "caesarean_planned",
+        },
+    )
+    user = User.objects.create_user("ada@example.org", PASSWORD, role=Role.ATHLETE, name="Ada")
+    Athlete.objects.filter(pk=athlete.pk).update(user=user)
+    return athlete
+
+
+def test_athlete_week_on_a_phone(live_server, page, invited_athlete, axe_check):
+    base = live_server.url
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{base}/accounts/login/")
+    axe_check(page, "login")
+    sign_in(page, base, "ada@example.org", PASSWORD)
+    page.wait_for_url(f"{base}/me/")
+    page.get_by_role("heading", name="Hello, Ada").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    page.get_by_role("link", name="Check in").first.click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_label("Sessions done").fill("4")
+    page.get_by_label("Minutes walking").fill("120")
+    page.get_by_label("Longest session (minutes)").fill("35")
+    page.get_by_label("How hard did the sessions feel?").select_option("4")
+    page.get_by_role("button", name="Send my check-in").click()
+    page.get_by_role("heading", name="Thank you, Ada").wait_for()
+    assert "Please stop running" not in page.content()
+    assert WeeklyCheckIn.objects.get(athlete=invited_athlete).walk_minutes == 120
+
+    page.get_by_role("link", name="Back to my week").click()
+    page.get_by_text("You've checked in for this week.").wait_for()
+    page.goto(f"{base}/me/checkins/")
+    page.get_by_role("heading", name="My check-ins").wait_for()
+    assert page.locator("canvas[data-chart='load']").count() == 1
