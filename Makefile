@@ -75,7 +75,7 @@ format: setup  ## Format the code with ruff
 	$(VENV)/bin/ruff format .
 
 bench: setup  ## Benchmarks (not tests): print query counts and timings
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m benchmarks
+	$(PY) -m benchmarks $(BENCH_ARGS)
 
 clean:  ## Remove the virtualenv, node_modules, built assets and the local database
 	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3 private_media .test_private_media

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -280,22 +281,27 @@ def coach_checkins_csv(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The coach's review queue -----------------------------------------------------------------
 
 
+FLAG_PAGE_SIZE = 25
+
+
 def _queue_page(request: HttpRequest, *, errors: dict | None = None, status: int = 200):
     show = request.GET.get("show", "open")
     if show == "resolved":
-        flags = list(
+        flags = (
             selectors.flags_visible_to(request.user)
             .filter(status="resolved")
-            .order_by("-resolved_at")[:50]
+            .order_by("-resolved_at", "-id")
         )
     else:
         show = "open"
-        flags = list(selectors.review_queue(request.user)[:200])
+        flags = selectors.review_queue(request.user)
+    page = Paginator(flags, FLAG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "checkins/coach_flags.html",
         {
-            "flags": flags,
+            "flags": page.object_list,
+            "page": page,
             "show": show,
             "counts": selectors.open_flag_counts(request.user),
             "errors": errors or {},
