@@ -10,7 +10,8 @@ from .progression import ACTIONS
 from .protocol import SESSION_KINDS, STAGE_CHOICES, TERRAINS
 
 ACTION_CHOICES = [(a, a.replace("_", " ").capitalize()) for a in ACTIONS]
-KIND_CHOICES = [(k, k.replace("_", " ").capitalize()) for k in SESSION_KINDS]
+KIND_LABELS = {"run_walk": "Run-walk", "pelvic_floor": "Pelvic floor"}
+KIND_CHOICES = [(k, KIND_LABELS.get(k, k.replace("_", " ").capitalize())) for k in SESSION_KINDS]
 TERRAIN_CHOICES = [(t, t.replace("_", " ").capitalize()) for t in TERRAINS]
 STAGE_KEYS = [key for key, _ in STAGE_CHOICES]
 

@@ -95,6 +95,8 @@ class Command(BaseCommand):
                         rng=rng,
                         user=athlete_user if is_demo_athlete else None,
                         profile=athlete_demo.DEMO_ATHLETE_PROFILE if is_demo_athlete else None,
+                        weeks=athlete_demo.DEMO_SPREAD.get(index) if coach_index == 0 else None,
+                        history_weeks=options["weeks"],
                     )
                     plan_demo.simulate(
                         athlete=athlete,
