@@ -145,9 +145,17 @@ def ensure_demo_coach(index: int) -> User:
     return ensure_user(email=email, password=DEMO_COACH_PASSWORD, role=Role.COACH, name=name)
 
 
-def _profile(rng: random.Random, index: int) -> dict:
-    """A plausible athlete: a spread of weeks postpartum, deliveries and clinical records."""
-    weeks = rng.choice((1, 2, 4, 6, 8, 10, 13, 15, 18, 22, 26, 30, 36, 44))
+# The demo coach's first athletes span the protocol (weeks postpartum by roster position).
+DEMO_SPREAD = {1: 2, 2: 9, 3: 16, 4: 30, 5: 42}
+
+
+def _profile(rng: random.Random, index: int, *, weeks: int | None, history_weeks: int) -> dict:
+    """A plausible athlete: a spread of weeks postpartum, deliveries and clinical records.
+
+    Her readiness test falls when her plan could use it: from 12 weeks, and not before the
+    simulated history starts (a pass only counts for 8 weeks).
+    """
+    weeks = weeks or rng.choice((1, 2, 4, 6, 8, 10, 13, 15, 18, 22, 26, 30, 36, 44))
     delivery = rng.choices(list(DeliveryType), weights=(55, 15, 12, 18))[0]
     cleared = weeks >= 6 and rng.random() < 0.85
     scope = None
@@ -172,7 +180,9 @@ def _profile(rng: random.Random, index: int) -> dict:
         "delivery_type": delivery,
         "tear": rng.choice((None, 0, 1, 2, 2, 3)) if not delivery.startswith("caesarean") else None,
         "scope": scope,
-        "assessed_at_week": rng.choice((12, 12, 13, 14)) if assessed else None,
+        "assessed_at_week": max(rng.choice((12, 12, 13, 14)), weeks - history_weeks + 2)
+        if assessed
+        else None,
         "assessment_passed": rng.random() < 0.75,
     }
 
@@ -200,9 +210,11 @@ def ensure_demo_athlete(
     rng: random.Random,
     user: User | None = None,
     profile: dict | None = None,
+    weeks: int | None = None,
+    history_weeks: int = 16,
 ) -> Athlete:
     """Create or reset one demo athlete with her clearance and assessment (idempotent)."""
-    p = profile or _profile(rng, index)
+    p = profile or _profile(rng, index, weeks=weeks, history_weeks=history_weeks)
     today = timezone.localdate()
     delivery_date = today - timedelta(weeks=p["weeks"], days=rng.randint(0, 6))
     email = user.email if user else f"demo-athlete-{coach.pk}-{index + 1}@example.com"

@@ -92,6 +92,7 @@ class ClearanceFacts:
     cleared_on: date
     scope: str
     expires_on: date | None = None
+    recorded: int = 0  # breaks ties between two of the same date: the later recorded counts
 
     def valid_on(self, day: date) -> bool:
         return self.cleared_on <= day and (self.expires_on is None or day <= self.expires_on)
@@ -102,6 +103,7 @@ class AssessmentFacts:
     assessed_on: date
     passed: bool
     balance_passed: bool = True
+    recorded: int = 0  # breaks ties between two of the same date: the later recorded counts
 
 
 @dataclass(frozen=True)
@@ -123,11 +125,11 @@ class AthleteFacts:
     def clearance_on(self, day: date) -> ClearanceFacts | None:
         """The clearance that counts: the latest given among those valid that day."""
         valid = [c for c in self.clearances if c.valid_on(day)]
-        return max(valid, key=lambda c: c.cleared_on, default=None)
+        return max(valid, key=lambda c: (c.cleared_on, c.recorded), default=None)
 
     def latest_assessment(self, on: date) -> AssessmentFacts | None:
         done = [a for a in self.assessments if a.assessed_on <= on]
-        return max(done, key=lambda a: a.assessed_on, default=None)
+        return max(done, key=lambda a: (a.assessed_on, a.recorded), default=None)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from .models import (
     WeeklyCheckIn,
     monday_of,
 )
+from .selectors import athlete_facts
 from .signals import checkin_committed
 
 logger = logging.getLogger(__name__)
@@ -248,21 +249,6 @@ def flags_raise(
     return created
 
 
-def athlete_rule_facts(athlete: Athlete) -> rules.AthleteFacts:
-    return rules.AthleteFacts(
-        delivery_date=athlete.delivery_date,
-        stage=athlete.stage,
-        created_on=athlete.created_at.date() if athlete.created_at else None,
-        clearances=tuple(
-            rules.ClearanceFacts(c.cleared_on, c.scope, c.expires_on)
-            for c in athlete.clearances.all()
-        ),
-        assessments=tuple(
-            rules.AssessmentFacts(a.assessed_on, bool(a.passed)) for a in athlete.assessments.all()
-        ),
-    )
-
-
 # How far back the rules look: the longest window is the 4 prior weeks of the long-session
 # rule, before the week being judged.
 RULE_WINDOW_WEEKS = 8
@@ -273,7 +259,7 @@ def warnings_evaluate(*, athlete: Athlete, week: date) -> list[WarningFlag]:
     since = week - timedelta(weeks=RULE_WINDOW_WEEKS)
     rows = list(athlete.checkins.filter(week__gte=since, week__lte=week))
     facts = [rules.CheckInFacts.of(c) for c in rows]
-    flags = rules.evaluate_checkin(athlete_rule_facts(athlete), facts, week)
+    flags = rules.evaluate_checkin(athlete_facts(athlete), facts, week)
     return flags_raise(athlete=athlete, flags=flags, checkin_ids={c.week: c.pk for c in rows})
 
 
@@ -350,7 +336,7 @@ def _scan_chunk(athlete_ids: list[int]) -> int:
         checkins = by_athlete[athlete.pk]
         facts = [rules.CheckInFacts.of(c) for c in checkins]
         ids = {c.week: c.pk for c in checkins}
-        profile = athlete_rule_facts(athlete)
+        profile = athlete_facts(athlete)
         today = athlete.today()
         current = monday_of(today)
         for c in checkins:

@@ -14,8 +14,9 @@ from athletes.models import Athlete, User
 from checkins.demo import demo_checkin, demo_flags
 from checkins.models import WarningFlag, WeeklyCheckIn, monday_of
 from checkins.rules import CheckInFacts
+from checkins.selectors import athlete_facts
 
-from . import protocol, selectors
+from . import protocol
 from .models import AuditEntry, Decision, DecisionStatus, Plan, PlannedSession, PlanWeek
 from .progression import ADVANCE, HOLD, Snapshot, WeekPosition, recommend
 from .services import session_rows
@@ -52,7 +53,7 @@ def simulate(
         this_monday - timedelta(weeks=weeks), monday_of(athlete.delivery_date + timedelta(days=7))
     )
     start = min(start, this_monday)
-    facts = selectors.athlete_facts(athlete)
+    facts = athlete_facts(athlete)
     stage = protocol.start_stage(athlete.weeks_postpartum_on(start))
     level = 1
     positions: list[WeekPosition] = []

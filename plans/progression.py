@@ -229,7 +229,7 @@ def _stage_entry_gates(snapshot: Snapshot, target: protocol.Stage) -> list[Gate]
                     ok,
                     "Balance items of the latest readiness assessment passed."
                     if ok
-                    else "The latest readiness assessment's balance items were not passed"
+                    else "The latest readiness assessment's balance items were not passed."
                     if latest
                     else "No readiness assessment on file for the balance items.",
                 )

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
-from athletes.models import BALANCE_ITEMS, Athlete, Role, User
+from athletes.models import Athlete, Role, User
 from athletes.selectors import roster_for_coach
 from checkins.models import WarningFlag, WeeklyCheckIn, monday_of
-from checkins.rules import AssessmentFacts, AthleteFacts, CheckInFacts, ClearanceFacts
-from checkins.selectors import open_flag_counts
+from checkins.rules import CheckInFacts
+from checkins.selectors import athlete_facts, open_flag_counts
 
 from .models import Decision, DecisionStatus, PlannedSession, PlanWeek
 from .progression import Snapshot, WeekPosition
@@ -20,26 +20,6 @@ from .protocol import COUNTED_KINDS
 # How far back the engine looks: enough for every rule (the longest is "4 weeks in a stage
 # with no flag", plus the streaks before it) without loading a whole history.
 SNAPSHOT_WEEKS = 26
-
-
-def athlete_facts(athlete: Athlete) -> AthleteFacts:
-    """Her profile, clearances and assessments as plain values (two queries)."""
-    return AthleteFacts(
-        delivery_date=athlete.delivery_date,
-        stage=athlete.stage,
-        created_on=athlete.created_at.date() if athlete.created_at else None,
-        clearances=tuple(
-            ClearanceFacts(c.cleared_on, c.scope, c.expires_on) for c in athlete.clearances.all()
-        ),
-        assessments=tuple(
-            AssessmentFacts(
-                a.assessed_on,
-                bool(a.passed),
-                all(getattr(a, name) for name in BALANCE_ITEMS),
-            )
-            for a in athlete.assessments.all()
-        ),
-    )
 
 
 def engine_snapshot(athlete: Athlete, for_week: date) -> Snapshot:

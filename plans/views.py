@@ -192,7 +192,10 @@ def decision_override(request: HttpRequest, pk: int) -> HttpResponse:
 @coach_required
 def plan_week_edit(request: HttpRequest, pk: int, week: str) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
-    monday = parse_date(week) if week else None
+    try:
+        monday = parse_date(week) if week else None
+    except ValueError:  # looks like a date but isn't one (2026-13-45)
+        monday = None
     plan_week = selectors.plan_week_for(athlete, monday) if monday else None
     if plan_week is None:
         raise Http404("No plan for that week.")

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0001_initial'),
+        ("plans", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='plannedsession',
-            name='kind',
-            field=models.CharField(choices=[('walk', 'Walk'), ('run_walk', 'Run-walk'), ('run', 'Run'), ('strength', 'Strength'), ('pelvic_floor', 'Pelvic floor'), ('mobility', 'Mobility'), ('rest', 'Rest')], max_length=14),
+            model_name="plannedsession",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("walk", "Walk"),
+                    ("run_walk", "Run-walk"),
+                    ("run", "Run"),
+                    ("strength", "Strength"),
+                    ("pelvic_floor", "Pelvic floor"),
+                    ("mobility", "Mobility"),
+                    ("rest", "Rest"),
+                ],
+                max_length=14,
+            ),
         ),
     ]
