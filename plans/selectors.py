@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from athletes.models import Athlete, Role, User
-from athletes.selectors import roster_for_coach
+from athletes.selectors import roster_for_coach, with_clinical_records
 from checkins.models import WarningFlag, WeeklyCheckIn, monday_of
 from checkins.rules import CheckInFacts
 from checkins.selectors import athlete_facts, open_flag_counts
@@ -161,10 +161,11 @@ def dashboard_roster(
 
 
 def roster_page(athletes: QuerySet[Athlete], this_monday: date) -> QuerySet[Athlete]:
-    """Prefetch what a page of the roster shows: 8 weeks of check-ins for the trend, open
-    flags for the badges, a pending decision (three queries for the whole page)."""
+    """Prefetch what a page of the roster shows: clearances and assessments for the badges,
+    8 weeks of check-ins for the trend, open flags, a pending decision (five queries for the
+    whole page)."""
     since = this_monday - timedelta(weeks=TREND_WEEKS)
-    return athletes.prefetch_related(
+    return with_clinical_records(athletes).prefetch_related(
         Prefetch(
             "checkins",
             queryset=WeeklyCheckIn.objects.filter(week__gte=since).order_by("week"),

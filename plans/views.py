@@ -66,6 +66,8 @@ def coach_dashboard(request: HttpRequest) -> HttpResponse:
                     "athlete": a,
                     "ladder": protocol.ladder(a.stage),
                     "stage": protocol.STAGE_BY_KEY.get(a.stage),
+                    "clearance": athlete_selectors.clearance_status(a),
+                    "readiness": athlete_selectors.readiness_status(a),
                 }
                 for a in page.object_list
             ],

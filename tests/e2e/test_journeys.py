@@ -125,6 +125,12 @@ def test_coach_and_athlete_journey(live_server, page, browser, axe_check):
     page.goto(f"{base}/coach/")
     axe_check(page, "dashboard")
 
+    # The coach's pages fit a phone too: tables scroll inside their card, not the page.
+    page.set_viewport_size({"width": 375, "height": 812})
+    for path in ("/coach/", f"/coach/athletes/{athlete.pk}/", "/coach/flags/"):
+        page.goto(base + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+
 
 @pytest.fixture
 def invited_athlete(db):
