@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from .documents import check_document
 from .models import (
     ASSESSMENT_ITEMS,
+    PROFILE_FIELDS,
     Athlete,
     Clearance,
     ClearanceScope,
@@ -68,26 +69,7 @@ class AthleteForm(forms.ModelForm):
 
     class Meta:
         model = Athlete
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "date_of_birth",
-            "timezone",
-            "units",
-            "delivery_date",
-            "delivery_type",
-            "perineal_tear_degree",
-            "diastasis_recti",
-            "prior_incontinence",
-            "breastfeeding",
-            "previous_births",
-            "years_running",
-            "prior_weekly_km",
-            "prior_longest_run_km",
-            "goal",
-            "notes",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {
             "date_of_birth": DateInput(),
             "delivery_date": DateInput(),

@@ -144,6 +144,29 @@ def validate_timezone(value: str) -> None:
         )
 
 
+# The profile as a coach edits it (SPEC §4), in the order forms, the API and exports use.
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "date_of_birth",
+    "timezone",
+    "units",
+    "delivery_date",
+    "delivery_type",
+    "perineal_tear_degree",
+    "diastasis_recti",
+    "prior_incontinence",
+    "breastfeeding",
+    "previous_births",
+    "years_running",
+    "prior_weekly_km",
+    "prior_longest_run_km",
+    "goal",
+    "notes",
+)
+
+
 class AthleteQuerySet(models.QuerySet["Athlete"]):
     def active(self) -> AthleteQuerySet:
         return self.filter(archived=False)

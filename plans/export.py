@@ -4,37 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from athletes.models import ASSESSMENT_ITEM_FIELDS, Athlete
+from athletes.models import ASSESSMENT_ITEM_FIELDS, PROFILE_FIELDS, Athlete
 from checkins.services import EDITABLE_FIELDS
 
 from .models import PlanWeek
 
-PROFILE_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "date_of_birth",
-    "timezone",
-    "units",
-    "delivery_date",
-    "delivery_type",
-    "perineal_tear_degree",
-    "diastasis_recti",
-    "prior_incontinence",
-    "breastfeeding",
-    "previous_births",
-    "years_running",
-    "prior_weekly_km",
-    "prior_longest_run_km",
-    "goal",
-    "notes",
-    "archived",
-    "stage",
-    "level",
-)
+EXPORTED_PROFILE = (*PROFILE_FIELDS, "archived", "stage", "level")
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
@@ -50,7 +27,7 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
 
 def athlete_export(athlete: Athlete) -> dict[str, Any]:
     """A fixed handful of queries whatever the size of her history."""
-    profile = _plain(model_to_dict(athlete, fields=PROFILE_FIELDS))
+    profile = _plain({name: getattr(athlete, name) for name in EXPORTED_PROFILE})
     profile["id"] = athlete.pk
     profile["created_at"] = athlete.created_at.isoformat()
     return {

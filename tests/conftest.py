@@ -6,8 +6,11 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
+from rest_framework.test import APIClient
 
-from athletes.models import Role, User
+from athletes.models import Athlete, Role, User
+from tests.factories import AthleteFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -91,3 +94,79 @@ def staff(db, password) -> User:
     return User.objects.create_user(
         "staff@example.org", password, role=Role.COACH, name="Sam", is_staff=True
     )
+
+
+@pytest.fixture
+def athlete(coach, athlete_user) -> Athlete:
+    """The coach's athlete, 20 weeks after the birth, whose login is ``athlete_user``; no
+    clearance and no readiness assessment on file."""
+    return AthleteFactory(
+        coach=coach,
+        user=athlete_user,
+        first_name="Anna",
+        last_name="Lind",
+        email=athlete_user.email,
+    )
+
+
+@pytest.fixture
+def other_athlete_user(db) -> User:
+    return UserFactory(role=Role.ATHLETE, email="bea@example.org", name="Bea")
+
+
+@pytest.fixture
+def other_athlete(other_coach, other_athlete_user) -> Athlete:
+    """Another coach's athlete, with a login of her own."""
+    return AthleteFactory(
+        coach=other_coach,
+        user=other_athlete_user,
+        first_name="Bea",
+        last_name="Hart",
+        email=other_athlete_user.email,
+    )
+
+
+def _signed_in(client_class, user: User):
+    client = client_class()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def coach_client(coach) -> Client:
+    return _signed_in(Client, coach)
+
+
+@pytest.fixture
+def other_coach_client(other_coach) -> Client:
+    return _signed_in(Client, other_coach)
+
+
+@pytest.fixture
+def athlete_client(athlete) -> Client:
+    return _signed_in(Client, athlete.user)
+
+
+@pytest.fixture
+def coach_api(coach) -> APIClient:
+    return _signed_in(APIClient, coach)
+
+
+@pytest.fixture
+def other_coach_api(other_coach) -> APIClient:
+    return _signed_in(APIClient, other_coach)
+
+
+@pytest.fixture
+def athlete_api(athlete) -> APIClient:
+    return _signed_in(APIClient, athlete.user)
+
+
+@pytest.fixture
+def other_athlete_api(other_athlete) -> APIClient:
+    return _signed_in(APIClient, other_athlete.user)
+
+
+@pytest.fixture
+def staff_api(staff) -> APIClient:
+    return _signed_in(APIClient, staff)

@@ -6,88 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
-from rest_framework.test import APIClient
 
-from athletes.models import Athlete, Role, User
 from checkins.signals import checkin_committed
-from tests.factories import AthleteFactory, UserFactory
-
-
-@pytest.fixture
-def athlete(coach, athlete_user) -> Athlete:
-    """The coach's athlete, 20 weeks after the birth, whose login is ``athlete_user``."""
-    return AthleteFactory(
-        coach=coach,
-        user=athlete_user,
-        first_name="Anna",
-        last_name="Lind",
-        email=athlete_user.email,
-    )
-
-
-@pytest.fixture
-def other_athlete_user(db) -> User:
-    return UserFactory(role=Role.ATHLETE, email="bea@example.org", name="Bea")
-
-
-@pytest.fixture
-def other_athlete(other_coach, other_athlete_user) -> Athlete:
-    """Another coach's athlete, with a login of her own."""
-    return AthleteFactory(
-        coach=other_coach,
-        user=other_athlete_user,
-        first_name="Bea",
-        last_name="Hart",
-        email=other_athlete_user.email,
-    )
-
-
-def _signed_in(client_class, user: User):
-    client = client_class()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def athlete_client(athlete) -> Client:
-    return _signed_in(Client, athlete.user)
-
-
-@pytest.fixture
-def coach_client(coach) -> Client:
-    return _signed_in(Client, coach)
-
-
-@pytest.fixture
-def other_coach_client(other_coach) -> Client:
-    return _signed_in(Client, other_coach)
-
-
-@pytest.fixture
-def athlete_api(athlete) -> APIClient:
-    return _signed_in(APIClient, athlete.user)
-
-
-@pytest.fixture
-def coach_api(coach) -> APIClient:
-    return _signed_in(APIClient, coach)
-
-
-@pytest.fixture
-def other_coach_api(other_coach) -> APIClient:
-    return _signed_in(APIClient, other_coach)
-
-
-@pytest.fixture
-def other_athlete_api(other_athlete) -> APIClient:
-    return _signed_in(APIClient, other_athlete.user)
-
-
-@pytest.fixture
-def staff_api(staff) -> APIClient:
-    return _signed_in(APIClient, staff)
 
 
 @pytest.fixture
