@@ -56,10 +56,11 @@ def trend(checkins, weeks: int = 8):
     """A tiny inline SVG of energy (1–5) and pain (0–10) over her last weeks, with the same
     numbers as text for screen readers. No JavaScript."""
     from django.utils.html import format_html, format_html_join
+    from django.utils.safestring import mark_safe
 
     rows = list(checkins)[-weeks:]
     if not rows:
-        return format_html('<span class="muted">No check-ins yet</span>')
+        return mark_safe('<span class="muted">No check-ins yet</span>')
     width, height, pad = 96, 28, 3
     step = (width - 2 * pad) / max(len(rows) - 1, 1)
 
