@@ -118,7 +118,7 @@ def test_it_counts_flags_decisions_and_checkins_due(coach, coach_client, other_c
     assert counts["flags"] == {"high": 1, "medium": 2, "low": 0, "total": 3}
     assert counts["pending_decisions"] == 3
     assert counts["checkins_due"] == 2
-    assert [f.athlete_id for f in response.context["queue"]][0] == athletes[0].pk
+    assert response.context["queue"][0].athlete_id == athletes[0].pk
 
 
 def test_the_roster_shows_each_athletes_row(coach, coach_client):
