@@ -381,13 +381,6 @@ class ClearanceScope(models.TextChoices):
     UNRESTRICTED = "unrestricted", "Unrestricted"
 
 
-SCOPE_RANK = {ClearanceScope.EXERCISE: 1, ClearanceScope.RUNNING: 2, ClearanceScope.UNRESTRICTED: 3}
-
-
-def scope_at_least(scope: str | None, required: str) -> bool:
-    return scope is not None and SCOPE_RANK.get(scope, 0) >= SCOPE_RANK[required]
-
-
 def private_storage():
     """Clinical documents: a storage with no public URL (see STORAGES['private'])."""
     return storages["private"]
@@ -528,8 +521,6 @@ ASSESSMENT_ITEMS: tuple[tuple[str, str, str, str], ...] = (
     ),
 )
 ASSESSMENT_ITEM_FIELDS = tuple(item[0] for item in ASSESSMENT_ITEMS)
-LOAD_IMPACT_ITEMS = ASSESSMENT_ITEM_FIELDS[:7]
-STRENGTH_ITEMS = ASSESSMENT_ITEM_FIELDS[7:]
 BALANCE_ITEMS = ("single_leg_balance", "single_leg_squat")
 # A passed assessment counts for 8 weeks (SPEC §4).
 ASSESSMENT_VALID_DAYS = 56

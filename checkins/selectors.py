@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
 from athletes.models import BALANCE_ITEMS, Athlete, Role, User
 
 from . import rules
-from .models import SYMPTOM_FIELDS, CheckInRevision, WarningFlag, WeeklyCheckIn
+from .models import CheckInRevision, WarningFlag, WeeklyCheckIn
 
 
 def checkins_visible_to(user: User) -> QuerySet[WeeklyCheckIn]:
@@ -46,19 +46,8 @@ def checkins_for_athlete(athlete: Athlete, *, with_revisions: bool = False):
     return qs
 
 
-def recent_checkins(athlete: Athlete, *, since: date) -> list[WeeklyCheckIn]:
-    return list(athlete.checkins.filter(week__gte=since).order_by("week"))
-
-
 def checkin_for_week(athlete: Athlete, week: date) -> WeeklyCheckIn | None:
     return athlete.checkins.filter(week=week).first()
-
-
-def symptom_filter() -> Q:
-    q = Q()
-    for name in (*SYMPTOM_FIELDS, "feeling_low"):
-        q |= Q(**{name: True})
-    return q
 
 
 # --- Flags -----------------------------------------------------------------------------------

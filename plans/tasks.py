@@ -40,7 +40,7 @@ def decide_after_checkin(checkin_id: int) -> int | None:
 
 @shared_task(acks_late=True, **RETRY)
 def close_weeks(chunk_size: int = 200) -> int:
-    """Daily: for every active athlete whose week has ended without a decision for the new
+    """Hourly: for every active athlete whose week has ended without a decision for the new
     week, compute one (a hold, when there was no check-in). Returns how many were made."""
     made = 0
     ids = list(Athlete.objects.active().values_list("pk", flat=True).order_by("pk"))

@@ -17,8 +17,8 @@ from athletes.models import (
     ReadinessAssessment,
     User,
     current_clearance,
-    scope_at_least,
 )
+from checkins.rules import SCOPE_RANK
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,11 +145,9 @@ def test_no_clearance_counts_when_there_is_none_or_before_the_first():
 
 
 def test_scopes_are_ordered_exercise_running_unrestricted():
-    assert scope_at_least("unrestricted", ClearanceScope.RUNNING)
-    assert scope_at_least("running", ClearanceScope.RUNNING)
-    assert scope_at_least("running", ClearanceScope.EXERCISE)
-    assert not scope_at_least("exercise", ClearanceScope.RUNNING)
-    assert not scope_at_least(None, ClearanceScope.EXERCISE)
+    # The ranking the gates use (checkins.rules) covers every scope a clearance can have.
+    assert set(SCOPE_RANK) == set(ClearanceScope.values)
+    assert SCOPE_RANK["exercise"] < SCOPE_RANK["running"] < SCOPE_RANK["unrestricted"]
 
 
 # --- readiness assessment ---------------------------------------------------------------------
