@@ -9,8 +9,9 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from clinical.readiness import ASSESSMENT_ITEM_FIELDS
+
 from .models import (
-    ASSESSMENT_ITEM_FIELDS,
     Athlete,
     Clearance,
     ClearanceScope,

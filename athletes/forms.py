@@ -4,9 +4,10 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
+from clinical.readiness import ASSESSMENT_ITEMS
+
 from .documents import check_document
 from .models import (
-    ASSESSMENT_ITEMS,
     PROFILE_FIELDS,
     Athlete,
     Clearance,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, date, timedelta
+from datetime import UTC, date
 from functools import lru_cache
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -16,6 +16,14 @@ from django.db import models
 from django.db.models import ExpressionWrapper
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from clinical.facts import (
+    assessment_counts_on,
+    assessment_valid_until,
+    clearance_that_counts,
+    clearance_valid_on,
+)
+from clinical.readiness import ASSESSMENT_ITEM_FIELDS, assessment_passed, balance_passed
 
 
 class Role(models.TextChoices):
@@ -435,8 +443,7 @@ class Clearance(models.Model):
         return f"{self.get_scope_display()} clearance of {self.cleared_on}"
 
     def is_valid_on(self, day: date) -> bool:
-        """Valid from the day it was given through its ``expires_on`` day, inclusive."""
-        return self.cleared_on <= day and (self.expires_on is None or day <= self.expires_on)
+        return clearance_valid_on(self.cleared_on, self.expires_on, day)
 
     def clean(self) -> None:
         super().clean()
@@ -454,76 +461,10 @@ class Clearance(models.Model):
 
 def current_clearance(clearances: Iterable[Clearance], on: date) -> Clearance | None:
     """The clearance that counts on ``on``: the latest given, among those valid that day."""
-    valid = [c for c in clearances if c.is_valid_on(on)]
-    return max(valid, key=lambda c: (c.cleared_on, c.created_at, c.pk), default=None)
+    return clearance_that_counts(clearances, on, order=lambda c: (c.created_at, c.pk))
 
 
 # --- Readiness assessment ------------------------------------------------------------------
-
-# Goom, Donnelly & Brockwell (2019): each test passed on both sides with no pain, leakage,
-# heaviness or dragging. (field, label, target) in the order the guideline lists them.
-ASSESSMENT_ITEMS: tuple[tuple[str, str, str, str], ...] = (
-    ("walk_30_min", "Walking", "30 minutes", "A brisk walk at her usual pace."),
-    (
-        "single_leg_balance",
-        "Single-leg balance",
-        "10 seconds each leg",
-        "Standing on one leg, hands on hips, without wobbling onto the other foot.",
-    ),
-    (
-        "single_leg_squat",
-        "Single-leg squat",
-        "10 repetitions each leg",
-        "A controlled partial squat on one leg, the knee tracking over the toes.",
-    ),
-    ("jog_on_spot", "Jog on the spot", "1 minute", "Light, steady jogging without travelling."),
-    (
-        "forward_bounds",
-        "Forward bounds",
-        "10 repetitions",
-        "Springing forward from one foot to the other, landing softly.",
-    ),
-    (
-        "hop_in_place",
-        "Hop in place",
-        "10 repetitions each leg",
-        "Small, rhythmic hops on one leg, staying on the spot.",
-    ),
-    (
-        "running_man",
-        "Single-leg “running man”",
-        "10 repetitions each leg",
-        "On one leg, drive the opposite knee up while swinging the arms, as in running.",
-    ),
-    (
-        "calf_raise",
-        "Single-leg calf raise",
-        "20 repetitions each leg",
-        "Rising fully onto the toes of one foot and lowering under control.",
-    ),
-    (
-        "single_leg_bridge",
-        "Single-leg bridge",
-        "20 repetitions each leg",
-        "Lying on her back, lifting the hips on one leg with the other leg straight.",
-    ),
-    (
-        "single_leg_sit_to_stand",
-        "Single-leg sit to stand",
-        "20 repetitions each leg",
-        "Standing up from a chair on one leg and sitting down slowly.",
-    ),
-    (
-        "side_lying_abduction",
-        "Side-lying leg abduction",
-        "20 repetitions each leg",
-        "Lying on her side, lifting the top leg, straight, slightly behind the body.",
-    ),
-)
-ASSESSMENT_ITEM_FIELDS = tuple(item[0] for item in ASSESSMENT_ITEMS)
-BALANCE_ITEMS = ("single_leg_balance", "single_leg_squat")
-# A passed assessment counts for 8 weeks (SPEC §4).
-ASSESSMENT_VALID_DAYS = 56
 
 _all_items_passed = models.Q(**dict.fromkeys(ASSESSMENT_ITEM_FIELDS, True))
 
@@ -578,19 +519,23 @@ class ReadinessAssessment(models.Model):
     @property
     def computed_passed(self) -> bool:
         """``passed`` before the row is saved (the database computes the stored value)."""
-        return self.items_passed == len(ASSESSMENT_ITEM_FIELDS) and not self.symptoms
+        return assessment_passed(self.items, symptoms=self.symptoms)
+
+    @property
+    def items(self) -> dict[str, bool]:
+        return {name: getattr(self, name) for name in ASSESSMENT_ITEM_FIELDS}
 
     @property
     def valid_until(self) -> date:
-        return self.assessed_on + timedelta(days=ASSESSMENT_VALID_DAYS)
+        return assessment_valid_until(self.assessed_on)
 
     def counts_on(self, day: date) -> bool:
         """A pass counts from the day of the tests through 8 weeks later, inclusive."""
-        return bool(self.passed) and self.assessed_on <= day <= self.valid_until
+        return assessment_counts_on(self.assessed_on, bool(self.passed), day)
 
     @property
     def balance_passed(self) -> bool:
-        return all(getattr(self, name) for name in BALANCE_ITEMS)
+        return balance_passed(self.items)
 
     def clean(self) -> None:
         super().clean()

@@ -8,6 +8,8 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from clinical.facts import AssessmentFacts, AthleteFacts, ClearanceFacts
+
 from .models import (
     Athlete,
     Clearance,
@@ -140,3 +142,29 @@ def readiness_status(athlete: Athlete, on: date | None = None) -> ReadinessStatu
     if latest.counts_on(on):
         return ReadinessStatus("passed", "Readiness passed", "ok", latest)
     return ReadinessStatus("expired", "Readiness expired", "medium", latest)
+
+
+# --- Her facts, as the clinical core takes them ----------------------------------------------
+
+
+def athlete_facts(athlete: Athlete) -> AthleteFacts:
+    """Her profile, clearances and assessments as the plain values the rules and the
+    progression engine take (prefetch ``clearances`` and ``assessments`` for many)."""
+    return AthleteFacts(
+        delivery_date=athlete.delivery_date,
+        stage=athlete.stage,
+        created_on=athlete.created_at.date() if athlete.created_at else None,
+        clearances=tuple(
+            ClearanceFacts(c.cleared_on, c.scope, c.expires_on, c.pk)
+            for c in athlete.clearances.all()
+        ),
+        assessments=tuple(
+            AssessmentFacts(
+                a.assessed_on,
+                bool(a.passed),
+                a.balance_passed,
+                a.pk,
+            )
+            for a in athlete.assessments.all()
+        ),
+    )

@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from clinical.thresholds import ASSESSMENT_VALID_WEEKS
+
 from . import selectors, services
 from .access import coach_required
 from .forms import AssessmentForm, AthleteForm, ClearanceForm, InvitationAcceptForm
@@ -126,7 +128,10 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
             form_error_from(form, exc)
         else:
             if assessment.passed:
-                messages.success(request, "Assessment recorded: passed. It counts for 8 weeks.")
+                messages.success(
+                    request,
+                    f"Assessment recorded: passed. It counts for {ASSESSMENT_VALID_WEEKS} weeks.",
+                )
             else:
                 messages.warning(
                     request,

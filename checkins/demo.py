@@ -108,10 +108,12 @@ def demo_flags(
 
     from django.utils import timezone
 
-    from . import rules
+    from clinical import rules
+    from clinical.facts import HIGH, CheckInFacts
+
     from .models import FlagStatus, WarningFlag
 
-    facts = [rules.CheckInFacts.of(c) for c in checkins]
+    facts = [CheckInFacts.of(c) for c in checkins]
     ids = {c.week: c for c in checkins}
     rows = []
     for c in checkins:
@@ -125,7 +127,7 @@ def demo_flags(
                 week=flag.week,
                 summary=flag.summary[:400],
                 evidence=flag.evidence,
-                notified_at=timezone.now() if flag.severity == rules.HIGH else None,
+                notified_at=timezone.now() if flag.severity == HIGH else None,
             )
             if age_days > 20 or (age_days > 13 and rng.random() < 0.5):
                 when = timezone.now() - timedelta(days=max(age_days - 8, 1))

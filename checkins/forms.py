@@ -5,8 +5,10 @@ from decimal import Decimal
 from django import forms
 
 from athletes.forms import DateInput
+from clinical.symptoms import SYMPTOMS
+from clinical.thresholds import CHECKIN_RANGES
 
-from .models import PAIN_LOCATION_MAX, RANGES, SYMPTOMS, WeeklyCheckIn
+from .models import PAIN_LOCATION_MAX, WeeklyCheckIn
 from .services import EDITABLE_FIELDS
 
 YES_NO = [(True, "Yes"), (False, "No")]
@@ -20,7 +22,7 @@ class ScaleField(forms.TypedChoiceField):
     """A 1–5 or 0–10 answer shown as a row of big, tappable buttons."""
 
     def __init__(self, name: str, *, label: str, help_text: str = "", **kwargs):
-        low, high = RANGES[name]
+        low, high = CHECKIN_RANGES[name]
         super().__init__(
             choices=_scale(int(low), int(high)),
             coerce=int,
@@ -47,7 +49,7 @@ class YesNoField(forms.TypedChoiceField):
 
 
 def _minutes(name: str, label: str, help_text: str = "") -> forms.IntegerField:
-    low, high = RANGES[name]
+    low, high = CHECKIN_RANGES[name]
     return forms.IntegerField(
         label=label,
         min_value=low,

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,40 +8,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from athletes.models import Athlete
+from clinical.symptoms import SYMPTOM_FIELDS
+from clinical.thresholds import CHECKIN_RANGES
 
-# Field, plain-language question, for the yes/no symptoms of SPEC §6. The first six are
-# pelvic floor and bleeding symptoms; ``feeling_low`` is about mood.
-SYMPTOMS: tuple[tuple[str, str], ...] = (
-    ("leakage", "Did you leak any urine, stool or wind — running, coughing, lifting or jumping?"),
-    ("urgency", "Did you have to rush to the toilet, or find it hard to hold on?"),
-    ("heaviness", "Did you feel heaviness, dragging or a bulge in your vagina or pelvis?"),
-    ("pelvic_pain", "Did you have pain in your pelvis, pubic bone, lower tummy or scar?"),
-    ("bleeding", "Did you have any vaginal bleeding?"),
-    (
-        "abdominal_doming",
-        "Did your tummy dome or cone along the middle when you sat up or lifted?",
-    ),
-)
-SYMPTOM_FIELDS = tuple(name for name, _ in SYMPTOMS)
-
-# The number ranges of SPEC §6, in one place: forms, the API and the database constraints
-# are all built from this table.
-RANGES: dict[str, tuple[int | Decimal, int | Decimal]] = {
-    "sessions_completed": (0, 14),
-    "run_minutes": (0, 2000),
-    "walk_minutes": (0, 3000),
-    "longest_session_minutes": (0, 600),
-    "effort": (1, 10),
-    "energy": (1, 5),
-    "sleep_hours": (Decimal("0"), Decimal("14")),
-    "sleep_quality": (1, 5),
-    "mood": (1, 5),
-    "stress": (1, 5),
-    "soreness": (0, 10),
-    "pain": (0, 10),
-    "unavailable_days": (0, 7),
-    "sessions_planned": (0, 14),
-}
 PAIN_LOCATION_MAX = 200
 NOTES_MAX = 2000
 
@@ -53,12 +21,12 @@ def monday_of(day: date) -> date:
 
 
 def _range(name: str) -> list:
-    low, high = RANGES[name]
+    low, high = CHECKIN_RANGES[name]
     return [MinValueValidator(low), MaxValueValidator(high)]
 
 
 def _range_check(name: str, *, nullable: bool = False) -> models.CheckConstraint:
-    low, high = RANGES[name]
+    low, high = CHECKIN_RANGES[name]
     condition = models.Q(**{f"{name}__gte": low, f"{name}__lte": high})
     if nullable:
         condition |= models.Q(**{f"{name}__isnull": True})
@@ -129,7 +97,7 @@ class WeeklyCheckIn(models.Model):
             ),
             *[
                 _range_check(name, nullable=name in ("effort", "sessions_planned"))
-                for name in RANGES
+                for name in CHECKIN_RANGES
             ],
             models.CheckConstraint(
                 condition=models.Q(

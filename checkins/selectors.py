@@ -7,9 +7,8 @@ from datetime import date
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
-from athletes.models import BALANCE_ITEMS, Athlete, Role, User
+from athletes.models import Athlete, Role, User
 
-from . import rules
 from .models import CheckInRevision, WarningFlag, WeeklyCheckIn
 
 
@@ -108,27 +107,4 @@ def flags_for_athlete(athlete: Athlete) -> QuerySet[WarningFlag]:
         athlete.flags.select_related("checkin", "acknowledged_by", "resolved_by")
         .annotate(severity_rank=SEVERITY_ORDER)
         .order_by("-week", "-severity_rank")
-    )
-
-
-def athlete_facts(athlete: Athlete) -> rules.AthleteFacts:
-    """Her profile, clearances and assessments as the plain values the rules and the
-    progression engine take (prefetch ``clearances`` and ``assessments`` for many)."""
-    return rules.AthleteFacts(
-        delivery_date=athlete.delivery_date,
-        stage=athlete.stage,
-        created_on=athlete.created_at.date() if athlete.created_at else None,
-        clearances=tuple(
-            rules.ClearanceFacts(c.cleared_on, c.scope, c.expires_on, c.pk)
-            for c in athlete.clearances.all()
-        ),
-        assessments=tuple(
-            rules.AssessmentFacts(
-                a.assessed_on,
-                bool(a.passed),
-                all(getattr(a, name) for name in BALANCE_ITEMS),
-                a.pk,
-            )
-            for a in athlete.assessments.all()
-        ),
     )

@@ -15,9 +15,12 @@ from django.utils.formats import date_format
 from kombu.exceptions import OperationalError as BrokerError
 
 from athletes.models import Athlete, User
+from athletes.selectors import athlete_facts
 from athletes.services import athlete_touch
+from clinical import rules
+from clinical.facts import HIGH, SEVERITY_RANK, CheckInFacts, Flag
+from clinical.thresholds import RULE_HISTORY_WEEKS
 
-from . import rules
 from .models import (
     CheckInRevision,
     EmailLog,
@@ -26,7 +29,6 @@ from .models import (
     WeeklyCheckIn,
     monday_of,
 )
-from .selectors import athlete_facts
 from .signals import checkin_committed
 
 logger = logging.getLogger(__name__)
@@ -179,7 +181,7 @@ def checkin_update(*, checkin: WeeklyCheckIn, data: dict[str, Any], by: User) ->
 # --- Warning flags ---------------------------------------------------------------------------
 
 
-def _flag_row(athlete_id: int, flag: rules.Flag, checkin_id: int | None) -> WarningFlag:
+def _flag_row(athlete_id: int, flag: Flag, checkin_id: int | None) -> WarningFlag:
     return WarningFlag(
         athlete_id=athlete_id,
         checkin_id=checkin_id,
@@ -211,7 +213,7 @@ def _queue_notifications(flag_ids: list[int]) -> None:
 
 def _escalate(existing: WarningFlag, new: WarningFlag) -> bool:
     """A more severe finding for the same athlete, rule and week reopens the flag."""
-    if rules.SEVERITY_RANK[new.severity] <= rules.SEVERITY_RANK[existing.severity]:
+    if SEVERITY_RANK[new.severity] <= SEVERITY_RANK[existing.severity]:
         return False
     existing.severity, existing.summary, existing.evidence = new.severity, new.summary, new.evidence
     existing.status, existing.notified_at = FlagStatus.OPEN, None
@@ -223,7 +225,7 @@ def _escalate(existing: WarningFlag, new: WarningFlag) -> bool:
 
 @transaction.atomic
 def flags_raise(
-    *, athlete: Athlete, flags: list[rules.Flag], checkin_ids: dict[date, int]
+    *, athlete: Athlete, flags: list[Flag], checkin_ids: dict[date, int]
 ) -> list[WarningFlag]:
     """Store the flags a rule evaluation produced. Idempotent: a flag that exists for the
     same athlete, rule and week is kept (and escalated if the new one is more severe, which
@@ -245,20 +247,15 @@ def flags_raise(
     for row in created:
         # The rule's name can say what she reported (bleeding, pain): the id is enough.
         logger.info("flag raised flag=%s athlete=%s severity=%s", row.pk, athlete.pk, row.severity)
-    _queue_notifications([f.pk for f in created if f.severity == rules.HIGH])
+    _queue_notifications([f.pk for f in created if f.severity == HIGH])
     return created
-
-
-# How far back the rules look: the longest window is the 4 prior weeks of the long-session
-# rule, before the week being judged.
-RULE_WINDOW_WEEKS = 8
 
 
 def warnings_evaluate(*, athlete: Athlete, week: date) -> list[WarningFlag]:
     """Run the check-in rules for her check-in of ``week``."""
-    since = week - timedelta(weeks=RULE_WINDOW_WEEKS)
+    since = week - timedelta(weeks=RULE_HISTORY_WEEKS)
     rows = list(athlete.checkins.filter(week__gte=since, week__lte=week))
-    facts = [rules.CheckInFacts.of(c) for c in rows]
+    facts = [CheckInFacts.of(c) for c in rows]
     flags = rules.evaluate_checkin(athlete_facts(athlete), facts, week)
     return flags_raise(athlete=athlete, flags=flags, checkin_ids={c.week: c.pk for c in rows})
 
@@ -311,7 +308,7 @@ def warnings_scan(*, chunk_size: int = 500) -> dict[str, int]:
     # High flags whose e-mail never went out (broker down, crash): queue them again.
     pending = list(
         WarningFlag.objects.filter(
-            severity=rules.HIGH, notified_at__isnull=True, status=FlagStatus.OPEN
+            severity=HIGH, notified_at__isnull=True, status=FlagStatus.OPEN
         ).values_list("pk", flat=True)
     )
     _queue_notifications(pending)
@@ -327,14 +324,14 @@ def _scan_chunk(athlete_ids: list[int]) -> int:
     if not athletes:
         return 0
     earliest = min(monday_of(a.today()) for a in athletes)
-    since = earliest - timedelta(weeks=RULE_WINDOW_WEEKS + 1)
+    since = earliest - timedelta(weeks=RULE_HISTORY_WEEKS + 1)
     by_athlete: dict[int, list[WeeklyCheckIn]] = {a.pk: [] for a in athletes}
     for c in WeeklyCheckIn.objects.filter(athlete_id__in=athlete_ids, week__gte=since):
         by_athlete[c.athlete_id].append(c)
     rows: list[WarningFlag] = []
     for athlete in athletes:
         checkins = by_athlete[athlete.pk]
-        facts = [rules.CheckInFacts.of(c) for c in checkins]
+        facts = [CheckInFacts.of(c) for c in checkins]
         ids = {c.week: c.pk for c in checkins}
         profile = athlete_facts(athlete)
         today = athlete.today()
@@ -361,10 +358,7 @@ def _scan_chunk(athlete_ids: list[int]) -> int:
     escalated = 0
     for row in rows:
         current = existing.get((row.athlete_id, row.rule, row.week))
-        if (
-            current is not None
-            and rules.SEVERITY_RANK[row.severity] > rules.SEVERITY_RANK[current.severity]
-        ):
+        if current is not None and SEVERITY_RANK[row.severity] > SEVERITY_RANK[current.severity]:
             locked = WarningFlag.objects.select_for_update().get(pk=current.pk)
             escalated += _escalate(locked, row)
     return len(new) + escalated

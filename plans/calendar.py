@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from clinical.protocol import describe
+
 from .models import PlannedSession
-from .protocol import describe
 
 
 def _escape(text: str) -> str:

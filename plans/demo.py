@@ -11,14 +11,14 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from athletes.models import Athlete, User
+from athletes.selectors import athlete_facts
 from checkins.demo import demo_checkin, demo_flags
 from checkins.models import WarningFlag, WeeklyCheckIn, monday_of
-from checkins.rules import CheckInFacts
-from checkins.selectors import athlete_facts
+from clinical import protocol
+from clinical.facts import CheckInFacts
+from clinical.progression import ADVANCE, HOLD, Snapshot, WeekPosition, recommend
 
-from . import protocol
 from .models import AuditEntry, Decision, DecisionStatus, Plan, PlannedSession, PlanWeek
-from .progression import ADVANCE, HOLD, Snapshot, WeekPosition, recommend
 from .services import session_rows
 
 OVERRIDE_NOTES = (

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from athletes.models import ASSESSMENT_ITEM_FIELDS, PROFILE_FIELDS, Athlete
+from athletes.models import PROFILE_FIELDS, Athlete
 from checkins.services import EDITABLE_FIELDS
+from clinical.readiness import ASSESSMENT_ITEM_FIELDS
 
 from .models import PlanWeek
 

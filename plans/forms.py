@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
-from . import protocol
+from clinical import protocol
+from clinical.gates import SAFETY_GATE_WORDS
+
 from .models import ACTION_CHOICES, KIND_CHOICES, TERRAIN_CHOICES
 
 DAY_CHOICES = [
@@ -29,7 +31,7 @@ class OverrideForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed only when this moves her into running although a safety gate failed "
-        "(12 weeks, clearance, readiness or a red flag): who approved it, and when.",
+        f"({SAFETY_GATE_WORDS}): who approved it, and when.",
     )
 
     def clean(self):

@@ -5,9 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from athletes.models import Athlete
-
-from .progression import ACTIONS
-from .protocol import SESSION_KINDS, STAGE_CHOICES, TERRAINS
+from clinical.progression import ACTIONS
+from clinical.protocol import SESSION_KINDS, STAGE_CHOICES, TERRAINS, describe
 
 ACTION_CHOICES = [(a, a.replace("_", " ").capitalize()) for a in ACTIONS]
 KIND_LABELS = {"run_walk": "Run-walk", "pelvic_floor": "Pelvic floor"}
@@ -96,8 +95,6 @@ class PlannedSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        from .protocol import describe
-
         return describe(self)
 
 

@@ -8,22 +8,19 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from athletes.models import Athlete, Role, User
-from athletes.selectors import roster_for_coach, with_clinical_records
+from athletes.selectors import athlete_facts, roster_for_coach, with_clinical_records
 from checkins.models import WarningFlag, WeeklyCheckIn, monday_of
-from checkins.rules import CheckInFacts
-from checkins.selectors import athlete_facts, open_flag_counts
+from checkins.selectors import open_flag_counts
+from clinical.facts import CheckInFacts
+from clinical.progression import Snapshot, WeekPosition
+from clinical.protocol import COUNTED_KINDS
+from clinical.thresholds import ENGINE_HISTORY_WEEKS
 
 from .models import Decision, DecisionStatus, PlannedSession, PlanWeek
-from .progression import Snapshot, WeekPosition
-from .protocol import COUNTED_KINDS
-
-# How far back the engine looks: enough for every rule (the longest is "4 weeks in a stage
-# with no flag", plus the streaks before it) without loading a whole history.
-SNAPSHOT_WEEKS = 26
 
 
 def engine_snapshot(athlete: Athlete, for_week: date) -> Snapshot:
-    since = for_week - timedelta(weeks=SNAPSHOT_WEEKS)
+    since = for_week - timedelta(weeks=ENGINE_HISTORY_WEEKS)
     checkins = WeeklyCheckIn.objects.filter(athlete=athlete, week__gte=since, week__lt=for_week)
     history = PlanWeek.objects.filter(
         plan__athlete=athlete, week__gte=since, week__lt=for_week

@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from athletes.models import Athlete, User, current_clearance
 from checkins.models import monday_of
+from clinical import protocol
+from clinical.progression import ACTIONS, recommend, safety_gates_for
 
-from . import protocol, selectors
+from . import selectors
 from .models import (
     AuditEntry,
     CalendarFeed,
@@ -26,20 +28,8 @@ from .models import (
     PlannedSession,
     PlanWeek,
 )
-from .progression import ACTIONS, recommend, safety_gates_for
 
 logger = logging.getLogger(__name__)
-
-# Suggested days for the counted sessions of a week (Mon=0): spread, with rest between.
-_DAY_PATTERNS = {
-    1: (5,),
-    2: (1, 5),
-    3: (1, 3, 5),
-    4: (0, 2, 4, 6),
-    5: (0, 1, 3, 5, 6),
-    6: (0, 1, 2, 4, 5, 6),
-    7: (0, 1, 2, 3, 4, 5, 6),
-}
 
 
 def _set_position(athlete: Athlete, stage: str, level: int) -> None:
@@ -48,39 +38,22 @@ def _set_position(athlete: Athlete, stage: str, level: int) -> None:
 
 
 def session_rows(plan_week: PlanWeek, specs: list[protocol.SessionSpec]) -> list[PlannedSession]:
-    """Unsaved sessions for a week: the counted ones spread over the week, daily work
-    (pelvic floor, breathing) one a day."""
-    counted = [s for s in specs if s.kind in protocol.COUNTED_KINDS]
-    others = [s for s in specs if s.kind not in protocol.COUNTED_KINDS]
-    days = _DAY_PATTERNS.get(len(counted), tuple(i % 7 for i in range(len(counted))))
-    rows = [
+    """Unsaved sessions for a week, on the days the protocol lays them out."""
+    return [
         PlannedSession(
             plan_week=plan_week,
-            order=i,
-            day=days[i] if i < len(days) else i % 7,
-            kind=s.kind,
-            minutes=s.minutes,
-            run_seconds=s.run_seconds,
-            walk_seconds=s.walk_seconds,
-            repeats=s.repeats,
-            terrain=s.terrain,
-            notes=s.notes[:300],
+            order=item.order,
+            day=item.day,
+            kind=item.spec.kind,
+            minutes=item.spec.minutes,
+            run_seconds=item.spec.run_seconds,
+            walk_seconds=item.spec.walk_seconds,
+            repeats=item.spec.repeats,
+            terrain=item.spec.terrain,
+            notes=item.spec.notes[:300],
         )
-        for i, s in enumerate(counted)
+        for item in protocol.lay_out(specs)
     ]
-    rows += [
-        PlannedSession(
-            plan_week=plan_week,
-            order=100 + i,
-            day=i % 7,
-            kind=s.kind,
-            minutes=s.minutes,
-            terrain=s.terrain,
-            notes=s.notes[:300],
-        )
-        for i, s in enumerate(others)
-    ]
-    return rows
 
 
 def _write_sessions(plan_week: PlanWeek, specs: list[protocol.SessionSpec]) -> None:

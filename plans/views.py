@@ -22,8 +22,9 @@ from athletes.views import form_error_from
 from checkins import selectors as checkin_selectors
 from checkins.charts import chart_series, chart_summary
 from checkins.models import monday_of
+from clinical import protocol
 
-from . import protocol, selectors, services
+from . import selectors, services
 from .calendar import render_ics
 from .export import athlete_export
 from .forms import OverrideForm, SessionFormSet

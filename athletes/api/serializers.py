@@ -5,7 +5,6 @@ from rest_framework import serializers
 
 from athletes.documents import check_document
 from athletes.models import (
-    ASSESSMENT_ITEM_FIELDS,
     PROFILE_FIELDS,
     Athlete,
     Clearance,
@@ -14,6 +13,7 @@ from athletes.models import (
     User,
     known_timezones,
 )
+from clinical.readiness import ASSESSMENT_ITEM_FIELDS
 
 
 class AthleteSerializer(serializers.ModelSerializer):

@@ -216,7 +216,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "StageEnum": "plans.protocol.STAGE_CHOICES",
+        "StageEnum": "clinical.protocol.STAGE_CHOICES",
         "ActionEnum": "plans.models.ACTION_CHOICES",
     },
 }

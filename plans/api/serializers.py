@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from plans import protocol
+from clinical import protocol
+from clinical.gates import SAFETY_GATE_WORDS
 from plans.models import ACTION_CHOICES, Decision, PlannedSession, PlanWeek
 
 
@@ -95,5 +96,5 @@ class OverrideSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="Required when the override moves her into running past a failed safety "
-        "gate (12 weeks, clearance, readiness, red flag).",
+        f"gate ({SAFETY_GATE_WORDS}).",
     )

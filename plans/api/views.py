@@ -12,7 +12,8 @@ from rest_framework.views import APIView
 from athletes import selectors as athlete_selectors
 from athletes.api.pagination import StandardPagination
 from athletes.api.permissions import CoachOrStaffOnly
-from plans import protocol, selectors, services
+from clinical import protocol
+from plans import selectors, services
 
 from .serializers import DecisionSerializer, OverrideSerializer, PlanSerializer
 

@@ -15,7 +15,6 @@ from rest_framework.test import APIClient
 
 from athletes import services
 from athletes.models import (
-    ASSESSMENT_ITEM_FIELDS,
     ApiToken,
     Athlete,
     Clearance,
@@ -23,6 +22,7 @@ from athletes.models import (
     ReadinessAssessment,
     User,
 )
+from clinical.readiness import ASSESSMENT_ITEM_FIELDS
 from tests.athletes import samples
 from tests.athletes.records import everything, stored_files
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory, UserFactory

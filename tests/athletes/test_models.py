@@ -10,7 +10,6 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from athletes.models import (
-    ASSESSMENT_ITEM_FIELDS,
     Athlete,
     Clearance,
     ClearanceScope,
@@ -18,7 +17,8 @@ from athletes.models import (
     User,
     current_clearance,
 )
-from checkins.rules import SCOPE_RANK
+from clinical.readiness import ASSESSMENT_ITEM_FIELDS
+from clinical.thresholds import SCOPE_RANK
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_no_clearance_counts_when_there_is_none_or_before_the_first():
 
 
 def test_scopes_are_ordered_exercise_running_unrestricted():
-    # The ranking the gates use (checkins.rules) covers every scope a clearance can have.
+    # The ranking the gates use (clinical.thresholds) covers every scope a clearance can have.
     assert set(SCOPE_RANK) == set(ClearanceScope.values)
     assert SCOPE_RANK["exercise"] < SCOPE_RANK["running"] < SCOPE_RANK["unrestricted"]
 

@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from athletes import services
 from athletes.models import (
-    ASSESSMENT_ITEM_FIELDS,
     Athlete,
     Clearance,
     Invitation,
@@ -29,6 +28,7 @@ from athletes.models import (
     Role,
     User,
 )
+from clinical.readiness import ASSESSMENT_ITEM_FIELDS
 from tests.athletes import samples
 from tests.athletes.records import document_storage, everything, stored_files
 from tests.factories import (

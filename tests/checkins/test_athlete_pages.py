@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from checkins.models import SYMPTOM_FIELDS, WeeklyCheckIn, monday_of
+from checkins.models import WeeklyCheckIn, monday_of
 from checkins.services import EDITABLE_FIELDS
+from clinical.symptoms import SYMPTOM_FIELDS
 from tests.checkins.factories import ORDINARY_WEEK, CheckInFactory, form_data
 from tests.checkins.markup import checked_value, input_value, json_script, table_rows
 

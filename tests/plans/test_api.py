@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
-from plans import protocol, services
+from clinical import protocol
+from plans import services
 from plans.models import AuditEntry, Decision, DecisionStatus, PlanWeek
 from tests.plans.conftest import next_monday, put_checkin, this_monday
 

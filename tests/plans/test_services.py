@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from athletes.models import ClearanceScope
 from checkins.models import WeeklyCheckIn
 from checkins.services import checkin_submit, checkin_update
-from plans import protocol, services, tasks
+from clinical import protocol
+from plans import services, tasks
 from plans.models import AuditEntry, Decision, DecisionStatus, Plan, PlannedSession, PlanWeek
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory
 from tests.plans.conftest import CLEAN_WEEK, next_monday, put_checkin, this_monday

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 import pytest
 
-from checkins.rules import AssessmentFacts, AthleteFacts, CheckInFacts, ClearanceFacts
-from plans import protocol
-from plans.progression import (
+from clinical import protocol
+from clinical.facts import AssessmentFacts, AthleteFacts, CheckInFacts, ClearanceFacts
+from clinical.progression import (
     ADVANCE,
     HOLD,
     PAUSE,

@@ -11,7 +11,7 @@ touches the database. The rules are those of SPEC §5, applied in this order:
 4. ``advance``   otherwise: next level, or next stage when its gates hold.
 
 Time-based gates are judged on the Monday of the week the decision is for (``for_week``).
-Red flags are judged from the check-ins with the definitions of ``checkins.rules``, so the
+Red flags are judged from the check-ins with the definitions of ``clinical.symptoms``, so the
 engine needs no flag rows and no ordering between the warning task and the plan task.
 """
 
@@ -19,46 +19,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from fractions import Fraction
 
-from checkins.rules import (
-    SCOPE_RANK,
-    AthleteFacts,
-    CheckInFacts,
-    Gate,
-    evaluate_checkin,
-    red_flags,
-    run_walk_gates,
-)
-
 from . import protocol
-from .protocol import (
-    IMPACT_STAGE_KEYS,
+from .facts import AthleteFacts, CheckInFacts, Gate
+from .gates import (
+    SAFETY_GATES,
+    clearance_gate,
+    latest_red_flag_gate,
+    run_walk_gates,
+    walk_gate,
+)
+from .protocol import IMPACT_STAGE_KEYS
+from .rules import evaluate_checkin
+from .symptoms import is_symptom_free
+from .thresholds import (
+    COMPLIANCE_MIN,
+    COMPLIANCE_MIN_WORDS,
+    FATIGUE_ENERGY_MAX,
+    FATIGUE_STEP_BACK_WEEKS,
+    HIGH_EFFORT,
+    HIGH_SORENESS,
     MIN_WEEKS_AT_LEVEL,
     MIN_WEEKS_IN_STAGE_BEFORE_NEXT,
+    PAIN_HIGH,
+    PAIN_MEDIUM,
+    SLEEP_MIN_HOURS,
     SYMPTOM_FREE_WEEKS_AT_TOP,
-    WALK_MIN_WEEKS_POSTPARTUM,
+    UNAVAILABLE_WEEK_DAYS,
 )
 
 ADVANCE, HOLD, STEP_BACK, PAUSE = "advance", "hold", "step_back", "pause"
 ACTIONS = (ADVANCE, HOLD, STEP_BACK, PAUSE)
-
-# Thresholds of SPEC §5 (the step-back and hold rules).
-STEP_BACK_PAIN = (3, 4)
-FATIGUE_ENERGY_MAX = 2
-FATIGUE_WEEKS = 2
-HIGH_EFFORT = 8
-HIGH_SORENESS = 7
-COMPLIANCE_MIN = Fraction(2, 3)
-# A week with this many unavailable days (illness, baby, travel) is not judged on compliance.
-UNAVAILABLE_WEEK_DAYS = 4
-SLEEP_MIN_HOURS = Decimal("5")
-
-# The gates that protect her body; an override past one of them needs a clinician's word.
-SAFETY_GATES = frozenset(
-    {"weeks_postpartum", "clearance", "readiness", "no_red_flags", "red_flags"}
-)
 
 
 @dataclass(frozen=True)
@@ -136,15 +128,6 @@ def _weeks_with_checkins(snapshot: Snapshot, since: date) -> list[CheckInFacts]:
     )
 
 
-def is_symptom_free(checkin: CheckInFacts, athlete: AthleteFacts) -> bool:
-    """No red flag, no pelvic floor symptom or bleeding of any kind, and pain below 3/10."""
-    return (
-        not red_flags(checkin, athlete)
-        and not checkin.bleeding
-        and checkin.pain < STEP_BACK_PAIN[0]
-    )
-
-
 def _level_below(stage_key: str, level: int) -> tuple[str, int]:
     if level > 1:
         return stage_key, level - 1
@@ -171,16 +154,7 @@ def _stage_entry_gates(snapshot: Snapshot, target: protocol.Stage) -> list[Gate]
     athlete, as_of = snapshot.athlete, snapshot.for_week
     gates: list[Gate] = []
     if target.key == "walk":
-        weeks = athlete.weeks_postpartum(as_of)
-        gates.append(
-            Gate(
-                "weeks_postpartum_walk",
-                weeks >= WALK_MIN_WEEKS_POSTPARTUM,
-                f"{weeks} weeks postpartum on {as_of:%d %b}; walking builds from "
-                f"{WALK_MIN_WEEKS_POSTPARTUM} weeks.",
-            )
-        )
-        return gates
+        return [walk_gate(athlete, as_of)]
     if target.key == "run_walk":
         return run_walk_gates(athlete, snapshot.checkins, as_of)
 
@@ -239,24 +213,8 @@ def _stage_entry_gates(snapshot: Snapshot, target: protocol.Stage) -> list[Gate]
 
 def _impact_clearance_gate(snapshot: Snapshot) -> Gate:
     """Running on needs a clearance for running that is still valid that week."""
-    clearance = snapshot.athlete.clearance_on(snapshot.for_week)
-    if clearance is None:
-        return Gate("clearance", False, "No medical clearance valid that week.")
-    ok = SCOPE_RANK.get(clearance.scope, 0) >= SCOPE_RANK["running"]
-    detail = f"Cleared for {clearance.scope} on {clearance.cleared_on:%d %b %Y}" + (
-        "." if ok else "; running needs a clearance for running or unrestricted."
-    )
-    return Gate("clearance", ok, detail)
-
-
-def _latest_red_flag_gate(latest: CheckInFacts, athlete: AthleteFacts) -> Gate:
-    flags = red_flags(latest, athlete)
-    return Gate(
-        "red_flags",
-        not flags,
-        "No red-flag symptom in the latest check-in."
-        if not flags
-        else "Red flag in the latest check-in: " + ", ".join(flags).replace("_", " ") + ".",
+    return clearance_gate(
+        snapshot.athlete, snapshot.for_week, missing="No medical clearance valid that week."
     )
 
 
@@ -276,7 +234,7 @@ def safety_gates_for(snapshot: Snapshot, to_stage: str) -> list[Gate]:
     ]
     latest = next((c for c in snapshot.checkins if c.week == snapshot.checked_week), None)
     if latest is not None:
-        gates.append(_latest_red_flag_gate(latest, snapshot.athlete))
+        gates.append(latest_red_flag_gate(latest, snapshot.athlete))
     return gates
 
 
@@ -317,7 +275,7 @@ def recommend(snapshot: Snapshot) -> Recommendation:
         return result(HOLD, stage_key, level, "Hold: no check-in for last week.")
 
     # Rule 1: red flags → pause.
-    red_flag_gate = _latest_red_flag_gate(latest, athlete)
+    red_flag_gate = latest_red_flag_gate(latest, athlete)
     gates.append(red_flag_gate)
     if not red_flag_gate.passed:
         if stage_key in IMPACT_STAGE_KEYS:
@@ -333,22 +291,23 @@ def recommend(snapshot: Snapshot) -> Recommendation:
         )
 
     # Rule 2: step back.
-    previous = next(
-        (c for c in snapshot.checkins if c.week == snapshot.checked_week - timedelta(weeks=1)),
-        None,
-    )
-    pain_mid = STEP_BACK_PAIN[0] <= latest.pain <= STEP_BACK_PAIN[1]
-    fatigue = (
-        previous is not None
-        and latest.energy <= FATIGUE_ENERGY_MAX
-        and previous.energy <= FATIGUE_ENERGY_MAX
+    by_week = {c.week: c for c in snapshot.checkins}
+    previous = by_week.get(snapshot.checked_week - timedelta(weeks=1))
+    pain_mid = PAIN_MEDIUM <= latest.pain < PAIN_HIGH
+    streak = [
+        by_week.get(snapshot.checked_week - timedelta(weeks=i))
+        for i in range(FATIGUE_STEP_BACK_WEEKS)
+    ]
+    fatigue = previous is not None and all(
+        c is not None and c.energy <= FATIGUE_ENERGY_MAX for c in streak
     )
     strain = (latest.effort or 0) >= HIGH_EFFORT and latest.soreness >= HIGH_SORENESS
     gates.append(
         Gate(
             "pain",
             not pain_mid,
-            f"Pain {latest.pain}/10" + (" (3–4: step back)." if pain_mid else "."),
+            f"Pain {latest.pain}/10"
+            + (f" ({PAIN_MEDIUM}–{PAIN_HIGH - 1}: step back)." if pain_mid else "."),
         )
     )
     gates.append(
@@ -406,11 +365,11 @@ def recommend(snapshot: Snapshot) -> Recommendation:
                     if latest.unavailable_days
                     else ""
                 )
-                + ("." if ok else "; at least two thirds are needed to move on."),
+                + ("." if ok else f"; at least {COMPLIANCE_MIN_WORDS} are needed to move on."),
             )
         )
         if not ok:
-            holds.append("fewer than two thirds of the sessions done")
+            holds.append(f"fewer than {COMPLIANCE_MIN_WORDS} of the sessions done")
     else:
         reason = (
             "most of the week unavailable (illness, baby, travel)"
@@ -428,7 +387,7 @@ def recommend(snapshot: Snapshot) -> Recommendation:
         )
     )
     if not sleep_ok:
-        holds.append("average sleep under 5 hours")
+        holds.append(f"average sleep under {SLEEP_MIN_HOURS} hours")
     gates.append(
         Gate(
             "mood",

@@ -12,18 +12,12 @@ from decimal import Decimal
 
 import pytest
 
-from checkins import rules
-from checkins.rules import (
-    AssessmentFacts,
-    AthleteFacts,
-    CheckInFacts,
-    ClearanceFacts,
-    Flag,
-    evaluate_checkin,
-    red_flags,
-    rule_missed_checkins,
-    run_walk_gates,
-)
+from clinical import rules
+from clinical.facts import AssessmentFacts, AthleteFacts, CheckInFacts, ClearanceFacts, Flag
+from clinical.gates import run_walk_gates
+from clinical.protocol import IMPACT_STAGE_KEYS
+from clinical.rules import evaluate_checkin, rule_missed_checkins
+from clinical.symptoms import red_flags
 
 # The Monday of the week being judged, and the weeks around it.
 W = date(2025, 6, 2)
@@ -608,7 +602,7 @@ def test_running_at_the_edge_of_each_gate_is_fine(athlete):
     assert judged(rules.rule_running_without_clearance, athlete, _running()) is None
 
 
-@pytest.mark.parametrize("stage", sorted(rules.IMPACT_STAGES))
+@pytest.mark.parametrize("stage", sorted(IMPACT_STAGE_KEYS))
 def test_in_an_impact_stage_only_the_12_week_and_clearance_gates_matter(stage):
     # No assessment, no check-ins before, a red flag two weeks ago: none of that counts now.
     athlete = cleared(stage=stage, assessments=())

@@ -15,17 +15,10 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checkins.rules import (
-    SCOPE_RANK,
-    AssessmentFacts,
-    AthleteFacts,
-    CheckInFacts,
-    ClearanceFacts,
-    red_flags,
-    run_walk_gates,
-)
-from plans import protocol
-from plans.progression import (
+from clinical import protocol
+from clinical.facts import AssessmentFacts, AthleteFacts, CheckInFacts, ClearanceFacts
+from clinical.gates import run_walk_gates
+from clinical.progression import (
     ACTIONS,
     ADVANCE,
     HOLD,
@@ -35,10 +28,12 @@ from plans.progression import (
     WeekPosition,
     recommend,
 )
+from clinical.symptoms import SYMPTOM_FIELDS, red_flags
+from clinical.thresholds import SCOPE_RANK
 
 FIRST_MONDAY = date(2025, 1, 6)
 HISTORY_WEEKS = 10
-SYMPTOMS = ("leakage", "urgency", "heaviness", "pelvic_pain", "bleeding", "abdominal_doming")
+SYMPTOMS = SYMPTOM_FIELDS
 
 mondays = st.integers(0, 150).map(lambda n: FIRST_MONDAY + timedelta(weeks=n))
 

@@ -1,18 +1,22 @@
 """The default return-to-run protocol (SPEC §5), as data.
 
 Seven stages, each with its levels and the sessions a week at that level holds. The entry
-gates are checked by ``plans.progression``; this module only says what each stage *is*. A plan
-records ``PROTOCOL_VERSION`` so that a later change to this table never rewrites history.
+gates are checked by ``clinical.gates`` and ``clinical.progression``; this module says what
+each stage *is* and how a week of it is laid out. A plan records ``PROTOCOL_VERSION`` so that a
+later change to this table never rewrites history.
 
-Sources: Goom, Donnelly & Brockwell 2019 (walking and strength first, run-walk from about 12
-weeks, red flags); Christopher et al. and Deering et al. 2024 (BJSM consensus: rest, then
-walk-run with strength); the source article's advice (distance before speed, smooth ground
-before technical trails, one variable at a time).
+Sources: goom2019 (walking and strength first, run-walk from about 12 weeks, red flags);
+consensus2024 (rest, then walk-run with strength); nielsen2014 and frandsen2025 (build by at
+most 10 %); the source article's advice (distance before speed, smooth ground before technical
+trails, one variable at a time).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from .thresholds import SCOPE_RANK, WALK_MIN_WEEKS_POSTPARTUM
 
 PROTOCOL_VERSION = "2026.1"
 
@@ -404,13 +408,6 @@ STAGE_KEYS = tuple(stage.key for stage in STAGES)
 STAGE_CHOICES = [(stage.key, stage.name) for stage in STAGES]
 IMPACT_STAGE_KEYS = frozenset(stage.key for stage in STAGES if stage.impact)
 
-# Where a plan starts (SPEC §5): under 3 weeks postpartum, rest; otherwise walking.
-WALK_MIN_WEEKS_POSTPARTUM = 3
-# Minimum weeks at a level before the next one; weeks in build/trail before the next stage.
-MIN_WEEKS_AT_LEVEL = 1
-MIN_WEEKS_IN_STAGE_BEFORE_NEXT = 4
-SYMPTOM_FREE_WEEKS_AT_TOP = 2
-
 
 def stage(key: str) -> Stage:
     return STAGE_BY_KEY[key]
@@ -427,6 +424,7 @@ def previous_stage(key: str) -> Stage | None:
 
 
 def start_stage(weeks_postpartum: int) -> str:
+    """Where a plan starts (SPEC §5): under 3 weeks postpartum, rest; otherwise walking."""
     return "recover" if weeks_postpartum < WALK_MIN_WEEKS_POSTPARTUM else "walk"
 
 
@@ -442,7 +440,7 @@ def sessions_for(stage_key: str, level: int, *, clearance_scope: str | None) -> 
     exists (SPEC §5).
     """
     sessions = list(stage(stage_key).level(level).sessions)
-    if stage_key == "walk" and clearance_scope in ("exercise", "running", "unrestricted"):
+    if stage_key == "walk" and clearance_scope in SCOPE_RANK:
         sessions.extend(_strength(2))
     return sessions
 
@@ -506,3 +504,33 @@ def split_daily(sessions) -> tuple[list, list]:
             seen.add(key)
             daily.append(s)
     return main, daily
+
+
+# Suggested days for the counted sessions of a week (Mon=0): spread, with rest between.
+_DAY_PATTERNS = {
+    1: (5,),
+    2: (1, 5),
+    3: (1, 3, 5),
+    4: (0, 2, 4, 6),
+    5: (0, 1, 3, 5, 6),
+    6: (0, 1, 2, 4, 5, 6),
+    7: (0, 1, 2, 3, 4, 5, 6),
+}
+
+
+@dataclass(frozen=True)
+class ScheduledSession:
+    order: int
+    day: int  # 0 = Monday
+    spec: SessionSpec
+
+
+def lay_out(specs: Sequence[SessionSpec]) -> list[ScheduledSession]:
+    """The week's sessions on days: the counted ones spread over the week, daily work (pelvic
+    floor, breathing) one a day."""
+    counted = [s for s in specs if s.kind in COUNTED_KINDS]
+    others = [s for s in specs if s.kind not in COUNTED_KINDS]
+    days = _DAY_PATTERNS.get(len(counted), tuple(i % 7 for i in range(len(counted))))
+    return [
+        ScheduledSession(i, days[i] if i < len(days) else i % 7, s) for i, s in enumerate(counted)
+    ] + [ScheduledSession(100 + i, i % 7, s) for i, s in enumerate(others)]

@@ -1,0 +1,151 @@
+"""The clinical core's two promises, checked on the source itself.
+
+1. The core is pure: no Django, no database, no app of ours is imported into ``clinical``.
+2. Every clinical number is defined once, in the core: a module outside it that defines a
+   numeric constant must be listed below as not clinical (with why), and no module outside
+   the core may define a name the core's thresholds define.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from clinical import thresholds
+
+ROOT = Path(__file__).resolve().parents[2]
+CORE = ROOT / "clinical"
+APP_PACKAGES = ("athletes", "checkins", "plans", "config", "web", "benchmarks")
+FORBIDDEN_IN_CORE = (
+    "django",
+    "rest_framework",
+    "celery",
+    "athletes",
+    "checkins",
+    "plans",
+    "config",
+    "web",
+)
+
+# Numeric constants outside the core that are not clinical, and why. A new one must be added
+# here on purpose: if it is a clinical number, it belongs in ``clinical.thresholds``.
+NOT_CLINICAL = {
+    "athletes/demo.py": {"DEMO_ATHLETE_PROFILE": "demo data", "DEMO_SPREAD": "demo data"},
+    "athletes/forms.py": {"TEAR_CHOICES": "the labels of the tear degrees, for a select"},
+    "athletes/api/authentication.py": {
+        "LAST_USED_RESOLUTION": "how often a token's last use is written"
+    },
+    "checkins/services.py": {"SCAN_RECENT_DAYS": "how far back the daily scan catches up"},
+    "checkins/selectors.py": {"SEVERITY_ORDER": "SQL ordering of severities"},
+    "checkins/models.py": {"PAIN_LOCATION_MAX": "text length", "NOTES_MAX": "text length"},
+    "checkins/views.py": {"FLAG_PAGE_SIZE": "pagination"},
+    "checkins/tasks.py": {
+        "RETRY": "Celery retry policy",
+        "REMINDER_WEEKDAY": "when the reminder e-mail goes",
+        "REMINDER_HOUR": "when the reminder e-mail goes",
+    },
+    "plans/selectors.py": {"TREND_WEEKS": "how many weeks a roster sparkline shows"},
+    "plans/views.py": {"ROSTER_PAGE_SIZE": "pagination"},
+    "plans/tasks.py": {"RETRY": "Celery retry policy"},
+    "plans/management/commands/seed_demo.py": {"SCRIPTED_WEEKS": "demo data"},
+    "config/settings/base.py": dict.fromkeys(
+        (
+            "SITE_ID",
+            "SESSION_COOKIE_AGE",
+            "EMAIL_PORT",
+            "EMAIL_TIMEOUT",
+            "MAX_UPLOAD_BYTES",
+            "DATA_UPLOAD_MAX_MEMORY_SIZE",
+            "FILE_UPLOAD_MAX_MEMORY_SIZE",
+            "REST_FRAMEWORK",
+            "CELERY_TASK_TIME_LIMIT",
+            "CELERY_TASK_SOFT_TIME_LIMIT",
+            "CELERY_WORKER_PREFETCH_MULTIPLIER",
+            "CELERY_BROKER_CONNECTION_TIMEOUT",
+            "CELERY_TASK_PUBLISH_RETRY_POLICY",
+            "CELERY_BROKER_TRANSPORT_OPTIONS",
+            "CELERY_BEAT_SCHEDULE",
+            "LOGGING",
+            "INVITATION_MAX_AGE",
+        ),
+        "framework setting",
+    ),
+    "config/settings/production.py": {"SECURE_HSTS_SECONDS": "framework setting"},
+}
+
+
+def _sources(packages):
+    for package in packages:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path.relative_to(ROOT).as_posix(), ast.parse(path.read_text())
+
+
+def _has_number(node: ast.AST) -> bool:
+    return any(
+        isinstance(n, ast.Constant) and type(n.value) in (int, float) for n in ast.walk(node)
+    )
+
+
+def _constants(tree: ast.Module):
+    """(name, value) of module- and class-level assignments to UPPER_CASE names."""
+    bodies = [tree.body] + [n.body for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    for body in bodies:
+        for node in body:
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                targets, value = [node.target], node.value
+            else:
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id.isupper():
+                    yield target.id, value
+
+
+def _assigned_names(tree: ast.Module):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            yield node.id
+
+
+def test_the_core_imports_no_django_and_no_app():
+    offenders = []
+    for path in sorted(CORE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            offenders += [
+                f"{path.name}: {module}"
+                for module in modules
+                if module.split(".")[0] in FORBIDDEN_IN_CORE
+            ]
+    assert offenders == []
+
+
+def test_no_numeric_constant_outside_the_core_unless_declared_not_clinical():
+    found = {
+        (module, name)
+        for module, tree in _sources(APP_PACKAGES)
+        for name, value in _constants(tree)
+        if _has_number(value)
+    }
+    declared = {(module, name) for module, names in NOT_CLINICAL.items() for name in names}
+    assert found - declared == set(), "clinical numbers belong in clinical.thresholds"
+    assert declared - found == set(), "stale entries in NOT_CLINICAL"
+
+
+def test_no_module_outside_the_core_redefines_a_clinical_threshold():
+    core_names = {name for name in vars(thresholds) if name.isupper()}
+    assert core_names  # the check below means nothing without them
+    clashes = [
+        f"{module}: {name}"
+        for module, tree in _sources(APP_PACKAGES)
+        for name in _assigned_names(tree)
+        if name in core_names
+    ]
+    assert clashes == []
