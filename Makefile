@@ -64,9 +64,10 @@ run: seed  ## Set up, migrate, load demo data and serve on http://127.0.0.1:8000
 test: setup  ## Set up and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: setup  ## ruff check, ruff format --check, migrations up to date, API schema valid
+lint: setup  ## ruff check, ruff format --check, mypy, migrations up to date, API schema valid
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 

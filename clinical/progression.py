@@ -91,7 +91,7 @@ class Recommendation:
     refer: bool = False
     failed_safety_gates: tuple[str, ...] = field(default=())
 
-    def gates_as_dicts(self) -> list[dict]:
+    def gates_as_dicts(self) -> list[dict[str, object]]:
         return [{"key": g.key, "passed": g.passed, "detail": g.detail} for g in self.gates]
 
 
@@ -245,7 +245,9 @@ def recommend(snapshot: Snapshot) -> Recommendation:
     latest = next((c for c in snapshot.checkins if c.week == snapshot.checked_week), None)
     gates: list[Gate] = []
 
-    def result(action, to_stage, to_level, summary, *, refer=False) -> Recommendation:
+    def result(
+        action: str, to_stage: str, to_level: int, summary: str, *, refer: bool = False
+    ) -> Recommendation:
         failed_safety = tuple(
             sorted({g.key for g in gates if g.key in SAFETY_GATES and not g.passed})
         )
@@ -317,7 +319,7 @@ def recommend(snapshot: Snapshot) -> Recommendation:
             f"Energy {latest.energy}/5"
             + (
                 f" and {previous.energy}/5 the week before: a fatigue streak."
-                if fatigue
+                if fatigue and previous is not None
                 else "; no fatigue streak."
             ),
         )

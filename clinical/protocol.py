@@ -13,8 +13,9 @@ trails, one variable at a time).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from .thresholds import SCOPE_RANK, WALK_MIN_WEEKS_POSTPARTUM
 
@@ -36,6 +37,26 @@ COUNTED_KINDS = frozenset({WALK, RUN_WALK, RUN, STRENGTH})
 
 ROAD, SMOOTH_TRAIL, TECHNICAL_TRAIL = "road", "smooth_trail", "technical_trail"
 TERRAINS = (ROAD, SMOOTH_TRAIL, TECHNICAL_TRAIL)
+
+
+class SessionLike(Protocol):
+    """A planned session, whether a ``SessionSpec`` or a stored row."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def minutes(self) -> int: ...
+    @property
+    def run_seconds(self) -> int | None: ...
+    @property
+    def walk_seconds(self) -> int | None: ...
+    @property
+    def repeats(self) -> int | None: ...
+    @property
+    def notes(self) -> str: ...
+
+
+S = TypeVar("S", bound=SessionLike)
 
 
 @dataclass(frozen=True)
@@ -101,7 +122,7 @@ def _strength(times: int = 2) -> tuple[SessionSpec, ...]:
 
 def _walks(
     times: int, minutes: int, note: str = "Easy pace: you can talk in full sentences."
-) -> tuple:
+) -> tuple[SessionSpec, ...]:
     return tuple(SessionSpec(WALK, minutes, notes=note) for _ in range(times))
 
 
@@ -445,11 +466,11 @@ def sessions_for(stage_key: str, level: int, *, clearance_scope: str | None) -> 
     return sessions
 
 
-def counted_sessions(sessions) -> int:
+def counted_sessions(sessions: Iterable[SessionLike]) -> int:
     return sum(1 for s in sessions if s.kind in COUNTED_KINDS)
 
 
-def describe(session) -> str:
+def describe(session: SessionLike) -> str:
     """ "8 × (1 min run, 2 min walk)", "45 min walk", … for any object with session fields."""
     if session.kind == RUN_WALK and session.repeats and session.run_seconds:
         return (
@@ -477,7 +498,7 @@ def _duration(seconds: int) -> str:
     return f"{seconds // 60} min {seconds % 60} s"
 
 
-def ladder(stage_key: str | None) -> list[dict]:
+def ladder(stage_key: str | None) -> list[dict[str, str]]:
     """The seven stages with her position: each ``done``, ``current`` or ``todo``."""
     order = STAGE_BY_KEY[stage_key].order if stage_key in STAGE_BY_KEY else 0
     return [
@@ -493,11 +514,12 @@ def ladder(stage_key: str | None) -> list[dict]:
 DAILY_KINDS = frozenset({PELVIC_FLOOR, MOBILITY})
 
 
-def split_daily(sessions) -> tuple[list, list]:
+def split_daily(sessions: Iterable[S]) -> tuple[list[S], list[S]]:
     """(the week's main sessions, the daily routine once each) for display: seven identical
     pelvic floor entries read better as one line "every day"."""
     main = [s for s in sessions if s.kind not in DAILY_KINDS]
-    daily, seen = [], set()
+    daily: list[S] = []
+    seen: set[tuple[str, int, str]] = set()
     for s in sessions:
         key = (s.kind, s.minutes, s.notes)
         if s.kind in DAILY_KINDS and key not in seen:

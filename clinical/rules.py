@@ -48,7 +48,9 @@ def _number_word(n: int) -> str:
 Rule = Callable[[AthleteFacts, Sequence[CheckInFacts], CheckInFacts], Flag | None]
 
 
-def _consecutive(checkins: Sequence[CheckInFacts], upto: CheckInFacts, n: int):
+def _consecutive(
+    checkins: Sequence[CheckInFacts], upto: CheckInFacts, n: int
+) -> list[CheckInFacts] | None:
     """The ``n`` check-ins of ``upto``'s week and the weeks just before it, or None if a
     week is missing (a missing week breaks a streak)."""
     by_week = {c.week: c for c in checkins}
@@ -61,7 +63,9 @@ def _consecutive(checkins: Sequence[CheckInFacts], upto: CheckInFacts, n: int):
     return list(reversed(run))
 
 
-def rule_pelvic_floor(athlete, checkins, latest) -> Flag | None:
+def rule_pelvic_floor(
+    athlete: AthleteFacts, checkins: Sequence[CheckInFacts], latest: CheckInFacts
+) -> Flag | None:
     found = [name for name in PELVIC_FLOOR_SYMPTOMS if getattr(latest, name)]
     if not found:
         return None
@@ -75,7 +79,9 @@ def rule_pelvic_floor(athlete, checkins, latest) -> Flag | None:
     )
 
 
-def rule_bleeding(athlete, checkins, latest) -> Flag | None:
+def rule_bleeding(
+    athlete: AthleteFacts, checkins: Sequence[CheckInFacts], latest: CheckInFacts
+) -> Flag | None:
     if not latest.bleeding:
         return None
     days = athlete.days_postpartum(latest.week)
@@ -95,7 +101,9 @@ def rule_bleeding(athlete, checkins, latest) -> Flag | None:
     )
 
 
-def rule_pain(athlete, checkins, latest) -> Flag | None:
+def rule_pain(
+    athlete: AthleteFacts, checkins: Sequence[CheckInFacts], latest: CheckInFacts
+) -> Flag | None:
     if latest.pain >= PAIN_HIGH:
         severity = HIGH
     elif latest.pain >= PAIN_MEDIUM:
@@ -111,7 +119,9 @@ def rule_pain(athlete, checkins, latest) -> Flag | None:
     )
 
 
-def rule_fatigue_streak(athlete, checkins, latest) -> Flag | None:
+def rule_fatigue_streak(
+    athlete: AthleteFacts, checkins: Sequence[CheckInFacts], latest: CheckInFacts
+) -> Flag | None:
     run = _consecutive(checkins, latest, FATIGUE_STREAK_WEEKS)
     if run is None or any(c.energy > FATIGUE_ENERGY_MAX for c in run):
         return None
@@ -124,7 +134,9 @@ def rule_fatigue_streak(athlete, checkins, latest) -> Flag | None:
     )
 
 
-def rule_short_sleep(athlete, checkins, latest) -> Flag | None:
+def rule_short_sleep(
+    athlete: AthleteFacts, checkins: Sequence[CheckInFacts], latest: CheckInFacts
+) -> Flag | None:
     run = _consecutive(checkins, latest, SHORT_SLEEP_WEEKS)
     if run is None or any(c.sleep_hours >= SLEEP_MIN_HOURS for c in run):
         return None
@@ -137,7 +149,9 @@ def rule_short_sleep(athlete, checkins, latest) -> Flag | None:
     )
 
 
-def rule_low_mood(athlete, checkins, latest) -> Flag | None:
+def rule_low_mood(
+    athlete: AthleteFacts, checkins: Sequence[CheckInFacts], latest: CheckInFacts
+) -> Flag | None:
     if latest.feeling_low:
         return Flag(
             "low_mood",
@@ -158,13 +172,16 @@ def rule_low_mood(athlete, checkins, latest) -> Flag | None:
     )
 
 
-def rule_load_spike(athlete, checkins, latest) -> Flag | None:
+def rule_load_spike(
+    athlete: AthleteFacts, checkins: Sequence[CheckInFacts], latest: CheckInFacts
+) -> Flag | None:
     by_week = {c.week: c for c in checkins}
-    previous = [
+    found = [
         by_week.get(latest.week - timedelta(weeks=i))
         for i in range(1, LOAD_SPIKE_BASELINE_WEEKS + 1)
     ]
-    if any(c is None for c in previous) or latest.run_minutes < LOAD_SPIKE_MIN_MINUTES:
+    previous = [c for c in found if c is not None]
+    if len(previous) < len(found) or latest.run_minutes < LOAD_SPIKE_MIN_MINUTES:
         return None
     mean = Decimal(sum(c.run_minutes for c in previous)) / LOAD_SPIKE_BASELINE_WEEKS
     if Decimal(latest.run_minutes) <= mean * LOAD_SPIKE_RATIO:
@@ -184,7 +201,9 @@ def rule_load_spike(athlete, checkins, latest) -> Flag | None:
     )
 
 
-def rule_long_session_spike(athlete, checkins, latest) -> Flag | None:
+def rule_long_session_spike(
+    athlete: AthleteFacts, checkins: Sequence[CheckInFacts], latest: CheckInFacts
+) -> Flag | None:
     start = latest.week - timedelta(weeks=LONG_SESSION_BASELINE_WEEKS)
     prior = [c for c in checkins if start <= c.week < latest.week]
     longest_before = max((c.longest_session_minutes for c in prior), default=0)
@@ -206,7 +225,9 @@ def rule_long_session_spike(athlete, checkins, latest) -> Flag | None:
     )
 
 
-def rule_running_without_clearance(athlete, checkins, latest) -> Flag | None:
+def rule_running_without_clearance(
+    athlete: AthleteFacts, checkins: Sequence[CheckInFacts], latest: CheckInFacts
+) -> Flag | None:
     """Running in a week when she was not cleared for it.
 
     Before an impact stage is reached, every run-walk entry gate must have held for that
