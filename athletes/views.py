@@ -145,7 +145,7 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
             athlete=athlete,
             by=request.user,
             accept_url=lambda token: request.build_absolute_uri(
-                reverse("invitation_accept", args=[token])
+                reverse("athletes:invitation_accept", args=[token])
             ),
         )
     except ValidationError as exc:

@@ -122,7 +122,7 @@ def messages_of(response) -> list[str]:
 
 
 def download(client: Client, clearance: Clearance):
-    response = client.get(reverse("clearance_document", args=[clearance.pk]))
+    response = client.get(reverse("athletes:clearance_document", args=[clearance.pk]))
     body = b"".join(response.streaming_content) if response.streaming else response.content
     response.close()
     return response, body
@@ -158,7 +158,7 @@ def record_clearance(athlete: Athlete, by: User, document=None) -> Clearance:
 
 
 def test_the_add_form_has_a_label_for_every_field(coach_client):
-    response = coach_client.get(reverse("athlete_create"))
+    response = coach_client.get(reverse("athletes:athlete_create"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -171,7 +171,7 @@ def test_the_add_form_has_a_label_for_every_field(coach_client):
 
 
 def test_coach_adds_an_athlete_through_the_form_and_lands_on_her_page(coach_client, coach):
-    response = coach_client.post(reverse("athlete_create"), athlete_form())
+    response = coach_client.post(reverse("athletes:athlete_create"), athlete_form())
 
     athlete = Athlete.objects.get()
     assert response.status_code == 302
@@ -206,7 +206,7 @@ def test_coach_adds_an_athlete_through_the_form_and_lands_on_her_page(coach_clie
 
 def test_coach_edits_an_athlete_profile(coach_client, mia):
     response = coach_client.post(
-        reverse("athlete_edit", args=[mia.pk]),
+        reverse("athletes:athlete_edit", args=[mia.pk]),
         athlete_form(
             first_name="Mia",
             last_name="Stone-Hill",
@@ -231,7 +231,7 @@ def test_coach_edits_an_athlete_profile(coach_client, mia):
 
 
 def test_the_edit_form_shows_her_current_values(coach_client, mia):
-    response = coach_client.get(reverse("athlete_edit", args=[mia.pk]))
+    response = coach_client.get(reverse("athletes:athlete_edit", args=[mia.pk]))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -240,7 +240,9 @@ def test_the_edit_form_shows_her_current_values(coach_client, mia):
 
 
 def test_coach_archives_an_athlete_and_restores_her(coach_client, mia):
-    archived = coach_client.post(reverse("athlete_archive", args=[mia.pk]), {"archived": "true"})
+    archived = coach_client.post(
+        reverse("athletes:athlete_archive", args=[mia.pk]), {"archived": "true"}
+    )
 
     assert archived.status_code == 302
     assert archived["Location"] == reverse("athlete_overview", args=[mia.pk])
@@ -249,7 +251,9 @@ def test_coach_archives_an_athlete_and_restores_her(coach_client, mia):
     assert mia.archived is True
     assert roster_names(coach_client) == []
 
-    restored = coach_client.post(reverse("athlete_archive", args=[mia.pk]), {"archived": "false"})
+    restored = coach_client.post(
+        reverse("athletes:athlete_archive", args=[mia.pk]), {"archived": "false"}
+    )
 
     assert restored.status_code == 302
     assert messages_of(restored) == ["Mia Stone is back on your roster."]
@@ -259,7 +263,7 @@ def test_coach_archives_an_athlete_and_restores_her(coach_client, mia):
 
 
 def test_archiving_needs_a_post(coach_client, mia):
-    response = coach_client.get(reverse("athlete_archive", args=[mia.pk]))
+    response = coach_client.get(reverse("athletes:athlete_archive", args=[mia.pk]))
 
     assert response.status_code == 405
     mia.refresh_from_db()
@@ -307,7 +311,7 @@ def test_an_invalid_new_profile_shows_the_error_beside_the_field_and_writes_noth
 ):
     before = everything()
 
-    response = coach_client.post(reverse("athlete_create"), athlete_form(**changes))
+    response = coach_client.post(reverse("athletes:athlete_create"), athlete_form(**changes))
 
     assert response.status_code == 200
     assert list(response.context["form"].errors) == [field]
@@ -323,7 +327,7 @@ def test_an_invalid_edit_shows_the_error_beside_the_field_and_changes_nothing(
     before = everything()
 
     response = coach_client.post(
-        reverse("athlete_edit", args=[mia.pk]), athlete_form(email="mia@ex.org", **changes)
+        reverse("athletes:athlete_edit", args=[mia.pk]), athlete_form(email="mia@ex.org", **changes)
     )
 
     assert response.status_code == 200
@@ -336,7 +340,9 @@ def test_an_invalid_edit_shows_the_error_beside_the_field_and_changes_nothing(
 def test_a_second_athlete_with_the_same_email_is_refused(coach_client, mia):
     before = everything()
 
-    response = coach_client.post(reverse("athlete_create"), athlete_form(email="MIA@ex.org"))
+    response = coach_client.post(
+        reverse("athletes:athlete_create"), athlete_form(email="MIA@ex.org")
+    )
 
     assert response.status_code == 200
     assert "You already have an athlete with this e-mail address." in unescape(
@@ -350,7 +356,7 @@ def test_a_second_athlete_with_the_same_email_is_refused(coach_client, mia):
 
 def test_coach_records_a_clearance_without_a_document(coach_client, coach, mia):
     response = coach_client.post(
-        reverse("clearance_create", args=[mia.pk]), clearance_form(mia, expires_on="")
+        reverse("athletes:clearance_create", args=[mia.pk]), clearance_form(mia, expires_on="")
     )
 
     assert response.status_code == 302
@@ -382,7 +388,7 @@ def test_coach_records_a_clearance_with_a_document(
     coach_client, mia, name, content, content_type, extension
 ):
     response = coach_client.post(
-        reverse("clearance_create", args=[mia.pk]),
+        reverse("athletes:clearance_create", args=[mia.pk]),
         {**clearance_form(mia), "document": samples.upload(name, content, "text/plain")},
     )
 
@@ -400,12 +406,12 @@ def test_coach_records_a_clearance_with_a_document(
     with document_storage().open(stored) as handle:
         assert handle.read() == content
     page = coach_client.get(response["Location"]).content.decode()
-    assert reverse("clearance_document", args=[clearance.pk]) in page
+    assert reverse("athletes:clearance_document", args=[clearance.pk]) in page
 
 
 def test_a_document_is_typed_by_its_bytes_not_its_name(coach_client, mia):
     response = coach_client.post(
-        reverse("clearance_create", args=[mia.pk]),
+        reverse("athletes:clearance_create", args=[mia.pk]),
         {**clearance_form(mia), "document": samples.upload("letter.pdf", samples.PNG)},
     )
 
@@ -419,7 +425,7 @@ def test_a_document_of_exactly_10_mb_is_accepted(coach_client, mia):
     content = samples.oversized_pdf(10 * samples.MB)
 
     response = coach_client.post(
-        reverse("clearance_create", args=[mia.pk]),
+        reverse("athletes:clearance_create", args=[mia.pk]),
         {**clearance_form(mia), "document": samples.upload("big.pdf", content)},
     )
 
@@ -469,7 +475,7 @@ def test_a_refused_document_gives_a_form_error_and_stores_nothing(
     before = everything()
 
     response = coach_client.post(
-        reverse("clearance_create", args=[mia.pk]),
+        reverse("athletes:clearance_create", args=[mia.pk]),
         {**clearance_form(mia), "document": samples.upload(name, content)},
     )
 
@@ -511,7 +517,7 @@ def test_an_invalid_clearance_shows_the_error_and_stores_nothing(
     before = everything()
 
     response = coach_client.post(
-        reverse("clearance_create", args=[mia.pk]),
+        reverse("athletes:clearance_create", args=[mia.pk]),
         {**clearance_form(mia, **changes), "document": samples.upload("a.pdf", samples.PDF)},
     )
 
@@ -566,7 +572,7 @@ def test_the_document_is_hidden_from_another_coach_and_another_athlete(
 
 def test_the_document_sends_an_anonymous_visitor_to_login(client, coach, athlete):
     clearance = record_clearance(athlete, coach, samples.upload("letter.pdf", samples.PDF))
-    url = reverse("clearance_document", args=[clearance.pk])
+    url = reverse("athletes:clearance_document", args=[clearance.pk])
 
     response = client.get(url)
 
@@ -587,7 +593,9 @@ def test_a_clearance_without_a_document_has_nothing_to_download(client, coach, a
 
 
 def test_coach_records_a_passed_assessment(coach_client, coach, mia):
-    response = coach_client.post(reverse("assessment_create", args=[mia.pk]), assessment_form(mia))
+    response = coach_client.post(
+        reverse("athletes:assessment_create", args=[mia.pk]), assessment_form(mia)
+    )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("athlete_overview", args=[mia.pk])
@@ -610,7 +618,7 @@ def test_coach_records_an_assessment_that_is_not_passed(coach_client, mia, faile
     if symptoms:
         data["symptoms"] = "on"
 
-    response = coach_client.post(reverse("assessment_create", args=[mia.pk]), data)
+    response = coach_client.post(reverse("athletes:assessment_create", args=[mia.pk]), data)
 
     assert response.status_code == 302
     assert messages_of(response) == [
@@ -627,7 +635,7 @@ def test_an_assessment_in_the_future_is_refused(coach_client, mia):
     before = everything()
     data = assessment_form(mia, assessed_on=(mia.today() + timedelta(days=1)).isoformat())
 
-    response = coach_client.post(reverse("assessment_create", args=[mia.pk]), data)
+    response = coach_client.post(reverse("athletes:assessment_create", args=[mia.pk]), data)
 
     assert response.status_code == 200
     assert_error_beside(response, "assessed_on", "The assessment date cannot be in the future.")
@@ -639,7 +647,7 @@ def test_an_assessment_in_the_future_is_refused(coach_client, mia):
 
 def invite(client: Client, athlete: Athlete, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post(reverse("invitation_send", args=[athlete.pk]))
+        return client.post(reverse("athletes:invitation_send", args=[athlete.pk]))
 
 
 def link_in(message) -> str:
@@ -897,7 +905,7 @@ def test_an_invitation_that_cannot_be_sent_says_why_and_sends_nothing(
 
 
 def test_the_erase_page_asks_her_name(coach_client, athlete):
-    response = coach_client.get(reverse("athlete_erase", args=[athlete.pk]))
+    response = coach_client.get(reverse("athletes:athlete_erase", args=[athlete.pk]))
 
     assert response.status_code == 200
     assert "Erase all of Anna Lind's data?" in response.content.decode()
@@ -909,7 +917,7 @@ def test_erasing_without_her_exact_name_erases_nothing(coach_client, athlete, ty
     before = everything()
 
     response = coach_client.post(
-        reverse("athlete_erase", args=[athlete.pk]), {"confirm_name": typed}
+        reverse("athletes:athlete_erase", args=[athlete.pk]), {"confirm_name": typed}
     )
 
     assert response.status_code == 200
@@ -936,7 +944,7 @@ def test_erasing_with_her_name_deletes_her_records_documents_and_login(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = coach_client.post(
-            reverse("athlete_erase", args=[athlete.pk]), {"confirm_name": "  anna LIND "}
+            reverse("athletes:athlete_erase", args=[athlete.pk]), {"confirm_name": "  anna LIND "}
         )
 
     assert response.status_code == 302
@@ -962,20 +970,20 @@ def coach_pages(athlete: Athlete) -> list[tuple[str, str, dict]]:
     pk = athlete.pk
     return [
         ("get", reverse("athlete_overview", args=[pk]), {}),
-        ("get", reverse("athlete_edit", args=[pk]), {}),
-        ("post", reverse("athlete_edit", args=[pk]), athlete_form(email="x@ex.org")),
-        ("post", reverse("athlete_archive", args=[pk]), {"archived": "true"}),
-        ("get", reverse("athlete_erase", args=[pk]), {}),
-        ("post", reverse("athlete_erase", args=[pk]), {"confirm_name": athlete.full_name}),
-        ("get", reverse("clearance_create", args=[pk]), {}),
+        ("get", reverse("athletes:athlete_edit", args=[pk]), {}),
+        ("post", reverse("athletes:athlete_edit", args=[pk]), athlete_form(email="x@ex.org")),
+        ("post", reverse("athletes:athlete_archive", args=[pk]), {"archived": "true"}),
+        ("get", reverse("athletes:athlete_erase", args=[pk]), {}),
+        ("post", reverse("athletes:athlete_erase", args=[pk]), {"confirm_name": athlete.full_name}),
+        ("get", reverse("athletes:clearance_create", args=[pk]), {}),
         (
             "post",
-            reverse("clearance_create", args=[pk]),
+            reverse("athletes:clearance_create", args=[pk]),
             {**clearance_form(athlete), "document": samples.upload("a.pdf", samples.PDF)},
         ),
-        ("get", reverse("assessment_create", args=[pk]), {}),
-        ("post", reverse("assessment_create", args=[pk]), assessment_form(athlete)),
-        ("post", reverse("invitation_send", args=[pk]), {}),
+        ("get", reverse("athletes:assessment_create", args=[pk]), {}),
+        ("post", reverse("athletes:assessment_create", args=[pk]), assessment_form(athlete)),
+        ("post", reverse("athletes:invitation_send", args=[pk]), {}),
     ]
 
 
@@ -1029,7 +1037,7 @@ def test_an_athlete_gets_403_on_coach_pages_about_herself_and_nothing_is_written
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("url_name", ["coach_dashboard", "athlete_create"])
+@pytest.mark.parametrize("url_name", ["coach_dashboard", "athletes:athlete_create"])
 def test_an_athlete_gets_403_on_the_roster_and_the_add_form(client, athlete_user, url_name):
     client.force_login(athlete_user)
     before = everything()
