@@ -54,12 +54,12 @@ def _api(response) -> Outcome:
 
 def athlete_form(request, athlete: Athlete, week: date | str | None, **changes) -> Outcome:
     client = request.getfixturevalue("athlete_client")
-    return _page(client.post(reverse("my_checkin"), form_data(week, **changes)))
+    return _page(client.post(reverse("checkins:my_checkin"), form_data(week, **changes)))
 
 
 def coach_form(request, athlete: Athlete, week: date | str | None, **changes) -> Outcome:
     client = request.getfixturevalue("coach_client")
-    url = reverse("coach_checkin_create", args=[athlete.pk])
+    url = reverse("checkins:coach_checkin_create", args=[athlete.pk])
     return _page(client.post(url, form_data(week, **changes)))
 
 
@@ -77,13 +77,13 @@ def api_patch(request, checkin: WeeklyCheckIn, **changes) -> Outcome:
 
 def athlete_form_edit(request, checkin: WeeklyCheckIn, **changes) -> Outcome:
     client = request.getfixturevalue("athlete_client")
-    url = reverse("my_checkin_edit", args=[checkin.pk])
+    url = reverse("checkins:my_checkin_edit", args=[checkin.pk])
     return _page(client.post(url, form_data(None, **_current(checkin, changes))))
 
 
 def coach_form_edit(request, checkin: WeeklyCheckIn, **changes) -> Outcome:
     client = request.getfixturevalue("coach_client")
-    url = reverse("coach_checkin_edit", args=[checkin.pk])
+    url = reverse("checkins:coach_checkin_edit", args=[checkin.pk])
     return _page(client.post(url, form_data(None, **_current(checkin, changes))))
 
 

@@ -314,7 +314,7 @@ def test_the_week_of_a_checkin_cannot_be_changed_through_the_api(request, athlet
 def test_a_coach_cannot_enter_a_checkin_for_another_coachs_athlete(
     other_coach_client, athlete, this_monday
 ):
-    url = reverse("coach_checkin_create", args=[athlete.pk])
+    url = reverse("checkins:coach_checkin_create", args=[athlete.pk])
 
     assert other_coach_client.get(url).status_code == 404
     assert other_coach_client.post(url, form_data(this_monday)).status_code == 404
@@ -338,7 +338,7 @@ def test_a_coach_cannot_change_another_coachs_checkin(other_coach_client, other_
     before = snapshot(checkin)
 
     page = other_coach_client.post(
-        reverse("coach_checkin_edit", args=[checkin.pk]), form_data(None, pain=7)
+        reverse("checkins:coach_checkin_edit", args=[checkin.pk]), form_data(None, pain=7)
     )
     api = other_coach_api.patch(reverse("api-checkin", args=[checkin.pk]), {"pain": 7})
 
@@ -365,7 +365,7 @@ def test_an_athlete_cannot_change_another_athletes_checkin(
     before = snapshot(theirs)
 
     page = athlete_client.post(
-        reverse("my_checkin_edit", args=[theirs.pk]), form_data(None, pain=7)
+        reverse("checkins:my_checkin_edit", args=[theirs.pk]), form_data(None, pain=7)
     )
     api = athlete_api.patch(reverse("api-checkin", args=[theirs.pk]), {"pain": 7})
 
@@ -376,7 +376,7 @@ def test_an_athlete_cannot_change_another_athletes_checkin(
 
 
 def test_an_athlete_cannot_use_the_coachs_form(athlete_client, athlete, this_monday):
-    url = reverse("coach_checkin_create", args=[athlete.pk])
+    url = reverse("checkins:coach_checkin_create", args=[athlete.pk])
 
     response = athlete_client.post(url, form_data(this_monday))
 

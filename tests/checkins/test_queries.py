@@ -81,7 +81,7 @@ def test_the_api_list_as_her_coach_does_the_same_queries_for_2_and_52_weeks(
 
 
 def test_her_history_does_the_same_queries_for_2_and_52_weeks(athlete_client, a_year_postpartum):
-    url = reverse("my_history")
+    url = reverse("checkins:my_history")
 
     at_2, at_52 = queries_at_2_and_52_weeks(athlete_client, a_year_postpartum, url)
 
@@ -101,7 +101,7 @@ def test_the_coachs_athlete_page_does_the_same_queries_for_2_and_52_weeks(
 
 
 def test_the_csv_export_does_the_same_queries_for_2_and_52_weeks(coach_client, a_year_postpartum):
-    url = reverse("coach_checkins_csv", args=[a_year_postpartum.pk])
+    url = reverse("checkins:coach_checkins_csv", args=[a_year_postpartum.pk])
 
     at_2, at_52 = queries_at_2_and_52_weeks(coach_client, a_year_postpartum, url)
 

@@ -425,7 +425,7 @@ def test_my_week_shows_her_approved_week_the_ladder_and_the_call_to_check_in(
     assert "Every day" in page
     assert "How is this week going?" in page
     html = response.content.decode()
-    assert f'href="{reverse("my_checkin")}"' in html
+    assert f'href="{reverse("checkins:my_checkin")}"' in html
     # The ladder: the seven stages, hers marked as the current step.
     assert html.count('aria-current="step"') == 1
     for number, name in enumerate(
