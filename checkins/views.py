@@ -129,7 +129,7 @@ def my_checkin(request: HttpRequest) -> HttpResponse:
         athlete,
         done_url=lambda c: reverse("checkins:my_checkin_done", args=[c.pk]),
         template="checkins/my_checkin.html",
-        cancel_url=reverse("my_week"),
+        cancel_url=reverse("plans:my_week"),
     )
     if existing is not None:
         if is_editable(existing, athlete):
@@ -191,7 +191,7 @@ def my_history(request: HttpRequest) -> HttpResponse:
 @coach_required
 def coach_checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
-    overview = reverse("athlete_overview", args=[athlete.pk])
+    overview = reverse("plans:athlete_overview", args=[athlete.pk])
     response, existing = _handle_submit(
         request,
         athlete,

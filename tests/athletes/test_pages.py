@@ -175,7 +175,7 @@ def test_coach_adds_an_athlete_through_the_form_and_lands_on_her_page(coach_clie
 
     athlete = Athlete.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("athlete_overview", args=[athlete.pk])
+    assert response["Location"] == reverse("plans:athlete_overview", args=[athlete.pk])
     assert messages_of(response) == ["Mia Stone was added to your athletes."]
     assert athlete.coach == coach
     assert athlete.user is None
@@ -218,7 +218,7 @@ def test_coach_edits_an_athlete_profile(coach_client, mia):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("athlete_overview", args=[mia.pk])
+    assert response["Location"] == reverse("plans:athlete_overview", args=[mia.pk])
     assert messages_of(response) == ["Profile saved."]
     mia.refresh_from_db()
     assert (mia.last_name, mia.perineal_tear_degree, mia.breastfeeding, mia.goal) == (
@@ -245,7 +245,7 @@ def test_coach_archives_an_athlete_and_restores_her(coach_client, mia):
     )
 
     assert archived.status_code == 302
-    assert archived["Location"] == reverse("athlete_overview", args=[mia.pk])
+    assert archived["Location"] == reverse("plans:athlete_overview", args=[mia.pk])
     assert messages_of(archived) == ["Mia Stone was archived. Her records are kept."]
     mia.refresh_from_db()
     assert mia.archived is True
@@ -360,7 +360,7 @@ def test_coach_records_a_clearance_without_a_document(coach_client, coach, mia):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("athlete_overview", args=[mia.pk])
+    assert response["Location"] == reverse("plans:athlete_overview", args=[mia.pk])
     assert messages_of(response) == ["Clearance recorded."]
     clearance = Clearance.objects.get()
     assert clearance.athlete == mia
@@ -598,7 +598,7 @@ def test_coach_records_a_passed_assessment(coach_client, coach, mia):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("athlete_overview", args=[mia.pk])
+    assert response["Location"] == reverse("plans:athlete_overview", args=[mia.pk])
     assert messages_of(response) == ["Assessment recorded: passed. It counts for 8 weeks."]
     assessment = ReadinessAssessment.objects.get()
     assert (assessment.athlete, assessment.recorded_by) == (mia, coach)
@@ -668,7 +668,7 @@ def test_coach_invites_the_athlete_by_email(
     response = invite(coach_client, mia, django_capture_on_commit_callbacks)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("athlete_overview", args=[mia.pk])
+    assert response["Location"] == reverse("plans:athlete_overview", args=[mia.pk])
     assert messages_of(response) == [
         "Invitation sent to mia@ex.org. The link works once, for 14 days."
     ]
@@ -710,7 +710,7 @@ def test_accepting_the_invitation_creates_her_login_logs_her_in_and_lands_on_my_
     assert form.status_code == 200
     assert "Welcome, Mia" in form.content.decode()
     assert response.status_code == 302
-    assert response["Location"] == reverse("my_week")
+    assert response["Location"] == reverse("plans:my_week")
     user = User.objects.get(email="mia@ex.org")
     assert (user.role, user.name, user.is_staff) == (Role.ATHLETE, "Mia Stone", False)
     assert user.check_password(NEW_PASSWORD)
@@ -948,7 +948,7 @@ def test_erasing_with_her_name_deletes_her_records_documents_and_login(
         )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("coach_dashboard")
+    assert response["Location"] == reverse("plans:coach_dashboard")
     assert messages_of(response) == ["All of Anna Lind's data was erased."]
     assert not Athlete.objects.filter(pk=athlete.pk).exists()
     assert not Clearance.objects.filter(athlete_id=athlete.pk).exists()
@@ -969,7 +969,7 @@ def coach_pages(athlete: Athlete) -> list[tuple[str, str, dict]]:
     """Every coach page about one athlete, with a request that would succeed for her coach."""
     pk = athlete.pk
     return [
-        ("get", reverse("athlete_overview", args=[pk]), {}),
+        ("get", reverse("plans:athlete_overview", args=[pk]), {}),
         ("get", reverse("athletes:athlete_edit", args=[pk]), {}),
         ("post", reverse("athletes:athlete_edit", args=[pk]), athlete_form(email="x@ex.org")),
         ("post", reverse("athletes:athlete_archive", args=[pk]), {"archived": "true"}),
@@ -1037,7 +1037,7 @@ def test_an_athlete_gets_403_on_coach_pages_about_herself_and_nothing_is_written
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("url_name", ["coach_dashboard", "athletes:athlete_create"])
+@pytest.mark.parametrize("url_name", ["plans:coach_dashboard", "athletes:athlete_create"])
 def test_an_athlete_gets_403_on_the_roster_and_the_add_form(client, athlete_user, url_name):
     client.force_login(athlete_user)
     before = everything()
@@ -1064,8 +1064,8 @@ def test_an_anonymous_visitor_is_sent_to_login_and_nothing_is_written(client, mi
 def test_staff_who_coach_see_only_their_own_roster_but_may_open_any_athlete(client, staff, mia):
     client.force_login(staff)
 
-    roster = client.get(reverse("coach_dashboard"))
-    overview = client.get(reverse("athlete_overview", args=[mia.pk]))
+    roster = client.get(reverse("plans:coach_dashboard"))
+    overview = client.get(reverse("plans:athlete_overview", args=[mia.pk]))
 
     assert "Mia Stone" not in roster.content.decode()
     assert overview.status_code == 200
@@ -1084,7 +1084,7 @@ def add_athletes(coach: User, count: int) -> None:
 
 def roster_queries(client: Client) -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("coach_dashboard"))
+        response = client.get(reverse("plans:coach_dashboard"))
     assert response.status_code == 200
     return len(queries)
 
@@ -1102,7 +1102,7 @@ def test_the_roster_takes_the_same_number_of_queries_for_3_and_30_athletes(coach
 
 def roster_names(client: Client, **params) -> list[str]:
     """The athletes the roster lists, in order: each row links her name to her page."""
-    response = client.get(reverse("coach_dashboard"), params)
+    response = client.get(reverse("plans:coach_dashboard"), params)
     assert response.status_code == 200
     return re.findall(r'<a href="/coach/athletes/\d+/">([^<]+)</a>', response.content.decode())
 
@@ -1130,7 +1130,7 @@ def test_a_roster_search_with_a_nul_byte_still_answers(coach_client, coach, quer
     # Anything can be typed (or pasted) into the search box; none of it may give a 500.
     AthleteFactory(coach=coach, first_name="Mia", last_name="Stone")
 
-    response = coach_client.get(reverse("coach_dashboard"), {"q": query})
+    response = coach_client.get(reverse("plans:coach_dashboard"), {"q": query})
 
     assert response.status_code == 200
     assert "page" in response.context

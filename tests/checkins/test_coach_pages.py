@@ -36,7 +36,7 @@ def test_the_athletes_page_lists_her_checkins_newest_first_with_symptom_weeks_ma
     CheckInFactory(athlete=athlete, week=weeks[1])
     CheckInFactory(athlete=athlete, week=weeks[2], feeling_low=True)
 
-    response = coach_client.get(reverse("athlete_overview", args=[athlete.pk]))
+    response = coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk]))
 
     assert response.status_code == 200
     rows = table_rows(response.content.decode(), 'id="checkins-title"')
@@ -55,7 +55,7 @@ def test_the_athletes_page_marks_edited_weeks_and_links_each_week(coach_client, 
     untouched = CheckInFactory(athlete=athlete, week=weeks[1])
     checkin_update(checkin=edited, data={"pain": 1}, by=athlete.user)
 
-    html = coach_client.get(reverse("athlete_overview", args=[athlete.pk])).content.decode()
+    html = coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk])).content.decode()
 
     rows = table_rows(html, 'id="checkins-title"')
     assert "(edited)" in rows[0][1]
@@ -70,7 +70,7 @@ def test_the_athletes_page_carries_the_chart_data_and_its_text_alternative(
     CheckInFactory(athlete=athlete, week=weeks[0], run_minutes=12, walk_minutes=40)
     CheckInFactory(athlete=athlete, week=weeks[2], run_minutes=24, walk_minutes=50, pain=3)
 
-    response = coach_client.get(reverse("athlete_overview", args=[athlete.pk]))
+    response = coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk]))
 
     html = response.content.decode()
     chart = json_script(html, "athlete-chart-data")
@@ -85,7 +85,7 @@ def test_the_athletes_page_carries_the_chart_data_and_its_text_alternative(
 
 
 def test_the_athletes_page_without_checkins_invites_the_first(coach_client, athlete):
-    response = coach_client.get(reverse("athlete_overview", args=[athlete.pk]))
+    response = coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk]))
 
     html = response.content.decode()
     assert "Charts appear after her first check-in." in html
@@ -97,7 +97,7 @@ def test_the_athletes_page_without_checkins_invites_the_first(coach_client, athl
 def test_another_coachs_athlete_page_is_404(other_coach_client, athlete):
     CheckInFactory(athlete=athlete)
 
-    response = other_coach_client.get(reverse("athlete_overview", args=[athlete.pk]))
+    response = other_coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk]))
 
     assert response.status_code == 404
 

@@ -155,7 +155,7 @@ def test_each_queued_flag_shows_athlete_summary_evidence_and_a_link_to_its_check
     row = row[: row.index("</article>")]
     assert "Load spike" in row
     assert "Anna Lind" in row
-    assert f'href="{reverse("athlete_overview", args=[athlete.pk])}"' in row
+    assert f'href="{reverse("plans:athlete_overview", args=[athlete.pk])}"' in row
     assert "66 min of running, more than 130 % of the previous two weeks&#x27; average" in row
     assertInHTML("<div><dt>Running (min)</dt><dd>66</dd></div>", row)
     assertInHTML("<div><dt>Previous 2-week average (min)</dt><dd>50</dd></div>", row)
@@ -403,7 +403,7 @@ def test_resolved_flags_stay_in_her_history_on_the_coachs_athlete_page(coach_cli
         {"note": "GP reviewed; all fine.", "next": QUEUE},
     )
 
-    response = coach_client.get(reverse("athlete_overview", args=[athlete.pk]))
+    response = coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk]))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -495,7 +495,7 @@ def test_the_navigation_badge_shows_the_open_count_and_how_many_are_high(coach_c
         resolution_note="Better now.",
     )
 
-    html = coach_client.get(reverse("coach_dashboard")).content.decode()
+    html = coach_client.get(reverse("plans:coach_dashboard")).content.decode()
 
     assertInHTML(
         '<span class="count-badge">3<span class="visually-hidden"> open, 2 high</span></span>',

@@ -92,7 +92,7 @@ def test_her_history_does_the_same_queries_for_2_and_52_weeks(athlete_client, a_
 def test_the_coachs_athlete_page_does_the_same_queries_for_2_and_52_weeks(
     coach_client, a_year_postpartum
 ):
-    url = reverse("athlete_overview", args=[a_year_postpartum.pk])
+    url = reverse("plans:athlete_overview", args=[a_year_postpartum.pk])
 
     at_2, at_52 = queries_at_2_and_52_weeks(coach_client, a_year_postpartum, url)
 

@@ -18,7 +18,7 @@ from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("coach_dashboard")
+URL = reverse("plans:coach_dashboard")
 
 
 def week_values(**changes) -> dict:
