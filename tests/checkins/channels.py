@@ -65,14 +65,14 @@ def coach_form(request, athlete: Athlete, week: date | str | None, **changes) ->
 
 def api_post(request, athlete: Athlete, week: date | str | None, **changes) -> Outcome:
     client = request.getfixturevalue("athlete_api")
-    url = reverse("api-athlete-checkins", args=[athlete.pk])
+    url = reverse("api:athlete-checkins", args=[athlete.pk])
     return _api(client.post(url, api_body(week, **changes), format="json"))
 
 
 def api_patch(request, checkin: WeeklyCheckIn, **changes) -> Outcome:
     client = request.getfixturevalue("athlete_api")
     body = {k: (str(v) if not isinstance(v, bool | int | None) else v) for k, v in changes.items()}
-    return _api(client.patch(reverse("api-checkin", args=[checkin.pk]), body, format="json"))
+    return _api(client.patch(reverse("api:checkin", args=[checkin.pk]), body, format="json"))
 
 
 def athlete_form_edit(request, checkin: WeeklyCheckIn, **changes) -> Outcome:

@@ -146,7 +146,7 @@ def test_an_api_patch_is_saved_with_history(athlete_api, athlete, checkin):
     before = values_of(checkin)
 
     response = athlete_api.patch(
-        reverse("api-checkin", args=[checkin.pk]), {"pain": 2, "sleep_hours": "5.5"}, format="json"
+        reverse("api:checkin", args=[checkin.pk]), {"pain": 2, "sleep_hours": "5.5"}, format="json"
     )
 
     assert response.status_code == 200
@@ -246,7 +246,7 @@ def test_the_api_applies_the_same_window(athlete_api, athlete, stop_clock, tz, i
     before = values_of(checkin)
 
     response = athlete_api.patch(
-        reverse("api-checkin", args=[checkin.pk]), {"pain": 2}, format="json"
+        reverse("api:checkin", args=[checkin.pk]), {"pain": 2}, format="json"
     )
 
     if open_:
@@ -324,7 +324,7 @@ def test_an_api_patch_after_the_window_is_refused(athlete_api, closed_checkin):
     before = values_of(closed_checkin)
 
     response = athlete_api.patch(
-        reverse("api-checkin", args=[closed_checkin.pk]), {"pain": 6}, format="json"
+        reverse("api:checkin", args=[closed_checkin.pk]), {"pain": 6}, format="json"
     )
 
     assert response.status_code == 400

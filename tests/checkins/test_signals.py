@@ -148,7 +148,7 @@ def test_an_api_patch_announces_the_edit_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = athlete_api.patch(
-            reverse("api-checkin", args=[checkin.pk]), {"energy": 2}, format="json"
+            reverse("api:checkin", args=[checkin.pk]), {"energy": 2}, format="json"
         )
 
     assert response.status_code == 200
@@ -160,7 +160,7 @@ def test_a_refused_api_post_announces_nothing(
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = athlete_api.post(
-            reverse("api-athlete-checkins", args=[athlete.pk]),
+            reverse("api:athlete-checkins", args=[athlete.pk]),
             api_body(athlete.delivery_date - timedelta(days=7)),
             format="json",
         )
@@ -196,7 +196,7 @@ def test_an_api_post_announces_the_new_checkin_once(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = athlete_api.post(
-            reverse("api-athlete-checkins", args=[athlete.pk]),
+            reverse("api:athlete-checkins", args=[athlete.pk]),
             api_body(monday_of(athlete.today())),
             format="json",
         )
