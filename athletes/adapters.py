@@ -13,8 +13,8 @@ from .models import Role
 def home_url_for(user) -> str:
     """The page a signed-in user starts from: coaches their dashboard, athletes their week."""
     if getattr(user, "role", None) == Role.ATHLETE:
-        return reverse("my_week")
-    return reverse("coach_dashboard")
+        return reverse("plans:my_week")
+    return reverse("plans:coach_dashboard")
 
 
 class AccountAdapter(DefaultAccountAdapter):

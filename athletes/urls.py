@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "athletes"
+
 urlpatterns = [
     path("coach/athletes/new/", views.athlete_create, name="athlete_create"),
     path("coach/athletes/<int:pk>/edit/", views.athlete_edit, name="athlete_edit"),

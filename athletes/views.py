@@ -30,7 +30,7 @@ def form_error_from(form: Form, exc: ValidationError) -> None:
 
 
 def athlete_url(athlete: Athlete) -> str:
-    return reverse("athlete_overview", args=[athlete.pk])
+    return reverse("plans:athlete_overview", args=[athlete.pk])
 
 
 @coach_required
@@ -87,7 +87,7 @@ def athlete_erase(request: HttpRequest, pk: int) -> HttpResponse:
             name = athlete.full_name
             services.athlete_erase(athlete=athlete, by=request.user)
             messages.success(request, f"All of {name}'s data was erased.")
-            return redirect("coach_dashboard")
+            return redirect("plans:coach_dashboard")
         error = "Type her full name exactly as shown to confirm."
     return render(request, "athletes/athlete_erase.html", {"athlete": athlete, "error": error})
 
@@ -150,7 +150,7 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
             athlete=athlete,
             by=request.user,
             accept_url=lambda token: request.build_absolute_uri(
-                reverse("invitation_accept", args=[token])
+                reverse("athletes:invitation_accept", args=[token])
             ),
         )
     except ValidationError as exc:
@@ -186,7 +186,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {athlete.first_name}. Your account is ready.")
-            return redirect("my_week")
+            return redirect("plans:my_week")
     return render(
         request,
         "athletes/invitation_accept.html",

@@ -69,7 +69,7 @@ def notify_flag(flag_id: int) -> bool:
         "coach": coach,
         "athlete": flag.athlete,
         "flag": flag,
-        "url": _site_url(reverse("coach_flags")),
+        "url": _site_url(reverse("checkins:coach_flags")),
         "site_name": settings.SITE_NAME,
     }
     try:
@@ -111,7 +111,7 @@ def send_daily_digests() -> int:
             "coach": coach,
             "high": coach.open_high,
             "total": coach.open_total,
-            "url": _site_url(reverse("coach_flags")),
+            "url": _site_url(reverse("checkins:coach_flags")),
             "site_name": settings.SITE_NAME,
         }
         try:
@@ -164,7 +164,7 @@ def send_checkin_reminders() -> int:
             continue
         context = {
             "athlete": athlete,
-            "url": _site_url(reverse("account_login") + "?next=" + reverse("my_checkin")),
+            "url": _site_url(reverse("account_login") + "?next=" + reverse("checkins:my_checkin")),
             "site_name": settings.SITE_NAME,
         }
         try:

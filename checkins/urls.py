@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "checkins"
+
 urlpatterns = [
     path("me/checkin/", views.my_checkin, name="my_checkin"),
     path("me/checkins/", views.my_history, name="my_history"),

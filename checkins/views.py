@@ -127,15 +127,15 @@ def my_checkin(request: HttpRequest) -> HttpResponse:
     response, existing = _handle_submit(
         request,
         athlete,
-        done_url=lambda c: reverse("my_checkin_done", args=[c.pk]),
+        done_url=lambda c: reverse("checkins:my_checkin_done", args=[c.pk]),
         template="checkins/my_checkin.html",
-        cancel_url=reverse("my_week"),
+        cancel_url=reverse("plans:my_week"),
     )
     if existing is not None:
         if is_editable(existing, athlete):
-            return redirect("my_checkin_edit", pk=existing.pk)
+            return redirect("checkins:my_checkin_edit", pk=existing.pk)
         messages.info(request, "You have already checked in for that week.")
-        return redirect("my_history")
+        return redirect("checkins:my_history")
     return response
 
 
@@ -145,9 +145,9 @@ def my_checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle_edit(
         request,
         checkin,
-        done_url=lambda c: reverse("my_checkin_done", args=[c.pk]) + "?edited=1",
+        done_url=lambda c: reverse("checkins:my_checkin_done", args=[c.pk]) + "?edited=1",
         template="checkins/my_checkin.html",
-        cancel_url=reverse("my_history"),
+        cancel_url=reverse("checkins:my_history"),
     )
 
 
@@ -191,16 +191,16 @@ def my_history(request: HttpRequest) -> HttpResponse:
 @coach_required
 def coach_checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
-    overview = reverse("athlete_overview", args=[athlete.pk])
+    overview = reverse("plans:athlete_overview", args=[athlete.pk])
     response, existing = _handle_submit(
         request,
         athlete,
-        done_url=lambda c: reverse("coach_checkin_detail", args=[c.pk]),
+        done_url=lambda c: reverse("checkins:coach_checkin_detail", args=[c.pk]),
         template="checkins/coach_checkin_form.html",
         cancel_url=overview,
     )
     if existing is not None:
-        return redirect("coach_checkin_detail", pk=existing.pk)
+        return redirect("checkins:coach_checkin_detail", pk=existing.pk)
     if request.method == "POST" and response.status_code == 302:
         messages.success(request, "Check-in saved on her behalf.")
     return response
@@ -212,9 +212,9 @@ def coach_checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle_edit(
         request,
         checkin,
-        done_url=lambda c: reverse("coach_checkin_detail", args=[c.pk]),
+        done_url=lambda c: reverse("checkins:coach_checkin_detail", args=[c.pk]),
         template="checkins/coach_checkin_form.html",
-        cancel_url=reverse("coach_checkin_detail", args=[checkin.pk]),
+        cancel_url=reverse("checkins:coach_checkin_detail", args=[checkin.pk]),
     )
 
 
@@ -319,7 +319,7 @@ def _back(request: HttpRequest) -> str:
     target = request.POST.get("next", "")
     if target.startswith("/") and not target.startswith("//"):
         return target
-    return reverse("coach_flags")
+    return reverse("checkins:coach_flags")
 
 
 def _flag_row(request: HttpRequest, flag, *, error: str = "") -> HttpResponse:

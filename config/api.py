@@ -1,4 +1,9 @@
-"""The versioned REST API (SPEC §9): one router, each app's endpoints registered here."""
+"""The versioned REST API (SPEC §9): one router, each app's endpoints registered here.
+
+Every route is named inside the ``api`` namespace: ``reverse("api:me")``,
+``reverse("api:athlete-checkins", args=[7])``, and the router's as ``api:<basename>-list``,
+``api:<basename>-detail`` or ``api:<basename>-<action>`` (``api:decision-approve``).
+"""
 
 from django.urls import path
 from rest_framework.routers import DefaultRouter
@@ -7,37 +12,37 @@ from athletes.api import views as athletes
 from checkins.api import views as checkins
 from plans.api import views as plans
 
+app_name = "api"
+
 router = DefaultRouter(trailing_slash=True)
 router.register("athletes", athletes.AthleteViewSet, basename="athlete")
 router.register("decisions", plans.DecisionViewSet, basename="decision")
 router.register("flags", checkins.FlagViewSet, basename="flag")
 
 urlpatterns = [
-    path("me/", athletes.MeView.as_view(), name="api-me"),
-    path("auth/token/", athletes.TokenView.as_view(), name="api-token"),
+    path("me/", athletes.MeView.as_view(), name="me"),
+    path("auth/token/", athletes.TokenView.as_view(), name="token"),
     path(
         "athletes/<int:athlete_id>/clearances/",
         athletes.ClearanceListCreate.as_view(),
-        name="api-athlete-clearances",
+        name="athlete-clearances",
     ),
     path(
         "athletes/<int:athlete_id>/assessments/",
         athletes.AssessmentListCreate.as_view(),
-        name="api-athlete-assessments",
+        name="athlete-assessments",
     ),
     path(
         "athletes/<int:athlete_id>/checkins/",
         checkins.AthleteCheckInListCreate.as_view(),
-        name="api-athlete-checkins",
+        name="athlete-checkins",
     ),
-    path("checkins/<int:pk>/", checkins.CheckInDetail.as_view(), name="api-checkin"),
-    path(
-        "athletes/<int:athlete_id>/plan/", plans.AthletePlanView.as_view(), name="api-athlete-plan"
-    ),
+    path("checkins/<int:pk>/", checkins.CheckInDetail.as_view(), name="checkin"),
+    path("athletes/<int:athlete_id>/plan/", plans.AthletePlanView.as_view(), name="athlete-plan"),
     path(
         "athletes/<int:athlete_id>/decisions/",
         plans.AthleteDecisionList.as_view(),
-        name="api-athlete-decisions",
+        name="athlete-decisions",
     ),
     *router.urls,
 ]

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "plans"
+
 urlpatterns = [
     path("coach/", views.coach_dashboard, name="coach_dashboard"),
     path("coach/athletes/<int:pk>/", views.athlete_overview, name="athlete_overview"),

@@ -143,9 +143,8 @@ def athlete_overview(request: HttpRequest, pk: int) -> HttpResponse:
 def _after_decision(request: HttpRequest, decision) -> HttpResponse:
     # A distinct query string makes htmx's HX-Redirect a real navigation (a change of
     # fragment alone would not reload the page).
-    url = (
-        f"{reverse('athlete_overview', args=[decision.athlete_id])}?decided={decision.pk}#decision"
-    )
+    overview = reverse("plans:athlete_overview", args=[decision.athlete_id])
+    url = f"{overview}?decided={decision.pk}#decision"
     if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
@@ -221,7 +220,7 @@ def plan_week_edit(request: HttpRequest, pk: int, week: str) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, f"Sessions for the week of {plan_week.week:%d %b} saved.")
-            return redirect(reverse("athlete_overview", args=[athlete.pk]) + "#plan")
+            return redirect(reverse("plans:athlete_overview", args=[athlete.pk]) + "#plan")
     return render(
         request,
         "plans/plan_week_edit.html",
@@ -289,7 +288,7 @@ def my_week(request: HttpRequest) -> HttpResponse:
             "this_monday": this_monday,
             "encouragement": ENCOURAGEMENT[this_monday.isocalendar()[1] % len(ENCOURAGEMENT)],
             "calendar_url": request.build_absolute_uri(
-                reverse("calendar_feed", args=[services.calendar_token(feed)])
+                reverse("plans:calendar_feed", args=[services.calendar_token(feed)])
             )
             if feed
             else None,
@@ -332,7 +331,7 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
     else:
         services.calendar_feed(athlete=athlete)
         messages.success(request, "Your calendar link is ready: add it to your calendar app.")
-    return redirect(reverse("my_week") + "#calendar")
+    return redirect(reverse("plans:my_week") + "#calendar")
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:

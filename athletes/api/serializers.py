@@ -61,7 +61,7 @@ class DocumentField(serializers.FileField):
     def to_representation(self, value) -> str | None:
         if not value:
             return None
-        url = reverse("clearance_document", args=[value.instance.pk])
+        url = reverse("athletes:clearance_document", args=[value.instance.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 

@@ -24,7 +24,7 @@ def test_sign_up_creates_a_coach_and_lands_on_the_dashboard(client):
     response = client.post(reverse("account_signup"), SIGNUP)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("coach_dashboard")
+    assert response["Location"] == reverse("plans:coach_dashboard")
     user = User.objects.get()
     assert (user.email, user.name, user.role) == ("new.coach@example.org", "Nia Coach", "coach")
     assert user.check_password("trail-and-tide-77")
@@ -65,7 +65,7 @@ def test_sign_up_refuses_an_email_already_taken_in_another_case(client, coach):
 
 
 @pytest.mark.parametrize(
-    ("fixture", "home"), [("coach", "coach_dashboard"), ("athlete_user", "my_week")]
+    ("fixture", "home"), [("coach", "plans:coach_dashboard"), ("athlete_user", "plans:my_week")]
 )
 def test_login_lands_each_role_on_its_home(client, request, password, fixture, home):
     user = request.getfixturevalue(fixture)
@@ -81,9 +81,9 @@ def test_login_lands_each_role_on_its_home(client, request, password, fixture, h
 
 def test_home_switchboard_sends_each_role_home(client, coach, athlete_user):
     client.force_login(coach)
-    assert client.get(reverse("home"))["Location"] == reverse("coach_dashboard")
+    assert client.get(reverse("home"))["Location"] == reverse("plans:coach_dashboard")
     client.force_login(athlete_user)
-    assert client.get(reverse("home"))["Location"] == reverse("my_week")
+    assert client.get(reverse("home"))["Location"] == reverse("plans:my_week")
 
 
 def test_wrong_password_is_refused(client, coach):
@@ -102,7 +102,7 @@ def test_login_by_emailed_code_is_offered_and_sends_a_code(client, athlete_user)
     assert mail.outbox[0].to == [athlete_user.email]
 
 
-@pytest.mark.parametrize("url_name", ["coach_dashboard", "my_week", "home"])
+@pytest.mark.parametrize("url_name", ["plans:coach_dashboard", "plans:my_week", "home"])
 def test_anonymous_visitors_are_sent_to_login(client, url_name):
     url = reverse(url_name)
     response = client.get(url)
@@ -113,7 +113,7 @@ def test_anonymous_visitors_are_sent_to_login(client, url_name):
 
 def test_an_athlete_cannot_open_coach_pages(client, athlete_user):
     client.force_login(athlete_user)
-    response = client.get(reverse("coach_dashboard"))
+    response = client.get(reverse("plans:coach_dashboard"))
 
     assert response.status_code == 403
     assert b"This page is for coaches." in response.content
@@ -121,7 +121,7 @@ def test_an_athlete_cannot_open_coach_pages(client, athlete_user):
 
 def test_a_coach_cannot_open_athlete_pages(client, coach):
     client.force_login(coach)
-    response = client.get(reverse("my_week"))
+    response = client.get(reverse("plans:my_week"))
 
     assert response.status_code == 403
     assert b"This page is for athletes." in response.content

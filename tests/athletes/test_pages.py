@@ -122,7 +122,7 @@ def messages_of(response) -> list[str]:
 
 
 def download(client: Client, clearance: Clearance):
-    response = client.get(reverse("clearance_document", args=[clearance.pk]))
+    response = client.get(reverse("athletes:clearance_document", args=[clearance.pk]))
     body = b"".join(response.streaming_content) if response.streaming else response.content
     response.close()
     return response, body
@@ -158,7 +158,7 @@ def record_clearance(athlete: Athlete, by: User, document=None) -> Clearance:
 
 
 def test_the_add_form_has_a_label_for_every_field(coach_client):
-    response = coach_client.get(reverse("athlete_create"))
+    response = coach_client.get(reverse("athletes:athlete_create"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -171,11 +171,11 @@ def test_the_add_form_has_a_label_for_every_field(coach_client):
 
 
 def test_coach_adds_an_athlete_through_the_form_and_lands_on_her_page(coach_client, coach):
-    response = coach_client.post(reverse("athlete_create"), athlete_form())
+    response = coach_client.post(reverse("athletes:athlete_create"), athlete_form())
 
     athlete = Athlete.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("athlete_overview", args=[athlete.pk])
+    assert response["Location"] == reverse("plans:athlete_overview", args=[athlete.pk])
     assert messages_of(response) == ["Mia Stone was added to your athletes."]
     assert athlete.coach == coach
     assert athlete.user is None
@@ -206,7 +206,7 @@ def test_coach_adds_an_athlete_through_the_form_and_lands_on_her_page(coach_clie
 
 def test_coach_edits_an_athlete_profile(coach_client, mia):
     response = coach_client.post(
-        reverse("athlete_edit", args=[mia.pk]),
+        reverse("athletes:athlete_edit", args=[mia.pk]),
         athlete_form(
             first_name="Mia",
             last_name="Stone-Hill",
@@ -218,7 +218,7 @@ def test_coach_edits_an_athlete_profile(coach_client, mia):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("athlete_overview", args=[mia.pk])
+    assert response["Location"] == reverse("plans:athlete_overview", args=[mia.pk])
     assert messages_of(response) == ["Profile saved."]
     mia.refresh_from_db()
     assert (mia.last_name, mia.perineal_tear_degree, mia.breastfeeding, mia.goal) == (
@@ -231,7 +231,7 @@ def test_coach_edits_an_athlete_profile(coach_client, mia):
 
 
 def test_the_edit_form_shows_her_current_values(coach_client, mia):
-    response = coach_client.get(reverse("athlete_edit", args=[mia.pk]))
+    response = coach_client.get(reverse("athletes:athlete_edit", args=[mia.pk]))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -240,16 +240,20 @@ def test_the_edit_form_shows_her_current_values(coach_client, mia):
 
 
 def test_coach_archives_an_athlete_and_restores_her(coach_client, mia):
-    archived = coach_client.post(reverse("athlete_archive", args=[mia.pk]), {"archived": "true"})
+    archived = coach_client.post(
+        reverse("athletes:athlete_archive", args=[mia.pk]), {"archived": "true"}
+    )
 
     assert archived.status_code == 302
-    assert archived["Location"] == reverse("athlete_overview", args=[mia.pk])
+    assert archived["Location"] == reverse("plans:athlete_overview", args=[mia.pk])
     assert messages_of(archived) == ["Mia Stone was archived. Her records are kept."]
     mia.refresh_from_db()
     assert mia.archived is True
     assert roster_names(coach_client) == []
 
-    restored = coach_client.post(reverse("athlete_archive", args=[mia.pk]), {"archived": "false"})
+    restored = coach_client.post(
+        reverse("athletes:athlete_archive", args=[mia.pk]), {"archived": "false"}
+    )
 
     assert restored.status_code == 302
     assert messages_of(restored) == ["Mia Stone is back on your roster."]
@@ -259,7 +263,7 @@ def test_coach_archives_an_athlete_and_restores_her(coach_client, mia):
 
 
 def test_archiving_needs_a_post(coach_client, mia):
-    response = coach_client.get(reverse("athlete_archive", args=[mia.pk]))
+    response = coach_client.get(reverse("athletes:athlete_archive", args=[mia.pk]))
 
     assert response.status_code == 405
     mia.refresh_from_db()
@@ -307,7 +311,7 @@ def test_an_invalid_new_profile_shows_the_error_beside_the_field_and_writes_noth
 ):
     before = everything()
 
-    response = coach_client.post(reverse("athlete_create"), athlete_form(**changes))
+    response = coach_client.post(reverse("athletes:athlete_create"), athlete_form(**changes))
 
     assert response.status_code == 200
     assert list(response.context["form"].errors) == [field]
@@ -323,7 +327,7 @@ def test_an_invalid_edit_shows_the_error_beside_the_field_and_changes_nothing(
     before = everything()
 
     response = coach_client.post(
-        reverse("athlete_edit", args=[mia.pk]), athlete_form(email="mia@ex.org", **changes)
+        reverse("athletes:athlete_edit", args=[mia.pk]), athlete_form(email="mia@ex.org", **changes)
     )
 
     assert response.status_code == 200
@@ -336,7 +340,9 @@ def test_an_invalid_edit_shows_the_error_beside_the_field_and_changes_nothing(
 def test_a_second_athlete_with_the_same_email_is_refused(coach_client, mia):
     before = everything()
 
-    response = coach_client.post(reverse("athlete_create"), athlete_form(email="MIA@ex.org"))
+    response = coach_client.post(
+        reverse("athletes:athlete_create"), athlete_form(email="MIA@ex.org")
+    )
 
     assert response.status_code == 200
     assert "You already have an athlete with this e-mail address." in unescape(
@@ -350,11 +356,11 @@ def test_a_second_athlete_with_the_same_email_is_refused(coach_client, mia):
 
 def test_coach_records_a_clearance_without_a_document(coach_client, coach, mia):
     response = coach_client.post(
-        reverse("clearance_create", args=[mia.pk]), clearance_form(mia, expires_on="")
+        reverse("athletes:clearance_create", args=[mia.pk]), clearance_form(mia, expires_on="")
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("athlete_overview", args=[mia.pk])
+    assert response["Location"] == reverse("plans:athlete_overview", args=[mia.pk])
     assert messages_of(response) == ["Clearance recorded."]
     clearance = Clearance.objects.get()
     assert clearance.athlete == mia
@@ -382,7 +388,7 @@ def test_coach_records_a_clearance_with_a_document(
     coach_client, mia, name, content, content_type, extension
 ):
     response = coach_client.post(
-        reverse("clearance_create", args=[mia.pk]),
+        reverse("athletes:clearance_create", args=[mia.pk]),
         {**clearance_form(mia), "document": samples.upload(name, content, "text/plain")},
     )
 
@@ -400,12 +406,12 @@ def test_coach_records_a_clearance_with_a_document(
     with document_storage().open(stored) as handle:
         assert handle.read() == content
     page = coach_client.get(response["Location"]).content.decode()
-    assert reverse("clearance_document", args=[clearance.pk]) in page
+    assert reverse("athletes:clearance_document", args=[clearance.pk]) in page
 
 
 def test_a_document_is_typed_by_its_bytes_not_its_name(coach_client, mia):
     response = coach_client.post(
-        reverse("clearance_create", args=[mia.pk]),
+        reverse("athletes:clearance_create", args=[mia.pk]),
         {**clearance_form(mia), "document": samples.upload("letter.pdf", samples.PNG)},
     )
 
@@ -419,7 +425,7 @@ def test_a_document_of_exactly_10_mb_is_accepted(coach_client, mia):
     content = samples.oversized_pdf(10 * samples.MB)
 
     response = coach_client.post(
-        reverse("clearance_create", args=[mia.pk]),
+        reverse("athletes:clearance_create", args=[mia.pk]),
         {**clearance_form(mia), "document": samples.upload("big.pdf", content)},
     )
 
@@ -469,7 +475,7 @@ def test_a_refused_document_gives_a_form_error_and_stores_nothing(
     before = everything()
 
     response = coach_client.post(
-        reverse("clearance_create", args=[mia.pk]),
+        reverse("athletes:clearance_create", args=[mia.pk]),
         {**clearance_form(mia), "document": samples.upload(name, content)},
     )
 
@@ -511,7 +517,7 @@ def test_an_invalid_clearance_shows_the_error_and_stores_nothing(
     before = everything()
 
     response = coach_client.post(
-        reverse("clearance_create", args=[mia.pk]),
+        reverse("athletes:clearance_create", args=[mia.pk]),
         {**clearance_form(mia, **changes), "document": samples.upload("a.pdf", samples.PDF)},
     )
 
@@ -566,7 +572,7 @@ def test_the_document_is_hidden_from_another_coach_and_another_athlete(
 
 def test_the_document_sends_an_anonymous_visitor_to_login(client, coach, athlete):
     clearance = record_clearance(athlete, coach, samples.upload("letter.pdf", samples.PDF))
-    url = reverse("clearance_document", args=[clearance.pk])
+    url = reverse("athletes:clearance_document", args=[clearance.pk])
 
     response = client.get(url)
 
@@ -587,10 +593,12 @@ def test_a_clearance_without_a_document_has_nothing_to_download(client, coach, a
 
 
 def test_coach_records_a_passed_assessment(coach_client, coach, mia):
-    response = coach_client.post(reverse("assessment_create", args=[mia.pk]), assessment_form(mia))
+    response = coach_client.post(
+        reverse("athletes:assessment_create", args=[mia.pk]), assessment_form(mia)
+    )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("athlete_overview", args=[mia.pk])
+    assert response["Location"] == reverse("plans:athlete_overview", args=[mia.pk])
     assert messages_of(response) == ["Assessment recorded: passed. It counts for 8 weeks."]
     assessment = ReadinessAssessment.objects.get()
     assert (assessment.athlete, assessment.recorded_by) == (mia, coach)
@@ -610,7 +618,7 @@ def test_coach_records_an_assessment_that_is_not_passed(coach_client, mia, faile
     if symptoms:
         data["symptoms"] = "on"
 
-    response = coach_client.post(reverse("assessment_create", args=[mia.pk]), data)
+    response = coach_client.post(reverse("athletes:assessment_create", args=[mia.pk]), data)
 
     assert response.status_code == 302
     assert messages_of(response) == [
@@ -627,7 +635,7 @@ def test_an_assessment_in_the_future_is_refused(coach_client, mia):
     before = everything()
     data = assessment_form(mia, assessed_on=(mia.today() + timedelta(days=1)).isoformat())
 
-    response = coach_client.post(reverse("assessment_create", args=[mia.pk]), data)
+    response = coach_client.post(reverse("athletes:assessment_create", args=[mia.pk]), data)
 
     assert response.status_code == 200
     assert_error_beside(response, "assessed_on", "The assessment date cannot be in the future.")
@@ -639,7 +647,7 @@ def test_an_assessment_in_the_future_is_refused(coach_client, mia):
 
 def invite(client: Client, athlete: Athlete, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post(reverse("invitation_send", args=[athlete.pk]))
+        return client.post(reverse("athletes:invitation_send", args=[athlete.pk]))
 
 
 def link_in(message) -> str:
@@ -660,7 +668,7 @@ def test_coach_invites_the_athlete_by_email(
     response = invite(coach_client, mia, django_capture_on_commit_callbacks)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("athlete_overview", args=[mia.pk])
+    assert response["Location"] == reverse("plans:athlete_overview", args=[mia.pk])
     assert messages_of(response) == [
         "Invitation sent to mia@ex.org. The link works once, for 14 days."
     ]
@@ -702,7 +710,7 @@ def test_accepting_the_invitation_creates_her_login_logs_her_in_and_lands_on_my_
     assert form.status_code == 200
     assert "Welcome, Mia" in form.content.decode()
     assert response.status_code == 302
-    assert response["Location"] == reverse("my_week")
+    assert response["Location"] == reverse("plans:my_week")
     user = User.objects.get(email="mia@ex.org")
     assert (user.role, user.name, user.is_staff) == (Role.ATHLETE, "Mia Stone", False)
     assert user.check_password(NEW_PASSWORD)
@@ -897,7 +905,7 @@ def test_an_invitation_that_cannot_be_sent_says_why_and_sends_nothing(
 
 
 def test_the_erase_page_asks_her_name(coach_client, athlete):
-    response = coach_client.get(reverse("athlete_erase", args=[athlete.pk]))
+    response = coach_client.get(reverse("athletes:athlete_erase", args=[athlete.pk]))
 
     assert response.status_code == 200
     assert "Erase all of Anna Lind's data?" in response.content.decode()
@@ -909,7 +917,7 @@ def test_erasing_without_her_exact_name_erases_nothing(coach_client, athlete, ty
     before = everything()
 
     response = coach_client.post(
-        reverse("athlete_erase", args=[athlete.pk]), {"confirm_name": typed}
+        reverse("athletes:athlete_erase", args=[athlete.pk]), {"confirm_name": typed}
     )
 
     assert response.status_code == 200
@@ -936,11 +944,11 @@ def test_erasing_with_her_name_deletes_her_records_documents_and_login(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = coach_client.post(
-            reverse("athlete_erase", args=[athlete.pk]), {"confirm_name": "  anna LIND "}
+            reverse("athletes:athlete_erase", args=[athlete.pk]), {"confirm_name": "  anna LIND "}
         )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("coach_dashboard")
+    assert response["Location"] == reverse("plans:coach_dashboard")
     assert messages_of(response) == ["All of Anna Lind's data was erased."]
     assert not Athlete.objects.filter(pk=athlete.pk).exists()
     assert not Clearance.objects.filter(athlete_id=athlete.pk).exists()
@@ -961,21 +969,21 @@ def coach_pages(athlete: Athlete) -> list[tuple[str, str, dict]]:
     """Every coach page about one athlete, with a request that would succeed for her coach."""
     pk = athlete.pk
     return [
-        ("get", reverse("athlete_overview", args=[pk]), {}),
-        ("get", reverse("athlete_edit", args=[pk]), {}),
-        ("post", reverse("athlete_edit", args=[pk]), athlete_form(email="x@ex.org")),
-        ("post", reverse("athlete_archive", args=[pk]), {"archived": "true"}),
-        ("get", reverse("athlete_erase", args=[pk]), {}),
-        ("post", reverse("athlete_erase", args=[pk]), {"confirm_name": athlete.full_name}),
-        ("get", reverse("clearance_create", args=[pk]), {}),
+        ("get", reverse("plans:athlete_overview", args=[pk]), {}),
+        ("get", reverse("athletes:athlete_edit", args=[pk]), {}),
+        ("post", reverse("athletes:athlete_edit", args=[pk]), athlete_form(email="x@ex.org")),
+        ("post", reverse("athletes:athlete_archive", args=[pk]), {"archived": "true"}),
+        ("get", reverse("athletes:athlete_erase", args=[pk]), {}),
+        ("post", reverse("athletes:athlete_erase", args=[pk]), {"confirm_name": athlete.full_name}),
+        ("get", reverse("athletes:clearance_create", args=[pk]), {}),
         (
             "post",
-            reverse("clearance_create", args=[pk]),
+            reverse("athletes:clearance_create", args=[pk]),
             {**clearance_form(athlete), "document": samples.upload("a.pdf", samples.PDF)},
         ),
-        ("get", reverse("assessment_create", args=[pk]), {}),
-        ("post", reverse("assessment_create", args=[pk]), assessment_form(athlete)),
-        ("post", reverse("invitation_send", args=[pk]), {}),
+        ("get", reverse("athletes:assessment_create", args=[pk]), {}),
+        ("post", reverse("athletes:assessment_create", args=[pk]), assessment_form(athlete)),
+        ("post", reverse("athletes:invitation_send", args=[pk]), {}),
     ]
 
 
@@ -1029,7 +1037,7 @@ def test_an_athlete_gets_403_on_coach_pages_about_herself_and_nothing_is_written
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("url_name", ["coach_dashboard", "athlete_create"])
+@pytest.mark.parametrize("url_name", ["plans:coach_dashboard", "athletes:athlete_create"])
 def test_an_athlete_gets_403_on_the_roster_and_the_add_form(client, athlete_user, url_name):
     client.force_login(athlete_user)
     before = everything()
@@ -1056,8 +1064,8 @@ def test_an_anonymous_visitor_is_sent_to_login_and_nothing_is_written(client, mi
 def test_staff_who_coach_see_only_their_own_roster_but_may_open_any_athlete(client, staff, mia):
     client.force_login(staff)
 
-    roster = client.get(reverse("coach_dashboard"))
-    overview = client.get(reverse("athlete_overview", args=[mia.pk]))
+    roster = client.get(reverse("plans:coach_dashboard"))
+    overview = client.get(reverse("plans:athlete_overview", args=[mia.pk]))
 
     assert "Mia Stone" not in roster.content.decode()
     assert overview.status_code == 200
@@ -1076,7 +1084,7 @@ def add_athletes(coach: User, count: int) -> None:
 
 def roster_queries(client: Client) -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("coach_dashboard"))
+        response = client.get(reverse("plans:coach_dashboard"))
     assert response.status_code == 200
     return len(queries)
 
@@ -1094,7 +1102,7 @@ def test_the_roster_takes_the_same_number_of_queries_for_3_and_30_athletes(coach
 
 def roster_names(client: Client, **params) -> list[str]:
     """The athletes the roster lists, in order: each row links her name to her page."""
-    response = client.get(reverse("coach_dashboard"), params)
+    response = client.get(reverse("plans:coach_dashboard"), params)
     assert response.status_code == 200
     return re.findall(r'<a href="/coach/athletes/\d+/">([^<]+)</a>', response.content.decode())
 
@@ -1122,7 +1130,7 @@ def test_a_roster_search_with_a_nul_byte_still_answers(coach_client, coach, quer
     # Anything can be typed (or pasted) into the search box; none of it may give a 500.
     AthleteFactory(coach=coach, first_name="Mia", last_name="Stone")
 
-    response = coach_client.get(reverse("coach_dashboard"), {"q": query})
+    response = coach_client.get(reverse("plans:coach_dashboard"), {"q": query})
 
     assert response.status_code == 200
     assert "page" in response.context

@@ -54,36 +54,36 @@ def _api(response) -> Outcome:
 
 def athlete_form(request, athlete: Athlete, week: date | str | None, **changes) -> Outcome:
     client = request.getfixturevalue("athlete_client")
-    return _page(client.post(reverse("my_checkin"), form_data(week, **changes)))
+    return _page(client.post(reverse("checkins:my_checkin"), form_data(week, **changes)))
 
 
 def coach_form(request, athlete: Athlete, week: date | str | None, **changes) -> Outcome:
     client = request.getfixturevalue("coach_client")
-    url = reverse("coach_checkin_create", args=[athlete.pk])
+    url = reverse("checkins:coach_checkin_create", args=[athlete.pk])
     return _page(client.post(url, form_data(week, **changes)))
 
 
 def api_post(request, athlete: Athlete, week: date | str | None, **changes) -> Outcome:
     client = request.getfixturevalue("athlete_api")
-    url = reverse("api-athlete-checkins", args=[athlete.pk])
+    url = reverse("api:athlete-checkins", args=[athlete.pk])
     return _api(client.post(url, api_body(week, **changes), format="json"))
 
 
 def api_patch(request, checkin: WeeklyCheckIn, **changes) -> Outcome:
     client = request.getfixturevalue("athlete_api")
     body = {k: (str(v) if not isinstance(v, bool | int | None) else v) for k, v in changes.items()}
-    return _api(client.patch(reverse("api-checkin", args=[checkin.pk]), body, format="json"))
+    return _api(client.patch(reverse("api:checkin", args=[checkin.pk]), body, format="json"))
 
 
 def athlete_form_edit(request, checkin: WeeklyCheckIn, **changes) -> Outcome:
     client = request.getfixturevalue("athlete_client")
-    url = reverse("my_checkin_edit", args=[checkin.pk])
+    url = reverse("checkins:my_checkin_edit", args=[checkin.pk])
     return _page(client.post(url, form_data(None, **_current(checkin, changes))))
 
 
 def coach_form_edit(request, checkin: WeeklyCheckIn, **changes) -> Outcome:
     client = request.getfixturevalue("coach_client")
-    url = reverse("coach_checkin_edit", args=[checkin.pk])
+    url = reverse("checkins:coach_checkin_edit", args=[checkin.pk])
     return _page(client.post(url, form_data(None, **_current(checkin, changes))))
 
 

@@ -41,11 +41,11 @@ def body_of(checkin: WeeklyCheckIn) -> dict:
 
 
 def list_url(athlete) -> str:
-    return reverse("api-athlete-checkins", args=[athlete.pk])
+    return reverse("api:athlete-checkins", args=[athlete.pk])
 
 
 def detail_url(checkin) -> str:
-    return reverse("api-checkin", args=[checkin.pk])
+    return reverse("api:checkin", args=[checkin.pk])
 
 
 @pytest.fixture
@@ -209,7 +209,7 @@ def test_a_revoked_or_made_up_token_answers_401(athlete, mondays):
 
 def test_a_missing_athlete_answers_404(coach_api, athlete, mondays):
     response = coach_api.post(
-        reverse("api-athlete-checkins", args=[athlete.pk + 1000]), api_body(mondays[1])
+        reverse("api:athlete-checkins", args=[athlete.pk + 1000]), api_body(mondays[1])
     )
 
     assert response.status_code == 404

@@ -24,7 +24,9 @@ SUPPORT = "You don't have to carry this alone"
 def submit(client, athlete, **changes):
     """Post her form for this week and follow on to the page she lands on."""
     return client.post(
-        reverse("my_checkin"), form_data(monday_of(athlete.today()), **changes), follow=True
+        reverse("checkins:my_checkin"),
+        form_data(monday_of(athlete.today()), **changes),
+        follow=True,
     )
 
 
@@ -39,7 +41,7 @@ def test_the_form_opens_on_this_week_with_an_ordinary_week_filled_in(athlete_cli
     athlete.breastfeeding = True
     athlete.save()
 
-    response = athlete_client.get(reverse("my_checkin"))
+    response = athlete_client.get(reverse("checkins:my_checkin"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -78,7 +80,7 @@ def test_the_form_carries_last_weeks_sleep_and_feeding_forward(athlete_client, a
         breastfeeding=False,
     )
 
-    html = athlete_client.get(reverse("my_checkin")).content.decode()
+    html = athlete_client.get(reverse("checkins:my_checkin")).content.decode()
 
     assert input_value(html, "sleep_hours") == "4.5"
     assert checked_value(html, "breastfeeding") == "False"
@@ -87,10 +89,10 @@ def test_the_form_carries_last_weeks_sleep_and_feeding_forward(athlete_client, a
 def test_opening_the_form_again_in_the_same_week_goes_to_her_answers(athlete_client, athlete):
     checkin = CheckInFactory(athlete=athlete)
 
-    response = athlete_client.get(reverse("my_checkin"))
+    response = athlete_client.get(reverse("checkins:my_checkin"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("my_checkin_edit", args=[checkin.pk])
+    assert response["Location"] == reverse("checkins:my_checkin_edit", args=[checkin.pk])
 
 
 def test_asking_for_a_closed_week_she_already_sent_goes_to_her_history(athlete_client, athlete):
@@ -98,10 +100,12 @@ def test_asking_for_a_closed_week_she_already_sent_goes_to_her_history(athlete_c
     CheckInFactory(athlete=athlete, week=closed)
 
     response = athlete_client.get(
-        reverse("my_checkin"), {"week": (closed + timedelta(days=2)).isoformat()}, follow=True
+        reverse("checkins:my_checkin"),
+        {"week": (closed + timedelta(days=2)).isoformat()},
+        follow=True,
     )
 
-    assert response.redirect_chain == [(reverse("my_history"), 302)]
+    assert response.redirect_chain == [(reverse("checkins:my_history"), 302)]
     assert [str(m) for m in response.context["messages"]] == [
         "You have already checked in for that week."
     ]
@@ -111,7 +115,9 @@ def test_an_ordinary_week_is_saved_and_she_lands_on_the_done_page(athlete_client
     response = submit(athlete_client, athlete)
 
     checkin = WeeklyCheckIn.objects.get()
-    assert response.redirect_chain == [(reverse("my_checkin_done", args=[checkin.pk]), 302)]
+    assert response.redirect_chain == [
+        (reverse("checkins:my_checkin_done", args=[checkin.pk]), 302)
+    ]
     assert response.status_code == 200
     assert checkin.week == monday_of(athlete.today())
     assert checkin.athlete == athlete
@@ -188,14 +194,14 @@ def test_bleeding_in_the_first_eight_weeks_gets_reassurance_not_a_stop(athlete_c
 def test_the_done_page_of_someone_elses_checkin_is_404(athlete_client, other_athlete):
     theirs = CheckInFactory(athlete=other_athlete, leakage=True)
 
-    response = athlete_client.get(reverse("my_checkin_done", args=[theirs.pk]))
+    response = athlete_client.get(reverse("checkins:my_checkin_done", args=[theirs.pk]))
 
     assert response.status_code == 404
 
 
 def test_a_refused_form_keeps_her_answers(athlete_client, athlete):
     response = athlete_client.post(
-        reverse("my_checkin"),
+        reverse("checkins:my_checkin"),
         form_data(monday_of(athlete.today()), pain=11, notes="Ran with the buggy"),
     )
 
@@ -207,11 +213,11 @@ def test_a_refused_form_keeps_her_answers(athlete_client, athlete):
 
 
 def test_a_coach_is_kept_out_of_her_form(coach_client):
-    assert coach_client.get(reverse("my_checkin")).status_code == 403
+    assert coach_client.get(reverse("checkins:my_checkin")).status_code == 403
 
 
 def test_signing_in_is_needed_for_her_form(client):
-    response = client.get(reverse("my_checkin"))
+    response = client.get(reverse("checkins:my_checkin"))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
@@ -220,8 +226,8 @@ def test_signing_in_is_needed_for_her_form(client):
 def test_an_athlete_login_without_a_profile_gets_404(client, athlete_user):
     client.force_login(athlete_user)
 
-    assert client.get(reverse("my_checkin")).status_code == 404
-    assert client.get(reverse("my_history")).status_code == 404
+    assert client.get(reverse("checkins:my_checkin")).status_code == 404
+    assert client.get(reverse("checkins:my_history")).status_code == 404
 
 
 # --- History -------------------------------------------------------------------------------------
@@ -237,7 +243,7 @@ def test_her_history_lists_her_weeks_newest_first_with_a_chart_and_a_summary(
     CheckInFactory(athlete=athlete, week=weeks[2], run_minutes=30, energy=4)
     CheckInFactory(athlete=other_athlete, week=weeks[2] - timedelta(weeks=5))
 
-    response = athlete_client.get(reverse("my_history"))
+    response = athlete_client.get(reverse("checkins:my_history"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -269,14 +275,14 @@ def test_her_history_offers_changes_only_while_a_week_is_open(athlete_client, at
     closed = CheckInFactory(athlete=athlete, week=this_monday - timedelta(weeks=2))
     open_ = CheckInFactory(athlete=athlete, week=this_monday - timedelta(weeks=1))
 
-    html = athlete_client.get(reverse("my_history")).content.decode()
+    html = athlete_client.get(reverse("checkins:my_history")).content.decode()
 
-    assert reverse("my_checkin_edit", args=[open_.pk]) in html
-    assert reverse("my_checkin_edit", args=[closed.pk]) not in html
+    assert reverse("checkins:my_checkin_edit", args=[open_.pk]) in html
+    assert reverse("checkins:my_checkin_edit", args=[closed.pk]) not in html
 
 
 def test_her_history_is_empty_before_her_first_checkin(athlete_client):
-    response = athlete_client.get(reverse("my_history"))
+    response = athlete_client.get(reverse("checkins:my_history"))
 
     assert response.status_code == 200
     assert "No check-ins yet" in response.content.decode()

@@ -314,7 +314,7 @@ def test_the_week_of_a_checkin_cannot_be_changed_through_the_api(request, athlet
 def test_a_coach_cannot_enter_a_checkin_for_another_coachs_athlete(
     other_coach_client, athlete, this_monday
 ):
-    url = reverse("coach_checkin_create", args=[athlete.pk])
+    url = reverse("checkins:coach_checkin_create", args=[athlete.pk])
 
     assert other_coach_client.get(url).status_code == 404
     assert other_coach_client.post(url, form_data(this_monday)).status_code == 404
@@ -324,7 +324,7 @@ def test_a_coach_cannot_enter_a_checkin_for_another_coachs_athlete(
 def test_a_coach_cannot_post_a_checkin_for_another_coachs_athlete_through_the_api(
     other_coach_api, athlete, this_monday
 ):
-    url = reverse("api-athlete-checkins", args=[athlete.pk])
+    url = reverse("api:athlete-checkins", args=[athlete.pk])
 
     response = other_coach_api.post(url, api_body(this_monday), format="json")
 
@@ -338,9 +338,9 @@ def test_a_coach_cannot_change_another_coachs_checkin(other_coach_client, other_
     before = snapshot(checkin)
 
     page = other_coach_client.post(
-        reverse("coach_checkin_edit", args=[checkin.pk]), form_data(None, pain=7)
+        reverse("checkins:coach_checkin_edit", args=[checkin.pk]), form_data(None, pain=7)
     )
-    api = other_coach_api.patch(reverse("api-checkin", args=[checkin.pk]), {"pain": 7})
+    api = other_coach_api.patch(reverse("api:checkin", args=[checkin.pk]), {"pain": 7})
 
     assert page.status_code == 404
     assert api.status_code == 404
@@ -350,7 +350,7 @@ def test_a_coach_cannot_change_another_coachs_checkin(other_coach_client, other_
 
 
 def test_an_athlete_cannot_post_a_checkin_for_another_athlete(athlete_api, athlete, other_athlete):
-    url = reverse("api-athlete-checkins", args=[other_athlete.pk])
+    url = reverse("api:athlete-checkins", args=[other_athlete.pk])
 
     response = athlete_api.post(url, api_body(monday_of(other_athlete.today())), format="json")
 
@@ -365,9 +365,9 @@ def test_an_athlete_cannot_change_another_athletes_checkin(
     before = snapshot(theirs)
 
     page = athlete_client.post(
-        reverse("my_checkin_edit", args=[theirs.pk]), form_data(None, pain=7)
+        reverse("checkins:my_checkin_edit", args=[theirs.pk]), form_data(None, pain=7)
     )
-    api = athlete_api.patch(reverse("api-checkin", args=[theirs.pk]), {"pain": 7})
+    api = athlete_api.patch(reverse("api:checkin", args=[theirs.pk]), {"pain": 7})
 
     assert page.status_code == 404
     assert api.status_code == 404
@@ -376,7 +376,7 @@ def test_an_athlete_cannot_change_another_athletes_checkin(
 
 
 def test_an_athlete_cannot_use_the_coachs_form(athlete_client, athlete, this_monday):
-    url = reverse("coach_checkin_create", args=[athlete.pk])
+    url = reverse("checkins:coach_checkin_create", args=[athlete.pk])
 
     response = athlete_client.post(url, form_data(this_monday))
 
@@ -385,7 +385,7 @@ def test_an_athlete_cannot_use_the_coachs_form(athlete_client, athlete, this_mon
 
 
 def test_the_athlete_named_in_the_body_is_ignored(coach_api, athlete, other_athlete, this_monday):
-    url = reverse("api-athlete-checkins", args=[athlete.pk])
+    url = reverse("api:athlete-checkins", args=[athlete.pk])
 
     response = coach_api.post(
         url, {**api_body(this_monday), "athlete": other_athlete.pk}, format="json"
@@ -398,7 +398,7 @@ def test_the_athlete_named_in_the_body_is_ignored(coach_api, athlete, other_athl
 
 def test_an_anonymous_post_is_refused_with_401(client, athlete, this_monday):
     response = client.post(
-        reverse("api-athlete-checkins", args=[athlete.pk]),
+        reverse("api:athlete-checkins", args=[athlete.pk]),
         api_body(this_monday),
         content_type="application/json",
     )
@@ -408,7 +408,7 @@ def test_an_anonymous_post_is_refused_with_401(client, athlete, this_monday):
 
 
 def test_the_api_refuses_posts_that_are_not_json_objects(athlete_api, athlete):
-    url = reverse("api-athlete-checkins", args=[athlete.pk])
+    url = reverse("api:athlete-checkins", args=[athlete.pk])
 
     response = athlete_api.post(url, "[1, 2]", content_type="application/json")
 
@@ -418,7 +418,7 @@ def test_the_api_refuses_posts_that_are_not_json_objects(athlete_api, athlete):
 
 def test_api_post_reports_every_missing_required_answer(athlete_api, athlete):
     response = athlete_api.post(
-        reverse("api-athlete-checkins", args=[athlete.pk]), {}, format="json"
+        reverse("api:athlete-checkins", args=[athlete.pk]), {}, format="json"
     )
 
     assert response.status_code == 400

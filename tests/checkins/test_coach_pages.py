@@ -36,7 +36,7 @@ def test_the_athletes_page_lists_her_checkins_newest_first_with_symptom_weeks_ma
     CheckInFactory(athlete=athlete, week=weeks[1])
     CheckInFactory(athlete=athlete, week=weeks[2], feeling_low=True)
 
-    response = coach_client.get(reverse("athlete_overview", args=[athlete.pk]))
+    response = coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk]))
 
     assert response.status_code == 200
     rows = table_rows(response.content.decode(), 'id="checkins-title"')
@@ -55,13 +55,13 @@ def test_the_athletes_page_marks_edited_weeks_and_links_each_week(coach_client, 
     untouched = CheckInFactory(athlete=athlete, week=weeks[1])
     checkin_update(checkin=edited, data={"pain": 1}, by=athlete.user)
 
-    html = coach_client.get(reverse("athlete_overview", args=[athlete.pk])).content.decode()
+    html = coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk])).content.decode()
 
     rows = table_rows(html, 'id="checkins-title"')
     assert "(edited)" in rows[0][1]
     assert "(edited)" not in rows[1][1]
-    assert reverse("coach_checkin_detail", args=[edited.pk]) in html
-    assert reverse("coach_checkin_detail", args=[untouched.pk]) in html
+    assert reverse("checkins:coach_checkin_detail", args=[edited.pk]) in html
+    assert reverse("checkins:coach_checkin_detail", args=[untouched.pk]) in html
 
 
 def test_the_athletes_page_carries_the_chart_data_and_its_text_alternative(
@@ -70,7 +70,7 @@ def test_the_athletes_page_carries_the_chart_data_and_its_text_alternative(
     CheckInFactory(athlete=athlete, week=weeks[0], run_minutes=12, walk_minutes=40)
     CheckInFactory(athlete=athlete, week=weeks[2], run_minutes=24, walk_minutes=50, pain=3)
 
-    response = coach_client.get(reverse("athlete_overview", args=[athlete.pk]))
+    response = coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk]))
 
     html = response.content.decode()
     chart = json_script(html, "athlete-chart-data")
@@ -81,23 +81,23 @@ def test_the_athletes_page_carries_the_chart_data_and_its_text_alternative(
     assert summary.startswith("2 weekly check-ins from ")
     assert summary.endswith("No symptoms reported.")
     assert summary in unescape(html)
-    assert reverse("coach_checkins_csv", args=[athlete.pk]) in html
+    assert reverse("checkins:coach_checkins_csv", args=[athlete.pk]) in html
 
 
 def test_the_athletes_page_without_checkins_invites_the_first(coach_client, athlete):
-    response = coach_client.get(reverse("athlete_overview", args=[athlete.pk]))
+    response = coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk]))
 
     html = response.content.decode()
     assert "Charts appear after her first check-in." in html
     assert "No check-ins yet." in html
-    assert reverse("coach_checkin_create", args=[athlete.pk]) in html
-    assert reverse("coach_checkins_csv", args=[athlete.pk]) not in html
+    assert reverse("checkins:coach_checkin_create", args=[athlete.pk]) in html
+    assert reverse("checkins:coach_checkins_csv", args=[athlete.pk]) not in html
 
 
 def test_another_coachs_athlete_page_is_404(other_coach_client, athlete):
     CheckInFactory(athlete=athlete)
 
-    response = other_coach_client.get(reverse("athlete_overview", args=[athlete.pk]))
+    response = other_coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk]))
 
     assert response.status_code == 404
 
@@ -106,7 +106,7 @@ def test_another_coachs_athlete_page_is_404(other_coach_client, athlete):
 
 
 def test_a_checkin_entered_by_the_coach_is_recorded_as_hers(coach_client, coach, athlete, weeks):
-    url = reverse("coach_checkin_create", args=[athlete.pk])
+    url = reverse("checkins:coach_checkin_create", args=[athlete.pk])
 
     page = coach_client.get(url)
     response = coach_client.post(url, form_data(weeks[1] + timedelta(days=2)), follow=True)
@@ -114,7 +114,9 @@ def test_a_checkin_entered_by_the_coach_is_recorded_as_hers(coach_client, coach,
     assert page.status_code == 200
     assert "Enter a check-in for Anna" in page.content.decode()
     checkin = WeeklyCheckIn.objects.get()
-    assert response.redirect_chain == [(reverse("coach_checkin_detail", args=[checkin.pk]), 302)]
+    assert response.redirect_chain == [
+        (reverse("checkins:coach_checkin_detail", args=[checkin.pk]), 302)
+    ]
     assert (checkin.athlete, checkin.week, checkin.submitted_by) == (athlete, weeks[1], coach)
     assert {name: getattr(checkin, name) for name in EDITABLE_FIELDS} == ORDINARY_WEEK
     assert [str(m) for m in response.context["messages"]] == ["Check-in saved on her behalf."]
@@ -127,17 +129,19 @@ def test_the_coachs_form_for_a_week_she_already_sent_opens_her_checkin(
     checkin = CheckInFactory(athlete=athlete, week=weeks[1])
 
     response = coach_client.get(
-        reverse("coach_checkin_create", args=[athlete.pk]), {"week": weeks[1].isoformat()}
+        reverse("checkins:coach_checkin_create", args=[athlete.pk]), {"week": weeks[1].isoformat()}
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("coach_checkin_detail", args=[checkin.pk])
+    assert response["Location"] == reverse("checkins:coach_checkin_detail", args=[checkin.pk])
 
 
 def test_a_staff_member_may_enter_a_checkin_for_any_athlete(client, staff, athlete, weeks):
     client.force_login(staff)
 
-    response = client.post(reverse("coach_checkin_create", args=[athlete.pk]), form_data(weeks[2]))
+    response = client.post(
+        reverse("checkins:coach_checkin_create", args=[athlete.pk]), form_data(weeks[2])
+    )
 
     assert response.status_code == 302
     assert WeeklyCheckIn.objects.get().submitted_by == staff
@@ -149,32 +153,40 @@ def test_a_staff_member_may_enter_a_checkin_for_any_athlete(client, staff, athle
 def test_the_checkin_page_shows_her_answers_and_the_red_flag(coach_client, athlete):
     checkin = CheckInFactory(athlete=athlete, leakage=True, pain=6, pain_location="scar")
 
-    response = coach_client.get(reverse("coach_checkin_detail", args=[checkin.pk]))
+    response = coach_client.get(reverse("checkins:coach_checkin_detail", args=[checkin.pk]))
 
     assert response.status_code == 200
     html = unescape(response.content.decode())
     assert "Red flag:</strong> leaking, pain of 5/10 or more." in html
     assert "6/10 (scar)" in html
     assert "by Anna" in html
-    assert reverse("coach_checkin_edit", args=[checkin.pk]) in html
+    assert reverse("checkins:coach_checkin_edit", args=[checkin.pk]) in html
 
 
 def test_another_coachs_checkin_page_is_404(other_coach_client, athlete):
     checkin = CheckInFactory(athlete=athlete)
 
     assert (
-        other_coach_client.get(reverse("coach_checkin_detail", args=[checkin.pk])).status_code
+        other_coach_client.get(
+            reverse("checkins:coach_checkin_detail", args=[checkin.pk])
+        ).status_code
         == 404
     )
     assert (
-        other_coach_client.get(reverse("coach_checkin_edit", args=[checkin.pk])).status_code == 404
+        other_coach_client.get(
+            reverse("checkins:coach_checkin_edit", args=[checkin.pk])
+        ).status_code
+        == 404
     )
 
 
 def test_an_athlete_cannot_open_the_coachs_checkin_page(athlete_client, athlete):
     checkin = CheckInFactory(athlete=athlete)
 
-    assert athlete_client.get(reverse("coach_checkin_detail", args=[checkin.pk])).status_code == 403
+    assert (
+        athlete_client.get(reverse("checkins:coach_checkin_detail", args=[checkin.pk])).status_code
+        == 403
+    )
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -224,7 +236,7 @@ def test_the_csv_export_has_a_header_and_one_row_per_week_oldest_first(
     CheckInFactory(athlete=athlete, week=weeks[0], effort=None, sessions_completed=0, leakage=True)
     CheckInFactory(athlete=other_athlete, week=weeks[1])
 
-    response = coach_client.get(reverse("coach_checkins_csv", args=[athlete.pk]))
+    response = coach_client.get(reverse("checkins:coach_checkins_csv", args=[athlete.pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -239,7 +251,7 @@ def test_the_csv_export_has_a_header_and_one_row_per_week_oldest_first(
 def test_the_csv_export_defuses_spreadsheet_formulas_in_free_text(coach_client, athlete):
     CheckInFactory(athlete=athlete, notes='=HYPERLINK("http://x")', pain_location="-left hip")
 
-    (row,) = read_csv(coach_client.get(reverse("coach_checkins_csv", args=[athlete.pk])))
+    (row,) = read_csv(coach_client.get(reverse("checkins:coach_checkins_csv", args=[athlete.pk])))
 
     assert row["notes"] == '\'=HYPERLINK("http://x")'
     assert row["pain_location"] == "'-left hip"
@@ -248,7 +260,7 @@ def test_the_csv_export_defuses_spreadsheet_formulas_in_free_text(coach_client, 
 def test_another_coach_cannot_export_her_checkins(other_coach_client, athlete):
     CheckInFactory(athlete=athlete)
 
-    response = other_coach_client.get(reverse("coach_checkins_csv", args=[athlete.pk]))
+    response = other_coach_client.get(reverse("checkins:coach_checkins_csv", args=[athlete.pk]))
 
     assert response.status_code == 404
     assert "attachment" not in response.get("Content-Disposition", "")
@@ -257,4 +269,7 @@ def test_another_coach_cannot_export_her_checkins(other_coach_client, athlete):
 def test_an_athlete_cannot_use_the_coachs_export(athlete_client, athlete):
     CheckInFactory(athlete=athlete)
 
-    assert athlete_client.get(reverse("coach_checkins_csv", args=[athlete.pk])).status_code == 403
+    assert (
+        athlete_client.get(reverse("checkins:coach_checkins_csv", args=[athlete.pk])).status_code
+        == 403
+    )

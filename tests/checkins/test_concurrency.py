@@ -76,7 +76,7 @@ def test_two_concurrent_submits_of_the_same_week_store_exactly_one(athlete):
 
 def test_two_concurrent_api_posts_of_the_same_week_answer_201_and_400(athlete):
     week = monday_of(athlete.today()) - timedelta(days=7)
-    url = reverse("api-athlete-checkins", args=[athlete.pk])
+    url = reverse("api:athlete-checkins", args=[athlete.pk])
     clients = []
     for _ in range(2):
         client = APIClient()

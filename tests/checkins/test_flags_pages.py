@@ -155,11 +155,11 @@ def test_each_queued_flag_shows_athlete_summary_evidence_and_a_link_to_its_check
     row = row[: row.index("</article>")]
     assert "Load spike" in row
     assert "Anna Lind" in row
-    assert f'href="{reverse("athlete_overview", args=[athlete.pk])}"' in row
+    assert f'href="{reverse("plans:athlete_overview", args=[athlete.pk])}"' in row
     assert "66 min of running, more than 130 % of the previous two weeks&#x27; average" in row
     assertInHTML("<div><dt>Running (min)</dt><dd>66</dd></div>", row)
     assertInHTML("<div><dt>Previous 2-week average (min)</dt><dd>50</dd></div>", row)
-    assert f'href="{reverse("coach_checkin_detail", args=[flag.checkin_id])}"' in row
+    assert f'href="{reverse("checkins:coach_checkin_detail", args=[flag.checkin_id])}"' in row
     assert "Medium" in row
 
 
@@ -231,7 +231,7 @@ def test_acknowledging_with_a_plain_form_redirects_back_and_records_who_and_when
     flag = raise_flag(athlete)
 
     response = coach_client.post(
-        reverse("flag_acknowledge", args=[flag.pk]), {"next": QUEUE + "?show=open"}
+        reverse("checkins:flag_acknowledge", args=[flag.pk]), {"next": QUEUE + "?show=open"}
     )
 
     assertRedirects(response, QUEUE + "?show=open", fetch_redirect_response=False)
@@ -249,7 +249,7 @@ def test_acknowledge_ignores_a_next_url_off_the_site(coach_client, athlete):
     flag = raise_flag(athlete)
 
     response = coach_client.post(
-        reverse("flag_acknowledge", args=[flag.pk]), {"next": "//evil.example/"}
+        reverse("checkins:flag_acknowledge", args=[flag.pk]), {"next": "//evil.example/"}
     )
 
     assertRedirects(response, QUEUE, fetch_redirect_response=False)
@@ -259,7 +259,9 @@ def test_acknowledging_through_htmx_returns_the_updated_row(coach_client, athlet
     flag = raise_flag(athlete)
 
     response = coach_client.post(
-        reverse("flag_acknowledge", args=[flag.pk]), {"next": QUEUE}, HTTP_HX_REQUEST="true"
+        reverse("checkins:flag_acknowledge", args=[flag.pk]),
+        {"next": QUEUE},
+        HTTP_HX_REQUEST="true",
     )
 
     assert response.status_code == 200
@@ -269,8 +271,8 @@ def test_acknowledging_through_htmx_returns_the_updated_row(coach_client, athlet
     assert html.startswith(f'<article class="flag flag--medium" id="flag-{flag.pk}"')
     assert html.endswith("</article>")
     assert '<span class="badge badge--neutral">Acknowledged</span>' in html
-    assert reverse("flag_acknowledge", args=[flag.pk]) not in html  # no second acknowledge
-    assert reverse("flag_resolve", args=[flag.pk]) in html  # it can still be resolved
+    assert reverse("checkins:flag_acknowledge", args=[flag.pk]) not in html  # no second acknowledge
+    assert reverse("checkins:flag_resolve", args=[flag.pk]) in html  # it can still be resolved
     flag.refresh_from_db()
     assert flag.status == FlagStatus.ACKNOWLEDGED
 
@@ -279,7 +281,9 @@ def test_acknowledging_a_resolved_flag_changes_nothing(coach_client, athlete):
     flag = raise_flag(athlete, status=FlagStatus.RESOLVED, resolution_note="Done.")
     before = snapshot(flag)
 
-    response = coach_client.post(reverse("flag_acknowledge", args=[flag.pk]), {"next": QUEUE})
+    response = coach_client.post(
+        reverse("checkins:flag_acknowledge", args=[flag.pk]), {"next": QUEUE}
+    )
 
     assertRedirects(response, QUEUE, fetch_redirect_response=False)
     assert snapshot(flag) == before
@@ -295,7 +299,7 @@ def test_resolving_with_a_note_by_plain_form_redirects_and_keeps_the_note(
     flag = raise_flag(athlete)
 
     response = coach_client.post(
-        reverse("flag_resolve", args=[flag.pk]),
+        reverse("checkins:flag_resolve", args=[flag.pk]),
         {"note": "  Called her; pain settled with rest.  ", "next": QUEUE},
     )
 
@@ -317,7 +321,7 @@ def test_resolving_through_htmx_returns_the_resolved_row(coach_client, athlete):
     flag = raise_flag(athlete)
 
     response = coach_client.post(
-        reverse("flag_resolve", args=[flag.pk]),
+        reverse("checkins:flag_resolve", args=[flag.pk]),
         {"note": "Referred to pelvic health physio.", "next": QUEUE},
         HTTP_HX_REQUEST="true",
     )
@@ -342,7 +346,7 @@ def test_resolving_without_a_note_by_plain_form_answers_400_with_the_error_by_th
     before = snapshot(flag)
 
     response = coach_client.post(
-        reverse("flag_resolve", args=[flag.pk]), {"note": note, "next": QUEUE}
+        reverse("checkins:flag_resolve", args=[flag.pk]), {"note": note, "next": QUEUE}
     )
 
     assert response.status_code == 400
@@ -367,7 +371,7 @@ def test_resolving_without_a_note_through_htmx_returns_the_row_with_the_error(
     before = snapshot(flag)
 
     response = coach_client.post(
-        reverse("flag_resolve", args=[flag.pk]), {"note": ""}, HTTP_HX_REQUEST="true"
+        reverse("checkins:flag_resolve", args=[flag.pk]), {"note": ""}, HTTP_HX_REQUEST="true"
     )
 
     assertTemplateUsed(response, "checkins/_flag_row.html")
@@ -384,7 +388,7 @@ def test_resolving_an_already_resolved_flag_keeps_the_first_note(coach_client, a
     before = snapshot(flag)
 
     response = coach_client.post(
-        reverse("flag_resolve", args=[flag.pk]), {"note": "Second note.", "next": QUEUE}
+        reverse("checkins:flag_resolve", args=[flag.pk]), {"note": "Second note.", "next": QUEUE}
     )
 
     assert response.status_code == 400
@@ -395,10 +399,11 @@ def test_resolving_an_already_resolved_flag_keeps_the_first_note(coach_client, a
 def test_resolved_flags_stay_in_her_history_on_the_coachs_athlete_page(coach_client, athlete):
     flag = raise_flag(athlete, rule="bleeding", severity="high", summary="Bleeding reported.")
     coach_client.post(
-        reverse("flag_resolve", args=[flag.pk]), {"note": "GP reviewed; all fine.", "next": QUEUE}
+        reverse("checkins:flag_resolve", args=[flag.pk]),
+        {"note": "GP reviewed; all fine.", "next": QUEUE},
     )
 
-    response = coach_client.get(reverse("athlete_overview", args=[athlete.pk]))
+    response = coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk]))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -415,7 +420,10 @@ def test_resolved_flags_stay_in_her_history_on_the_coachs_athlete_page(coach_cli
 
 @pytest.mark.parametrize(
     ("action", "data"),
-    [("flag_acknowledge", {}), ("flag_resolve", {"note": "Not mine to resolve."})],
+    [
+        ("checkins:flag_acknowledge", {}),
+        ("checkins:flag_resolve", {"note": "Not mine to resolve."}),
+    ],
 )
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 def test_another_coachs_flag_answers_404_and_nothing_changes(
@@ -434,16 +442,16 @@ def test_another_coachs_flag_answers_404_and_nothing_changes(
 @pytest.mark.parametrize(
     ("method", "name", "data"),
     [
-        ("get", "coach_flags", None),
-        ("post", "flag_acknowledge", {}),
-        ("post", "flag_resolve", {"note": "I'm fine, really."}),
+        ("get", "checkins:coach_flags", None),
+        ("post", "checkins:flag_acknowledge", {}),
+        ("post", "checkins:flag_resolve", {"note": "I'm fine, really."}),
     ],
 )
 def test_an_athlete_gets_403_and_nothing_changes(athlete, athlete_user, method, name, data):
     flag = raise_flag(athlete)
     before = snapshot(flag)
     client = signed_in(athlete_user)
-    url = reverse(name) if name == "coach_flags" else reverse(name, args=[flag.pk])
+    url = reverse(name) if name == "checkins:coach_flags" else reverse(name, args=[flag.pk])
 
     response = getattr(client, method)(url, data or {})
 
@@ -456,7 +464,7 @@ def test_a_visitor_is_sent_to_sign_in(athlete):
     before = snapshot(flag)
 
     page = Client().get(QUEUE)
-    action = Client().post(reverse("flag_acknowledge", args=[flag.pk]))
+    action = Client().post(reverse("checkins:flag_acknowledge", args=[flag.pk]))
 
     assert page.status_code == 302
     assert page.url.startswith(reverse("account_login"))
@@ -467,8 +475,8 @@ def test_a_visitor_is_sent_to_sign_in(athlete):
 def test_acknowledge_and_resolve_only_accept_post(coach_client, athlete):
     flag = raise_flag(athlete)
 
-    assert coach_client.get(reverse("flag_acknowledge", args=[flag.pk])).status_code == 405
-    assert coach_client.get(reverse("flag_resolve", args=[flag.pk])).status_code == 405
+    assert coach_client.get(reverse("checkins:flag_acknowledge", args=[flag.pk])).status_code == 405
+    assert coach_client.get(reverse("checkins:flag_resolve", args=[flag.pk])).status_code == 405
     assert snapshot(flag)[0] == FlagStatus.OPEN
 
 
@@ -487,7 +495,7 @@ def test_the_navigation_badge_shows_the_open_count_and_how_many_are_high(coach_c
         resolution_note="Better now.",
     )
 
-    html = coach_client.get(reverse("coach_dashboard")).content.decode()
+    html = coach_client.get(reverse("plans:coach_dashboard")).content.decode()
 
     assertInHTML(
         '<span class="count-badge">3<span class="visually-hidden"> open, 2 high</span></span>',

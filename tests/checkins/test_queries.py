@@ -62,7 +62,7 @@ def queries_at_2_and_52_weeks(client, athlete, url: str) -> tuple[int, int]:
 
 
 def test_the_api_list_does_the_same_queries_for_2_and_52_weeks(athlete_api, a_year_postpartum):
-    url = reverse("api-athlete-checkins", args=[a_year_postpartum.pk]) + "?page_size=100"
+    url = reverse("api:athlete-checkins", args=[a_year_postpartum.pk]) + "?page_size=100"
 
     at_2, at_52 = queries_at_2_and_52_weeks(athlete_api, a_year_postpartum, url)
 
@@ -73,7 +73,7 @@ def test_the_api_list_does_the_same_queries_for_2_and_52_weeks(athlete_api, a_ye
 def test_the_api_list_as_her_coach_does_the_same_queries_for_2_and_52_weeks(
     coach_api, a_year_postpartum
 ):
-    url = reverse("api-athlete-checkins", args=[a_year_postpartum.pk])
+    url = reverse("api:athlete-checkins", args=[a_year_postpartum.pk])
 
     at_2, at_52 = queries_at_2_and_52_weeks(coach_api, a_year_postpartum, url)
 
@@ -81,7 +81,7 @@ def test_the_api_list_as_her_coach_does_the_same_queries_for_2_and_52_weeks(
 
 
 def test_her_history_does_the_same_queries_for_2_and_52_weeks(athlete_client, a_year_postpartum):
-    url = reverse("my_history")
+    url = reverse("checkins:my_history")
 
     at_2, at_52 = queries_at_2_and_52_weeks(athlete_client, a_year_postpartum, url)
 
@@ -92,7 +92,7 @@ def test_her_history_does_the_same_queries_for_2_and_52_weeks(athlete_client, a_
 def test_the_coachs_athlete_page_does_the_same_queries_for_2_and_52_weeks(
     coach_client, a_year_postpartum
 ):
-    url = reverse("athlete_overview", args=[a_year_postpartum.pk])
+    url = reverse("plans:athlete_overview", args=[a_year_postpartum.pk])
 
     at_2, at_52 = queries_at_2_and_52_weeks(coach_client, a_year_postpartum, url)
 
@@ -101,7 +101,7 @@ def test_the_coachs_athlete_page_does_the_same_queries_for_2_and_52_weeks(
 
 
 def test_the_csv_export_does_the_same_queries_for_2_and_52_weeks(coach_client, a_year_postpartum):
-    url = reverse("coach_checkins_csv", args=[a_year_postpartum.pk])
+    url = reverse("checkins:coach_checkins_csv", args=[a_year_postpartum.pk])
 
     at_2, at_52 = queries_at_2_and_52_weeks(coach_client, a_year_postpartum, url)
 

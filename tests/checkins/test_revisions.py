@@ -100,7 +100,7 @@ def test_an_edit_with_no_change_creates_no_revision(checkin, athlete):
 
 def test_resaving_her_form_unchanged_creates_no_revision(athlete_client, checkin):
     response = athlete_client.post(
-        reverse("my_checkin_edit", args=[checkin.pk]), edit_form(checkin)
+        reverse("checkins:my_checkin_edit", args=[checkin.pk]), edit_form(checkin)
     )
 
     assert response.status_code == 302
@@ -109,7 +109,7 @@ def test_resaving_her_form_unchanged_creates_no_revision(athlete_client, checkin
 
 def test_her_edit_within_the_window_is_saved_with_history(athlete_client, athlete, checkin):
     before = values_of(checkin)
-    url = reverse("my_checkin_edit", args=[checkin.pk])
+    url = reverse("checkins:my_checkin_edit", args=[checkin.pk])
 
     page = athlete_client.get(url)
     response = athlete_client.post(url, edit_form(checkin, pain=3, notes="Knee niggle"))
@@ -117,7 +117,9 @@ def test_her_edit_within_the_window_is_saved_with_history(athlete_client, athlet
     assert page.status_code == 200
     assert page.context["form"].initial["pain"] == before["pain"]
     assert response.status_code == 302
-    assert response["Location"] == reverse("my_checkin_done", args=[checkin.pk]) + "?edited=1"
+    assert (
+        response["Location"] == reverse("checkins:my_checkin_done", args=[checkin.pk]) + "?edited=1"
+    )
     assert values_of(checkin) == {**before, "pain": 3, "notes": "Knee niggle"}
     revision = CheckInRevision.objects.get()
     assert (revision.changed_fields, revision.revised_by) == (["pain", "notes"], athlete.user)
@@ -127,11 +129,11 @@ def test_her_edit_within_the_window_is_saved_with_history(athlete_client, athlet
 
 def test_the_coachs_edit_is_saved_with_history(coach_client, coach, checkin):
     response = coach_client.post(
-        reverse("coach_checkin_edit", args=[checkin.pk]), edit_form(checkin, energy=1)
+        reverse("checkins:coach_checkin_edit", args=[checkin.pk]), edit_form(checkin, energy=1)
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("coach_checkin_detail", args=[checkin.pk])
+    assert response["Location"] == reverse("checkins:coach_checkin_detail", args=[checkin.pk])
     revision = CheckInRevision.objects.get()
     assert (revision.values["energy"], revision.changed_fields, revision.revised_by) == (
         3,
@@ -144,7 +146,7 @@ def test_an_api_patch_is_saved_with_history(athlete_api, athlete, checkin):
     before = values_of(checkin)
 
     response = athlete_api.patch(
-        reverse("api-checkin", args=[checkin.pk]), {"pain": 2, "sleep_hours": "5.5"}, format="json"
+        reverse("api:checkin", args=[checkin.pk]), {"pain": 2, "sleep_hours": "5.5"}, format="json"
     )
 
     assert response.status_code == 200
@@ -161,7 +163,7 @@ def test_the_coachs_checkin_page_shows_what_each_revision_said_before(
     checkin_update(checkin=checkin, data={"pain": 3, "leakage": True}, by=athlete.user)
     checkin_update(checkin=checkin, data={"energy": 2}, by=coach)
 
-    response = coach_client.get(reverse("coach_checkin_detail", args=[checkin.pk]))
+    response = coach_client.get(reverse("checkins:coach_checkin_detail", args=[checkin.pk]))
 
     assert response.status_code == 200
     html = unescape(response.content.decode())
@@ -179,7 +181,7 @@ def test_the_coachs_checkin_page_shows_what_each_revision_said_before(
 
 
 def test_an_unedited_checkin_says_it_was_not_changed(coach_client, checkin):
-    response = coach_client.get(reverse("coach_checkin_detail", args=[checkin.pk]))
+    response = coach_client.get(reverse("checkins:coach_checkin_detail", args=[checkin.pk]))
 
     assert response.status_code == 200
     assert "Not changed since it was sent." in response.content.decode()
@@ -244,7 +246,7 @@ def test_the_api_applies_the_same_window(athlete_api, athlete, stop_clock, tz, i
     before = values_of(checkin)
 
     response = athlete_api.patch(
-        reverse("api-checkin", args=[checkin.pk]), {"pain": 2}, format="json"
+        reverse("api:checkin", args=[checkin.pk]), {"pain": 2}, format="json"
     )
 
     if open_:
@@ -265,28 +267,30 @@ def test_her_edit_page_applies_the_same_window(
     before = values_of(checkin)
 
     response = athlete_client.post(
-        reverse("my_checkin_edit", args=[checkin.pk]), edit_form(checkin, pain=2)
+        reverse("checkins:my_checkin_edit", args=[checkin.pk]), edit_form(checkin, pain=2)
     )
 
     assert response.status_code == 302
     if open_:
-        assert response["Location"].startswith(reverse("my_checkin_done", args=[checkin.pk]))
+        assert response["Location"].startswith(
+            reverse("checkins:my_checkin_done", args=[checkin.pk])
+        )
         assert values_of(checkin)["pain"] == 2
     else:
-        assert response["Location"] == reverse("my_history")
+        assert response["Location"] == reverse("checkins:my_history")
         assert values_of(checkin) == before
 
 
 def test_her_edit_after_the_window_is_redirected_with_a_message(athlete_client, closed_checkin):
     before = values_of(closed_checkin)
-    url = reverse("my_checkin_edit", args=[closed_checkin.pk])
+    url = reverse("checkins:my_checkin_edit", args=[closed_checkin.pk])
 
     for send in (
         lambda: athlete_client.get(url, follow=True),
         lambda: athlete_client.post(url, edit_form(closed_checkin, pain=6), follow=True),
     ):
         response = send()
-        assert response.redirect_chain == [(reverse("my_history"), 302)]
+        assert response.redirect_chain == [(reverse("checkins:my_history"), 302)]
         assert [str(m) for m in response.context["messages"]] == [
             "That week can no longer be changed."
         ]
@@ -301,11 +305,14 @@ def test_the_coachs_edit_after_the_window_is_redirected_with_a_message(
     before = values_of(closed_checkin)
 
     response = coach_client.post(
-        reverse("coach_checkin_edit", args=[closed_checkin.pk]), edit_form(closed_checkin, pain=6)
+        reverse("checkins:coach_checkin_edit", args=[closed_checkin.pk]),
+        edit_form(closed_checkin, pain=6),
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("coach_checkin_detail", args=[closed_checkin.pk])
+    assert response["Location"] == reverse(
+        "checkins:coach_checkin_detail", args=[closed_checkin.pk]
+    )
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "That week can no longer be changed."
     ]
@@ -317,7 +324,7 @@ def test_an_api_patch_after_the_window_is_refused(athlete_api, closed_checkin):
     before = values_of(closed_checkin)
 
     response = athlete_api.patch(
-        reverse("api-checkin", args=[closed_checkin.pk]), {"pain": 6}, format="json"
+        reverse("api:checkin", args=[closed_checkin.pk]), {"pain": 6}, format="json"
     )
 
     assert response.status_code == 400

@@ -118,7 +118,9 @@ def test_her_form_announces_the_new_checkin_once(
     athlete_client, athlete, committed, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = athlete_client.post(reverse("my_checkin"), form_data(monday_of(athlete.today())))
+        response = athlete_client.post(
+            reverse("checkins:my_checkin"), form_data(monday_of(athlete.today()))
+        )
 
     assert response.status_code == 302
     checkin = WeeklyCheckIn.objects.get()
@@ -130,7 +132,8 @@ def test_a_refused_form_announces_nothing(
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = athlete_client.post(
-            reverse("my_checkin"), form_data(monday_of(athlete.today()) + timedelta(days=7))
+            reverse("checkins:my_checkin"),
+            form_data(monday_of(athlete.today()) + timedelta(days=7)),
         )
 
     assert response.status_code == 200
@@ -145,7 +148,7 @@ def test_an_api_patch_announces_the_edit_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = athlete_api.patch(
-            reverse("api-checkin", args=[checkin.pk]), {"energy": 2}, format="json"
+            reverse("api:checkin", args=[checkin.pk]), {"energy": 2}, format="json"
         )
 
     assert response.status_code == 200
@@ -157,7 +160,7 @@ def test_a_refused_api_post_announces_nothing(
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = athlete_api.post(
-            reverse("api-athlete-checkins", args=[athlete.pk]),
+            reverse("api:athlete-checkins", args=[athlete.pk]),
             api_body(athlete.delivery_date - timedelta(days=7)),
             format="json",
         )
@@ -193,7 +196,7 @@ def test_an_api_post_announces_the_new_checkin_once(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = athlete_api.post(
-            reverse("api-athlete-checkins", args=[athlete.pk]),
+            reverse("api:athlete-checkins", args=[athlete.pk]),
             api_body(monday_of(athlete.today())),
             format="json",
         )

@@ -84,8 +84,8 @@ def test_the_forms_default_week_is_her_own_this_week(
     stop_clock(instant)
     living_in(athlete, tz)
 
-    page = athlete_client.get(reverse("my_checkin"))
-    on_behalf = coach_client.get(reverse("coach_checkin_create", args=[athlete.pk]))
+    page = athlete_client.get(reverse("checkins:my_checkin"))
+    on_behalf = coach_client.get(reverse("checkins:coach_checkin_create", args=[athlete.pk]))
 
     assert week_input(page.content.decode()) == monday.isoformat()
     assert week_input(on_behalf.content.decode()) == monday.isoformat()
@@ -97,7 +97,7 @@ def test_submitting_the_form_as_it_comes_stores_her_local_monday(
 ):
     stop_clock(instant)
     living_in(athlete, tz)
-    default_week = week_input(athlete_client.get(reverse("my_checkin")).content.decode())
+    default_week = week_input(athlete_client.get(reverse("checkins:my_checkin")).content.decode())
 
     outcome = SUBMIT_CHANNELS[0](request, athlete, default_week)
 

@@ -18,7 +18,7 @@ from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("coach_dashboard")
+URL = reverse("plans:coach_dashboard")
 
 
 def week_values(**changes) -> dict:
@@ -176,7 +176,7 @@ def test_a_new_coach_sees_what_to_do_first(coach_client):
     html = coach_client.get(URL).content.decode()
 
     assert "Welcome — let's set up your first athlete" in html
-    assert reverse("athlete_create") in html
+    assert reverse("athletes:athlete_create") in html
 
 
 def test_archived_athletes_are_left_out_unless_asked_for(coach, coach_client):

@@ -51,7 +51,7 @@ def decision(athlete) -> Decision:
 
 
 def overview_url(athlete) -> str:
-    return reverse("athlete_overview", args=[athlete.pk])
+    return reverse("plans:athlete_overview", args=[athlete.pk])
 
 
 def assert_back_to_the_decision(url: str, athlete) -> None:
@@ -87,8 +87,8 @@ def test_the_athlete_page_shows_the_pending_decision_with_its_gates(coach_client
         assert gate["detail"] in page
     assert "Passed: Check-in" in page
     html = response.content.decode()
-    assert f'action="{reverse("decision_approve", args=[decision.pk])}"' in html
-    assert f'action="{reverse("decision_override", args=[decision.pk])}"' in html
+    assert f'action="{reverse("plans:decision_approve", args=[decision.pk])}"' in html
+    assert f'action="{reverse("plans:decision_override", args=[decision.pk])}"' in html
 
 
 def test_a_failed_gate_is_marked_in_words_not_only_colour(coach_client, athlete):
@@ -120,7 +120,7 @@ def test_an_athlete_cannot_open_the_coachs_athlete_page(athlete_client, decision
 
 
 def test_approving_with_a_plain_form_redirects_to_the_decision(coach_client, coach, decision):
-    response = coach_client.post(reverse("decision_approve", args=[decision.pk]))
+    response = coach_client.post(reverse("plans:decision_approve", args=[decision.pk]))
 
     assert response.status_code == 302
     assert_back_to_the_decision(response["Location"], decision.athlete)
@@ -134,7 +134,7 @@ def test_approving_with_a_plain_form_redirects_to_the_decision(coach_client, coa
 
 def test_approving_with_htmx_answers_204_with_a_redirect_header(coach_client, decision):
     response = coach_client.post(
-        reverse("decision_approve", args=[decision.pk]), HTTP_HX_REQUEST="true"
+        reverse("plans:decision_approve", args=[decision.pk]), HTTP_HX_REQUEST="true"
     )
 
     assert response.status_code == 204
@@ -145,7 +145,7 @@ def test_approving_with_htmx_answers_204_with_a_redirect_header(coach_client, de
 
 
 def test_approving_twice_tells_the_coach_and_changes_nothing(coach_client, decision):
-    url = reverse("decision_approve", args=[decision.pk])
+    url = reverse("plans:decision_approve", args=[decision.pk])
     coach_client.post(url)
 
     response = coach_client.post(url, follow=True)
@@ -156,13 +156,13 @@ def test_approving_twice_tells_the_coach_and_changes_nothing(coach_client, decis
 
 
 def test_approve_needs_a_post(coach_client, decision):
-    response = coach_client.get(reverse("decision_approve", args=[decision.pk]))
+    response = coach_client.get(reverse("plans:decision_approve", args=[decision.pk]))
 
     assert response.status_code == 405
     assert_untouched(decision)
 
 
-@pytest.mark.parametrize("view", ["decision_approve", "decision_override"])
+@pytest.mark.parametrize("view", ["plans:decision_approve", "plans:decision_override"])
 def test_another_coachs_decision_is_404_and_nothing_changes(other_coach_client, decision, view):
     data = {"action": "hold", "to_stage": "walk", "to_level": 1, "note": "Mine now."}
 
@@ -172,7 +172,7 @@ def test_another_coachs_decision_is_404_and_nothing_changes(other_coach_client, 
     assert_untouched(decision)
 
 
-@pytest.mark.parametrize("view", ["decision_approve", "decision_override"])
+@pytest.mark.parametrize("view", ["plans:decision_approve", "plans:decision_override"])
 def test_an_athlete_cannot_decide_and_nothing_changes(athlete_client, decision, view):
     data = {"action": "advance", "to_stage": "speed", "to_level": 3, "note": "Let me run."}
 
@@ -183,7 +183,7 @@ def test_an_athlete_cannot_decide_and_nothing_changes(athlete_client, decision, 
 
 
 def test_a_signed_out_visitor_is_sent_to_log_in(client, decision):
-    response = client.post(reverse("decision_approve", args=[decision.pk]))
+    response = client.post(reverse("plans:decision_approve", args=[decision.pk]))
 
     assert response.status_code == 302
     assert "login" in response["Location"]
@@ -194,7 +194,7 @@ def test_a_signed_out_visitor_is_sent_to_log_in(client, decision):
 
 
 def test_the_override_form_opens_with_the_recommendation(coach_client, decision):
-    response = coach_client.get(reverse("decision_override", args=[decision.pk]))
+    response = coach_client.get(reverse("plans:decision_override", args=[decision.pk]))
 
     assert response.status_code == 200
     page = text(response)
@@ -204,7 +204,7 @@ def test_the_override_form_opens_with_the_recommendation(coach_client, decision)
 
 def test_an_override_without_a_note_shows_the_error_beside_the_field(coach_client, decision):
     response = coach_client.post(
-        reverse("decision_override", args=[decision.pk]),
+        reverse("plans:decision_override", args=[decision.pk]),
         {"action": "hold", "to_stage": "walk", "to_level": "1", "note": ""},
     )
 
@@ -218,7 +218,7 @@ def test_an_override_past_a_safety_gate_without_a_clinician_is_refused_beside_th
     coach_client, decision
 ):
     response = coach_client.post(
-        reverse("decision_override", args=[decision.pk]),
+        reverse("plans:decision_override", args=[decision.pk]),
         {"action": "advance", "to_stage": "run_walk", "to_level": "1", "note": "Ready."},
     )
 
@@ -232,7 +232,7 @@ def test_an_override_past_a_safety_gate_without_a_clinician_is_refused_beside_th
 
 def test_an_override_to_a_level_the_stage_lacks_is_refused(coach_client, decision):
     response = coach_client.post(
-        reverse("decision_override", args=[decision.pk]),
+        reverse("plans:decision_override", args=[decision.pk]),
         {"action": "hold", "to_stage": "walk", "to_level": "6", "note": "Six."},
     )
 
@@ -243,7 +243,7 @@ def test_an_override_to_a_level_the_stage_lacks_is_refused(coach_client, decisio
 
 def test_a_valid_override_is_recorded_and_redirects(coach_client, coach, decision):
     response = coach_client.post(
-        reverse("decision_override", args=[decision.pk]),
+        reverse("plans:decision_override", args=[decision.pk]),
         {"action": "hold", "to_stage": "walk", "to_level": "1", "note": "A hard week at home."},
     )
 
@@ -265,7 +265,7 @@ def test_a_valid_override_is_recorded_and_redirects(coach_client, coach, decisio
 
 
 def edit_url(athlete, week) -> str:
-    return reverse("plan_week_edit", args=[athlete.pk, week.isoformat()])
+    return reverse("plans:plan_week_edit", args=[athlete.pk, week.isoformat()])
 
 
 def formset_data(sessions: list[dict]) -> dict:
@@ -415,7 +415,7 @@ def test_my_week_shows_her_approved_week_the_ladder_and_the_call_to_check_in(
 ):
     services.plan_start(athlete=athlete)
 
-    response = athlete_client.get(reverse("my_week"))
+    response = athlete_client.get(reverse("plans:my_week"))
 
     assert response.status_code == 200
     page = text(response)
@@ -425,7 +425,7 @@ def test_my_week_shows_her_approved_week_the_ladder_and_the_call_to_check_in(
     assert "Every day" in page
     assert "How is this week going?" in page
     html = response.content.decode()
-    assert f'href="{reverse("my_checkin")}"' in html
+    assert f'href="{reverse("checkins:my_checkin")}"' in html
     # The ladder: the seven stages, hers marked as the current step.
     assert html.count('aria-current="step"') == 1
     for number, name in enumerate(
@@ -448,7 +448,7 @@ def test_my_week_says_she_has_checked_in(athlete_client, athlete):
     services.plan_start(athlete=athlete)
     put_checkin(athlete, this_monday(athlete))
 
-    page = text(athlete_client.get(reverse("my_week")))
+    page = text(athlete_client.get(reverse("plans:my_week")))
 
     assert "You've checked in for this week." in page
     assert "How is this week going?" not in page
@@ -483,7 +483,7 @@ def test_my_week_shows_a_run_walk_session_in_plain_words(athlete_client, athlete
         by=coach,
     )
 
-    response = athlete_client.get(reverse("my_week"))
+    response = athlete_client.get(reverse("plans:my_week"))
 
     assert sessions_shown(response) == [
         "8 × (1 min run, 2 min walk)",
@@ -504,7 +504,7 @@ def test_my_week_shows_only_approved_weeks(athlete_client, athlete, coach):
     put_checkin(athlete, this_monday(athlete))
     services.decision_compute(athlete=athlete, for_week=next_monday(athlete))
 
-    response = athlete_client.get(reverse("my_week"))
+    response = athlete_client.get(reverse("plans:my_week"))
 
     assert "Your latest plan" in text(response)
     assert sessions_shown(response) == ["15 min walk"] * 4 + ["10 min pelvic floor exercises"]
@@ -514,11 +514,11 @@ def test_my_week_before_any_approved_week_says_so(athlete_client, athlete):
     services.plan_start(athlete=athlete)
     PlanWeek.objects.filter(plan__athlete=athlete).update(approved=False)
 
-    response = athlete_client.get(reverse("my_week"))
+    response = athlete_client.get(reverse("plans:my_week"))
 
     assert "Your coach hasn't published a plan yet." in text(response)
     assert sessions_shown(response) == []
 
 
 def test_a_coach_cannot_open_my_week(coach_client):
-    assert coach_client.get(reverse("my_week")).status_code == 403
+    assert coach_client.get(reverse("plans:my_week")).status_code == 403
