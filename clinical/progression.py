@@ -72,6 +72,8 @@ class Snapshot:
     level: int
     history: tuple[WeekPosition, ...] = ()  # her plan's past weeks, any order
     checkins: tuple[CheckInFacts, ...] = ()  # her recent check-ins, any order
+    # The day a red flag paused her, while no coach's override has lifted the pause (SPEC §11).
+    paused_since: date | None = None
 
     @property
     def checked_week(self) -> date:
@@ -235,7 +237,30 @@ def safety_gates_for(snapshot: Snapshot, to_stage: str) -> list[Gate]:
     latest = next((c for c in snapshot.checkins if c.week == snapshot.checked_week), None)
     if latest is not None:
         gates.append(latest_red_flag_gate(latest, snapshot.athlete))
+    if snapshot.paused_since is not None:
+        gates.append(_pause_gate(snapshot.paused_since))
     return gates
+
+
+def _pause_gate(since: date) -> Gate:
+    return Gate(
+        "red_flags",
+        False,
+        f"Paused since {since:%a %d %b} after a red flag; only your override lifts the pause.",
+    )
+
+
+def _pause_target(stage_key: str, level: int) -> tuple[str, int]:
+    """A pause lands in a non-impact stage: walking, or where she is if she is not running."""
+    if stage_key in IMPACT_STAGE_KEYS:
+        return "walk", protocol.stage("walk").top_level
+    return stage_key, level
+
+
+PAUSE_SUMMARY = (
+    "Pause: no running or jumping. Refer her to a pelvic health physiotherapist or GP before "
+    "any impact."
+)
 
 
 def recommend(snapshot: Snapshot) -> Recommendation:
@@ -263,6 +288,12 @@ def recommend(snapshot: Snapshot) -> Recommendation:
             failed_safety_gates=failed_safety,
         )
 
+    # A pause after a red flag holds until the coach lifts it with an override, whatever the
+    # check-ins say since (SPEC §11).
+    if snapshot.paused_since is not None:
+        gates.append(_pause_gate(snapshot.paused_since))
+        return result(PAUSE, *_pause_target(stage_key, level), PAUSE_SUMMARY, refer=True)
+
     # Rule 0: no check-in → hold (nothing else can be judged).
     gates.append(
         Gate(
@@ -280,17 +311,7 @@ def recommend(snapshot: Snapshot) -> Recommendation:
     red_flag_gate = latest_red_flag_gate(latest, athlete)
     gates.append(red_flag_gate)
     if not red_flag_gate.passed:
-        if stage_key in IMPACT_STAGE_KEYS:
-            target = ("walk", protocol.stage("walk").top_level)
-        else:
-            target = (stage_key, level)
-        return result(
-            PAUSE,
-            *target,
-            "Pause: no running or jumping. Refer her to a pelvic health physiotherapist or GP "
-            "before any impact.",
-            refer=True,
-        )
+        return result(PAUSE, *_pause_target(stage_key, level), PAUSE_SUMMARY, refer=True)
 
     # Rule 2: step back.
     by_week = {c.week: c for c in snapshot.checkins}

@@ -17,7 +17,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from .thresholds import SCOPE_RANK, WALK_MIN_WEEKS_POSTPARTUM
+from .thresholds import (
+    PAUSE_WALK_MAX_MINUTES,
+    PAUSE_WALK_MINUTES,
+    PAUSE_WALKS_PER_WEEK,
+    SCOPE_RANK,
+    WALK_MIN_WEEKS_POSTPARTUM,
+)
 
 PROTOCOL_VERSION = "2026.1"
 
@@ -464,6 +470,30 @@ def sessions_for(stage_key: str, level: int, *, clearance_scope: str | None) -> 
     if stage_key == "walk" and clearance_scope in SCOPE_RANK:
         sessions.extend(_strength(2))
     return sessions
+
+
+PAUSE_GUIDANCE = (
+    "Your plan is paused because of a symptom that needs checking. No running, jumping or "
+    "heavy lifting until your coach has talked with you and a pelvic health physiotherapist or "
+    "GP has seen you. Keep moving gently: easy walks, your pelvic floor exercises every day, "
+    "and, if walking is uncomfortable, gentle cycling or swimming instead (swimming only once "
+    "any bleeding has stopped). Stop and rest if you feel heaviness, leaking or pain."
+)
+
+
+def pause_sessions() -> list[SessionSpec]:
+    """The gentle week a red flag puts her on at once: no impact, easy walks of at most 30
+    minutes, pelvic floor work every day."""
+    minutes = min(PAUSE_WALK_MINUTES, PAUSE_WALK_MAX_MINUTES)
+    return [
+        *_pelvic_floor(),
+        *_walks(
+            PAUSE_WALKS_PER_WEEK,
+            minutes,
+            "Easy walk, no longer than feels comfortable. Or gentle cycling or swimming "
+            "instead. Stop and rest if you feel heaviness, leaking or pain.",
+        ),
+    ]
 
 
 def counted_sessions(sessions: Iterable[SessionLike]) -> int:

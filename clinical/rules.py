@@ -282,6 +282,22 @@ def evaluate_checkin(
     return [flag for rule in CHECKIN_RULES if (flag := rule(athlete, history, latest))]
 
 
+# The rules that judge one report on its own, at once: what an anytime symptom report raises.
+REPORT_RULES: tuple[Rule, ...] = (rule_pelvic_floor, rule_bleeding, rule_pain)
+
+
+def report_is_empty(report: CheckInFacts) -> bool:
+    """An anytime report must say something: a symptom, or pain from 3/10 (SPEC §11)."""
+    symptoms = (*PELVIC_FLOOR_SYMPTOMS, "bleeding")
+    return not any(getattr(report, name) for name in symptoms) and report.pain < PAIN_MEDIUM
+
+
+def evaluate_report(athlete: AthleteFacts, report: CheckInFacts) -> list[Flag]:
+    """The flags an anytime symptom report raises at once, judged by the check-in rules for
+    symptoms and pain (``report.week`` is the Monday of the day it was reported)."""
+    return [flag for rule in REPORT_RULES if (flag := rule(athlete, [report], report))]
+
+
 def rule_missed_checkins(
     athlete: AthleteFacts, checkins: Iterable[CheckInFacts], current_week: date
 ) -> Flag | None:

@@ -82,6 +82,14 @@ RED_FLAG_LOOKBACK_CHECKINS = 2
 RECENT_CHECKINS_NEEDED = 2
 RECENT_CHECKINS_WINDOW_WEEKS = 3
 
+# --- A pause after a red flag ------------------------------------------------------------------
+
+# goom2019 (stop impact with symptoms), consensus2024 (modify for symptoms): a pause week holds
+# easy walks of at most 30 minutes and daily pelvic floor work, and no impact at all.
+PAUSE_WALK_MINUTES = 20
+PAUSE_WALK_MAX_MINUTES = 30
+PAUSE_WALKS_PER_WEEK = 4
+
 # --- Check-ins the rules expect ----------------------------------------------------------------
 
 # A low flag when the last 2 completed weeks have no check-in.
