@@ -47,11 +47,6 @@ PAIN_LOCATION_MAX = 200
 NOTES_MAX = 2000
 
 
-def monday_of(day: date) -> date:
-    """The Monday of the ISO week that contains ``day``."""
-    return day - timedelta(days=day.weekday())
-
-
 def _range(name: str) -> list:
     low, high = RANGES[name]
     return [MinValueValidator(low), MaxValueValidator(high)]

@@ -16,6 +16,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from athletes.models import Athlete, User
 from athletes.services import athlete_touch
+from web.weeks import monday_of
 
 from . import rules
 from .models import (
@@ -24,7 +25,6 @@ from .models import (
     FlagStatus,
     WarningFlag,
     WeeklyCheckIn,
-    monday_of,
 )
 from .selectors import athlete_facts
 from .signals import checkin_committed

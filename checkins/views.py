@@ -18,13 +18,14 @@ from django.views.decorators.http import require_POST
 from athletes import selectors as athlete_selectors
 from athletes.access import athlete_required, coach_required
 from athletes.models import Athlete
-from athletes.views import form_error_from
+from web.forms import form_error_from
+from web.weeks import monday_of
 
 from . import selectors, services
 from .advice import advice_for
 from .charts import chart_series, chart_summary
 from .forms import CheckInForm, initial_for
-from .models import WeeklyCheckIn, monday_of
+from .models import WeeklyCheckIn
 from .services import EDITABLE_FIELDS, is_editable
 
 

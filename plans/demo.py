@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from athletes.models import Athlete, User
 from checkins.demo import demo_checkin, demo_flags
-from checkins.models import WarningFlag, WeeklyCheckIn, monday_of
+from checkins.models import WarningFlag, WeeklyCheckIn
 from checkins.rules import CheckInFacts
 from checkins.selectors import athlete_facts
+from web.weeks import monday_of
 
 from . import protocol
 from .models import AuditEntry, Decision, DecisionStatus, Plan, PlannedSession, PlanWeek

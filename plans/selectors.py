@@ -9,9 +9,10 @@ from django.http import Http404
 
 from athletes.models import Athlete, Role, User
 from athletes.selectors import roster_for_coach, with_clinical_records
-from checkins.models import WarningFlag, WeeklyCheckIn, monday_of
+from checkins.models import WarningFlag, WeeklyCheckIn
 from checkins.rules import CheckInFacts
 from checkins.selectors import athlete_facts, open_flag_counts
+from web.weeks import monday_of
 
 from .models import Decision, DecisionStatus, PlannedSession, PlanWeek
 from .progression import Snapshot, WeekPosition

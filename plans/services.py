@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from athletes.models import Athlete, User, current_clearance
-from checkins.models import monday_of
+from web.weeks import monday_of
 
 from . import protocol, selectors
 from .models import (

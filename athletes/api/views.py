@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from athletes import selectors, services
 from athletes.models import ApiToken, Athlete
+from web.api.pagination import StandardPagination
 
-from .pagination import StandardPagination
 from .permissions import CoachWritesAthleteReads
 from .serializers import (
     AssessmentSerializer,

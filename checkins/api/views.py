@@ -8,11 +8,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from athletes import selectors as athlete_selectors
-from athletes.api.pagination import StandardPagination
 from athletes.api.permissions import CoachOrStaffOnly
 from athletes.models import Athlete
 from checkins import selectors, services
 from checkins.models import FlagStatus, Rule, Severity
+from web.api.pagination import StandardPagination
 
 from .serializers import CheckInSerializer, FlagSerializer, ResolveSerializer
 

@@ -10,9 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from athletes import selectors as athlete_selectors
-from athletes.api.pagination import StandardPagination
 from athletes.api.permissions import CoachOrStaffOnly
 from plans import protocol, selectors, services
+from web.api.pagination import StandardPagination
 
 from .serializers import DecisionSerializer, OverrideSerializer, PlanSerializer
 

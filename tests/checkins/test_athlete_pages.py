@@ -9,10 +9,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from checkins.models import SYMPTOM_FIELDS, WeeklyCheckIn, monday_of
+from checkins.models import SYMPTOM_FIELDS, WeeklyCheckIn
 from checkins.services import EDITABLE_FIELDS
 from tests.checkins.factories import ORDINARY_WEEK, CheckInFactory, form_data
 from tests.checkins.markup import checked_value, input_value, json_script, table_rows
+from web.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
 

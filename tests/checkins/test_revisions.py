@@ -11,9 +11,10 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from checkins.models import CheckInRevision, WeeklyCheckIn, monday_of
+from checkins.models import CheckInRevision, WeeklyCheckIn
 from checkins.services import EDITABLE_FIELDS, checkin_update
 from tests.checkins.factories import CheckInFactory, form_data
+from web.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
 
