@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,6 +19,7 @@ from web.weeks import monday_of
 
 from . import rules
 from .models import (
+    RANGES,
     CheckInRevision,
     EmailLog,
     FlagStatus,
@@ -58,22 +58,6 @@ EDITABLE_FIELDS = (
     "unavailable_days",
     "notes",
 )
-
-PlannedSessions = Callable[[Athlete, date], int | None]
-
-
-def _no_plan(athlete: Athlete, week: date) -> int | None:
-    return None
-
-
-# How many sessions her plan held for a week. The plans layer, above this one, plugs its
-# selector in from its AppConfig.ready(); without it the value stays empty.
-planned_sessions_provider: PlannedSessions = _no_plan
-
-
-def set_planned_sessions_provider(provider: PlannedSessions) -> None:
-    global planned_sessions_provider
-    planned_sessions_provider = provider
 
 
 def week_for(athlete: Athlete, day: date) -> date:
@@ -123,7 +107,6 @@ def checkin_submit(
     for name in EDITABLE_FIELDS:
         if name in data:
             setattr(checkin, name, data[name])
-    checkin.sessions_planned = planned_sessions_provider(athlete, monday)
     _no_effort_without_sessions(checkin)
     checkin.full_clean(validate_constraints=False)
     duplicate = ValidationError({"week": "There is already a check-in for this week."})
@@ -174,6 +157,17 @@ def checkin_update(*, checkin: WeeklyCheckIn, data: dict[str, Any], by: User) ->
     logger.info("checkin updated checkin=%s athlete=%s by=%s", checkin.pk, athlete.pk, by.pk)
     _announce(checkin, created=False)
     return checkin
+
+
+def checkin_set_planned(*, checkin_id: int, planned: int | None) -> None:
+    """Record how many sessions her plan held that week. The plans layer, above this one,
+    knows and calls this once the check-in is committed; only that column is written (an
+    UPDATE, no revision: it is not something she or her coach reported)."""
+    if planned is not None:
+        # A coach may put more sessions in a week than a check-in can report (0–14).
+        low, high = RANGES["sessions_planned"]
+        planned = max(int(low), min(planned, int(high)))
+    WeeklyCheckIn.objects.filter(pk=checkin_id).update(sessions_planned=planned)
 
 
 # --- Warning flags ---------------------------------------------------------------------------

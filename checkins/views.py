@@ -61,10 +61,8 @@ def _handle_submit(request, athlete: Athlete, *, done_url, template, cancel_url)
     if request.method == "GET" and existing is not None:
         return None, existing
     previous = athlete.checkins.order_by("-week").first()
-    planned = services.planned_sessions_provider(athlete, week)
     form = CheckInForm(
-        request.POST or None,
-        initial=initial_for(athlete, week=week, previous=previous, planned=planned),
+        request.POST or None, initial=initial_for(athlete, week=week, previous=previous)
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -59,8 +59,9 @@ def plan_week_for(athlete: Athlete, week: date) -> PlanWeek | None:
     )
 
 
-def planned_sessions_count(athlete: Athlete, week: date) -> int | None:
-    """How many counted sessions (walks, runs, strength) her plan held that week."""
+def planned_sessions_count(athlete: Athlete | int, week: date) -> int | None:
+    """How many counted sessions (walks, runs, strength) her plan held that week (the
+    athlete, or her id)."""
     plan_week = (
         PlanWeek.objects.filter(plan__athlete=athlete, week__lte=week).order_by("-week").first()
     )
