@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 from web.forms import form_error_from
 
 from . import selectors, services
-from .access import coach_required
+from .access import coach_required, signed_in_required
 from .forms import AssessmentForm, AthleteForm, ClearanceForm, InvitationAcceptForm
 from .models import Athlete, Clearance, ReadinessAssessment
 
@@ -181,7 +180,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_required
 def clearance_document(request: HttpRequest, pk: int) -> FileResponse:
     """The clearance's document, as an attachment, for its coach, its athlete or staff."""
     clearance = selectors.clearance_for_download(request.user, pk)

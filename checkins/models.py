@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from athletes.models import Athlete
+from athletes.models import Athlete, AthleteScopedQuerySet
 
 # Field, plain-language question, for the yes/no symptoms of SPEC §6. The first six are
 # pelvic floor and bleeding symptoms; ``feeling_low`` is about mood.
@@ -114,6 +114,8 @@ class WeeklyCheckIn(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AthleteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-week"]
         constraints = [
@@ -173,6 +175,13 @@ class WeeklyCheckIn(models.Model):
             raise ValidationError(errors)
 
 
+class CheckInRevisionQuerySet(AthleteScopedQuerySet):
+    athlete_path = "checkin__athlete__"
+    # The edit history is the coach's record; her own pages show her answers as they are now
+    # (her data export, her right of access, still carries every revision).
+    coach_side_only = True
+
+
 class CheckInRevision(models.Model):
     """The values of a check-in before an edit: nothing she or her coach reported is lost."""
 
@@ -183,6 +192,8 @@ class CheckInRevision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     revised_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CheckInRevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-revised_at", "-id"]
@@ -219,6 +230,10 @@ class FlagStatus(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
+class WarningFlagQuerySet(AthleteScopedQuerySet):
+    coach_side_only = True  # flags are for her coach to review (SPEC §7, §9)
+
+
 class WarningFlag(models.Model):
     """A warning sign raised by a rule for one athlete and week, for her coach to review.
 
@@ -250,6 +265,8 @@ class WarningFlag(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WarningFlagQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

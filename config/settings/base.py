@@ -192,7 +192,8 @@ REST_FRAMEWORK = {
         "athletes.api.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The access policy's classes (athletes/access.py); views choose stricter ones.
+    "DEFAULT_PERMISSION_CLASSES": ["athletes.access.SignedIn"],
     "DEFAULT_PAGINATION_CLASS": "web.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
