@@ -1,37 +1,215 @@
-"""Role walls for pages. Anonymous visitors go to the login page; the wrong role gets a 403."""
+"""The access policy: the one place that answers "may this user see, or change, this athlete
+and what hangs off her?", for pages and the API alike.
+
+- A **coach** sees and changes her own athletes and everything about them.
+- An **athlete** sees herself and her own records, read only here (her check-ins have their
+  own write rules), and never what is kept for the coach: a queryset class says so with
+  ``coach_side_only`` (flags, decisions, audit entries, check-in revisions, invitations).
+- **Staff** see and change everyone. They count as the coach side everywhere: pages and API.
+- Anyone else (signed out, no role) sees nothing.
+
+Everything is built on :func:`athlete_scope`, the filter for a model that reaches the athlete
+through a path of foreign keys. Every athlete-scoped model has ``objects.visible_to(user)``
+(``athletes.models.AthleteScopedQuerySet``), the predicates (``can_view_athlete``,
+``can_change_athlete``) apply the same rule to one athlete in memory, and the page decorators,
+the DRF permission classes and the nested-route base below are made from those. Another
+coach's athlete is simply not found (404); the wrong side of the house gets a 403.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from rest_framework import permissions
 
-from .models import Role
+from .models import Athlete, Role
+
+# The attribute a page view carries once a decorator of this module guards it; its value says
+# who may open the page ("coach", "athlete" or "signed_in").
+PAGE_MARKER = "access_policy"
+
+# Matches no row, without a query: what an unknown or signed-out user may see.
+NOTHING = Q(pk__in=[])
+
+_EVERYONE = "*"
+
+
+def is_signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def is_coach_side(user) -> bool:
+    """Coaches and staff: they manage athletes (staff anyone's, a coach her own)."""
+    return is_signed_in(user) and (user.is_staff or user.role == Role.COACH)
+
+
+def is_athlete(user) -> bool:
+    return is_signed_in(user) and user.role == Role.ATHLETE
+
+
+def _link(user, *, coach_side_only: bool) -> str | None:
+    """The athlete field that ties ``user`` to the athletes she may see (``_EVERYONE`` for
+    all of them), or None for none. The single statement of the policy."""
+    if not is_signed_in(user):
+        return None
+    if user.is_staff:
+        return _EVERYONE
+    if user.role == Role.COACH:
+        return "coach"
+    if user.role == Role.ATHLETE and not coach_side_only:
+        return "user"
+    return None
+
+
+def athlete_scope(user, path: str = "", *, coach_side_only: bool = False) -> Q:
+    """The filter that keeps the rows ``user`` may see of a model whose rows belong to an
+    athlete through ``path``: ``""`` for Athlete itself, ``"athlete__"`` for a model with an
+    ``athlete`` foreign key, ``"plan_week__plan__athlete__"`` for a planned session, and so on.
+    ``coach_side_only`` rows are never shown to athletes."""
+    link = _link(user, coach_side_only=coach_side_only)
+    if link is None:
+        return NOTHING
+    if link == _EVERYONE:
+        return Q()
+    return Q(**{f"{path}{link}": user})
+
+
+def can_view_athlete(user, athlete: Athlete, *, coach_side_only: bool = False) -> bool:
+    """The rule of :func:`athlete_scope`, for one athlete already in memory."""
+    link = _link(user, coach_side_only=coach_side_only)
+    if link is None:
+        return False
+    return link == _EVERYONE or getattr(athlete, f"{link}_id") == user.pk
+
+
+def can_change_athlete(user, athlete: Athlete) -> bool:
+    """Only the coach side changes an athlete or her records: her coach, or staff."""
+    return is_coach_side(user) and can_view_athlete(user, athlete)
+
+
+def athlete_of(obj: Model) -> Athlete:
+    """The athlete a row belongs to, following its queryset's ``athlete_path``."""
+    if isinstance(obj, Athlete):
+        return obj
+    path = type(obj)._default_manager.get_queryset().athlete_path
+    for name in path.removesuffix("__").split("__"):
+        obj = getattr(obj, name)
+    return obj
+
+
+def _is_coach_side_only(obj: Model) -> bool:
+    return bool(getattr(type(obj)._default_manager.get_queryset(), "coach_side_only", False))
+
+
+# --- Pages ------------------------------------------------------------------------------------
 
 _WALL_MESSAGES = {
-    Role.COACH: "This page is for coaches.",
-    Role.ATHLETE: "This page is for athletes.",
+    "coach": "This page is for coaches.",
+    "athlete": "This page is for athletes.",
 }
 
 
-def role_required(role: str) -> Callable:
+def _page_guard(who: str, allowed: Callable[[Any], bool]) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             user = request.user
-            if not user.is_authenticated:
+            if not is_signed_in(user):
                 return redirect_to_login(request.get_full_path())
-            if user.role != role:
-                raise PermissionDenied(_WALL_MESSAGES[role])
+            if not allowed(user):
+                raise PermissionDenied(_WALL_MESSAGES[who])
             return view(request, *args, **kwargs)
 
+        setattr(wrapper, PAGE_MARKER, who)
         return wrapper
 
     return decorator
 
 
-coach_required = role_required(Role.COACH)
-athlete_required = role_required(Role.ATHLETE)
+# Coach pages: coaches and staff. The athlete a page is about is then looked up among those the
+# user may see (athletes.selectors.athlete_for_coach), so another coach's answers 404.
+coach_required = _page_guard("coach", is_coach_side)
+# The athlete's own pages: her week, her check-ins, her data.
+athlete_required = _page_guard("athlete", is_athlete)
+# Any signed-in user; what the page shows is scoped with ``visible_to`` (e.g. a document).
+signed_in_required = _page_guard("signed_in", is_signed_in)
+
+
+# --- API: permission classes --------------------------------------------------------------------
+
+
+class SignedIn(permissions.BasePermission):
+    """Anyone signed in; the queryset shows only what the policy lets her see. On an object:
+    only one she may see (her coach, herself, staff)."""
+
+    def has_permission(self, request, view) -> bool:
+        return is_signed_in(request.user)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return can_view_athlete(
+            request.user, athlete_of(obj), coach_side_only=_is_coach_side_only(obj)
+        )
+
+
+class CoachWritesAthleteReads(SignedIn):
+    """Anyone signed in may read what her queryset shows; only the coach side writes."""
+
+    message = "Only coaches can change this."
+
+    def has_permission(self, request, view) -> bool:
+        if not is_signed_in(request.user):
+            return False
+        return request.method in permissions.SAFE_METHODS or is_coach_side(request.user)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return super().has_object_permission(request, view, obj)
+        return can_change_athlete(request.user, athlete_of(obj))
+
+
+class CoachOrStaffOnly(permissions.BasePermission):
+    """The coach side only (coaches and staff), for reading as well as writing."""
+
+    message = "Only coaches can see this."
+
+    def has_permission(self, request, view) -> bool:
+        return is_coach_side(request.user)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return can_change_athlete(request.user, athlete_of(obj))
+
+
+# --- API: routes under /athletes/{athlete_id}/ ------------------------------------------------
+
+
+class AthleteNestedMixin:
+    """The base of every API view under ``/athletes/{athlete_id}/…``.
+
+    The athlete is looked up among those the requester may see as soon as the request is
+    authenticated and its permissions checked, before any body is read: anyone else's athlete
+    answers 404 whatever the body, never a 400 that would reveal she exists. The object
+    permission of the view's classes is then checked on her, and she is kept for the view
+    (``get_athlete()``).
+    """
+
+    athlete_url_kwarg = "athlete_id"
+    permission_classes = [CoachWritesAthleteReads]
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.check_object_permissions(request, self.get_athlete())
+
+    def get_athlete(self) -> Athlete:
+        if not hasattr(self, "_athlete"):
+            self._athlete = get_object_or_404(
+                Athlete.objects.visible_to(self.request.user).select_related("coach", "user"),
+                pk=self.kwargs[self.athlete_url_kwarg],
+            )
+        return self._athlete

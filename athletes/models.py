@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import UTC, date
 from functools import lru_cache
 from pathlib import PurePosixPath
+from typing import ClassVar, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -175,7 +176,28 @@ PROFILE_FIELDS = (
 )
 
 
-class AthleteQuerySet(models.QuerySet["Athlete"]):
+class AthleteScopedQuerySet(models.QuerySet):
+    """Rows that belong to one athlete: her profile, or a record reached from it through
+    ``athlete_path``. ``visible_to(user)`` keeps those the access policy (``athletes.access``)
+    lets ``user`` see; a class whose rows are kept for the coach says ``coach_side_only``.
+
+    Every athlete-scoped model of every app uses a subclass as its manager."""
+
+    athlete_path: ClassVar[str] = "athlete__"
+    coach_side_only: ClassVar[bool] = False
+
+    def visible_to(self, user) -> Self:
+        # Imported here: the policy module imports this one.
+        from .access import athlete_scope
+
+        return self.filter(
+            athlete_scope(user, self.athlete_path, coach_side_only=self.coach_side_only)
+        )
+
+
+class AthleteQuerySet(AthleteScopedQuerySet):
+    athlete_path = ""
+
     def active(self) -> AthleteQuerySet:
         return self.filter(archived=False)
 
@@ -422,6 +444,8 @@ class Clearance(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AthleteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-cleared_on", "-created_at", "-id"]
         constraints = [
@@ -506,6 +530,8 @@ class ReadinessAssessment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AthleteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-assessed_on", "-created_at", "-id"]
 
@@ -553,6 +579,10 @@ class ReadinessAssessment(models.Model):
 # --- Invitations and API tokens ------------------------------------------------------------
 
 
+class InvitationQuerySet(AthleteScopedQuerySet):
+    coach_side_only = True  # the coach's to send; she only ever sees the link in her e-mail
+
+
 class Invitation(models.Model):
     """An e-mailed, signed, single-use link that creates an athlete's login (14 days)."""
 
@@ -567,6 +597,8 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(editable=False)
     accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -10,11 +10,11 @@ from django.http import Http404
 
 from clinical.facts import AssessmentFacts, AthleteFacts, ClearanceFacts
 
+from .access import can_change_athlete
 from .models import (
     Athlete,
     Clearance,
     ReadinessAssessment,
-    Role,
     User,
     current_clearance,
 )
@@ -22,14 +22,7 @@ from .models import (
 
 def athletes_visible_to(user: User) -> QuerySet[Athlete]:
     """Staff see everyone; a coach her own athletes; an athlete only herself."""
-    qs = Athlete.objects.select_related("coach", "user")
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_staff:
-        return qs
-    if user.role == Role.COACH:
-        return qs.filter(coach=user)
-    return qs.filter(user=user)
+    return Athlete.objects.visible_to(user).select_related("coach", "user")
 
 
 def athlete_for_coach(coach: User, pk: int, *, clinical: bool = False) -> Athlete:
@@ -37,15 +30,16 @@ def athlete_for_coach(coach: User, pk: int, *, clinical: bool = False) -> Athlet
 
     ``clinical=True`` also prefetches her clearances and assessments.
     """
-    qs = Athlete.objects.select_related("coach", "user")
+    qs = athletes_visible_to(coach)
     if clinical:
         qs = with_clinical_records(qs)
-    if not coach.is_staff:
-        qs = qs.filter(coach=coach)
     try:
-        return qs.get(pk=pk)
+        athlete = qs.get(pk=pk)
     except Athlete.DoesNotExist:
         raise Http404("No such athlete.") from None
+    if not can_change_athlete(coach, athlete):  # an athlete's own profile, on a coach's page
+        raise Http404("No such athlete.")
+    return athlete
 
 
 def athlete_for_user(user: User) -> Athlete | None:
@@ -67,7 +61,8 @@ def with_clinical_records(qs: QuerySet[Athlete]) -> QuerySet[Athlete]:
 def roster_for_coach(
     coach: User, *, search: str = "", include_archived: bool = False
 ) -> QuerySet[Athlete]:
-    qs = Athlete.objects.filter(coach=coach).select_related("user")
+    # Her own roster: staff who also coach see theirs here and open anyone else's by link.
+    qs = Athlete.objects.visible_to(coach).filter(coach=coach).select_related("user")
     if not include_archived:
         qs = qs.filter(archived=False)
     # PostgreSQL text cannot hold NUL; a pasted control character must not break the page.
@@ -92,9 +87,7 @@ def assessments_for(athlete: Athlete) -> QuerySet[ReadinessAssessment]:
 
 def clearance_for_download(user: User, pk: int) -> Clearance:
     """A clearance with a document, if ``user`` is its athlete's coach, the athlete or staff."""
-    qs = Clearance.objects.select_related("athlete").exclude(document="")
-    if not user.is_staff:
-        qs = qs.filter(Q(athlete__coach=user) | Q(athlete__user=user))
+    qs = Clearance.objects.visible_to(user).select_related("athlete").exclude(document="")
     try:
         return qs.get(pk=pk)
     except Clearance.DoesNotExist:

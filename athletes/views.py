@@ -4,29 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.forms import Form
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clinical.thresholds import ASSESSMENT_VALID_WEEKS
+from web.forms import form_error_from
 
 from . import selectors, services
-from .access import coach_required
+from .access import coach_required, signed_in_required
 from .forms import AssessmentForm, AthleteForm, ClearanceForm, InvitationAcceptForm
 from .models import Athlete, Clearance, ReadinessAssessment
-
-
-def form_error_from(form: Form, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` beside the form fields it names."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
-    else:
-        form.add_error(NON_FIELD_ERRORS, exc.messages)
 
 
 def athlete_url(athlete: Athlete) -> str:
@@ -194,7 +184,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_required
 def clearance_document(request: HttpRequest, pk: int) -> FileResponse:
     """The clearance's document, as an attachment, for its coach, its athlete or staff."""
     clearance = selectors.clearance_for_download(request.user, pk)

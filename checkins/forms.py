@@ -195,13 +195,12 @@ class CheckInForm(forms.Form):
         }
 
 
-def initial_for(athlete, *, week, previous=None, planned: int | None = None) -> dict:
-    """Defaults so an ordinary week takes under a minute: no symptoms, last week's sleep."""
+def initial_for(athlete, *, week, previous=None) -> dict:
+    """Defaults so an ordinary week takes under a minute: no symptoms, last week's sleep.
+    The sessions she did, and how hard they felt, are hers to enter: no default."""
     initial = {
         "week": week,
-        "sessions_completed": planned or 0,
-        # An easy-to-moderate week, so the defaults alone make a valid check-in.
-        "effort": 4 if planned else None,
+        "effort": None,
         "run_minutes": 0,
         "walk_minutes": 0,
         "longest_session_minutes": 0,

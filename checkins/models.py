@@ -7,17 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from athletes.models import Athlete
+from athletes.models import Athlete, AthleteScopedQuerySet
 from clinical.symptoms import SYMPTOM_FIELDS
 from clinical.thresholds import CHECKIN_RANGES
 
 PAIN_LOCATION_MAX = 200
 NOTES_MAX = 2000
-
-
-def monday_of(day: date) -> date:
-    """The Monday of the ISO week that contains ``day``."""
-    return day - timedelta(days=day.weekday())
 
 
 def _range(name: str) -> list:
@@ -87,6 +82,8 @@ class WeeklyCheckIn(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AthleteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-week"]
         constraints = [
@@ -146,6 +143,13 @@ class WeeklyCheckIn(models.Model):
             raise ValidationError(errors)
 
 
+class CheckInRevisionQuerySet(AthleteScopedQuerySet):
+    athlete_path = "checkin__athlete__"
+    # The edit history is the coach's record; her own pages show her answers as they are now
+    # (her data export, her right of access, still carries every revision).
+    coach_side_only = True
+
+
 class CheckInRevision(models.Model):
     """The values of a check-in before an edit: nothing she or her coach reported is lost."""
 
@@ -156,6 +160,8 @@ class CheckInRevision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     revised_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CheckInRevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-revised_at", "-id"]
@@ -192,6 +198,10 @@ class FlagStatus(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
+class WarningFlagQuerySet(AthleteScopedQuerySet):
+    coach_side_only = True  # flags are for her coach to review (SPEC §7, §9)
+
+
 class WarningFlag(models.Model):
     """A warning sign raised by a rule for one athlete and week, for her coach to review.
 
@@ -223,6 +233,8 @@ class WarningFlag(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WarningFlagQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,20 +7,14 @@ from datetime import date
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
-from athletes.models import Athlete, Role, User
+from athletes.models import Athlete, User
 
 from .models import CheckInRevision, WarningFlag, WeeklyCheckIn
 
 
 def checkins_visible_to(user: User) -> QuerySet[WeeklyCheckIn]:
-    qs = WeeklyCheckIn.objects.select_related("athlete", "submitted_by")
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_staff:
-        return qs
-    if user.role == Role.COACH:
-        return qs.filter(athlete__coach=user)
-    return qs.filter(athlete__user=user)
+    """Her own for an athlete, her athletes' for a coach, everyone's for staff."""
+    return WeeklyCheckIn.objects.visible_to(user).select_related("athlete", "submitted_by")
 
 
 def checkin_for(user: User, pk: int) -> WeeklyCheckIn:
@@ -62,12 +56,9 @@ OPEN_STATUSES = ("open", "acknowledged")
 
 def flags_visible_to(user: User) -> QuerySet[WarningFlag]:
     """Coaches see their athletes' flags, staff everyone's; athletes none."""
-    qs = WarningFlag.objects.select_related("athlete", "checkin", "acknowledged_by", "resolved_by")
-    if not user.is_authenticated or (user.role != Role.COACH and not user.is_staff):
-        return qs.none()
-    if user.is_staff:
-        return qs
-    return qs.filter(athlete__coach=user)
+    return WarningFlag.objects.visible_to(user).select_related(
+        "athlete", "checkin", "acknowledged_by", "resolved_by"
+    )
 
 
 def flag_for(user: User, pk: int) -> WarningFlag:

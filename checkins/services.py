@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,7 +18,8 @@ from athletes.selectors import athlete_facts
 from athletes.services import athlete_touch
 from clinical import rules
 from clinical.facts import HIGH, SEVERITY_RANK, CheckInFacts, Flag
-from clinical.thresholds import RULE_HISTORY_WEEKS
+from clinical.thresholds import CHECKIN_RANGES, RULE_HISTORY_WEEKS
+from web.weeks import monday_of
 
 from .models import (
     CheckInRevision,
@@ -27,7 +27,6 @@ from .models import (
     FlagStatus,
     WarningFlag,
     WeeklyCheckIn,
-    monday_of,
 )
 from .signals import checkin_committed
 
@@ -60,22 +59,6 @@ EDITABLE_FIELDS = (
     "unavailable_days",
     "notes",
 )
-
-PlannedSessions = Callable[[Athlete, date], int | None]
-
-
-def _no_plan(athlete: Athlete, week: date) -> int | None:
-    return None
-
-
-# How many sessions her plan held for a week. The plans layer, above this one, plugs its
-# selector in from its AppConfig.ready(); without it the value stays empty.
-planned_sessions_provider: PlannedSessions = _no_plan
-
-
-def set_planned_sessions_provider(provider: PlannedSessions) -> None:
-    global planned_sessions_provider
-    planned_sessions_provider = provider
 
 
 def week_for(athlete: Athlete, day: date) -> date:
@@ -125,7 +108,6 @@ def checkin_submit(
     for name in EDITABLE_FIELDS:
         if name in data:
             setattr(checkin, name, data[name])
-    checkin.sessions_planned = planned_sessions_provider(athlete, monday)
     _no_effort_without_sessions(checkin)
     checkin.full_clean(validate_constraints=False)
     duplicate = ValidationError({"week": "There is already a check-in for this week."})
@@ -176,6 +158,17 @@ def checkin_update(*, checkin: WeeklyCheckIn, data: dict[str, Any], by: User) ->
     logger.info("checkin updated checkin=%s athlete=%s by=%s", checkin.pk, athlete.pk, by.pk)
     _announce(checkin, created=False)
     return checkin
+
+
+def checkin_set_planned(*, checkin_id: int, planned: int | None) -> None:
+    """Record how many sessions her plan held that week. The plans layer, above this one,
+    knows and calls this once the check-in is committed; only that column is written (an
+    UPDATE, no revision: it is not something she or her coach reported)."""
+    if planned is not None:
+        # A coach may put more sessions in a week than a check-in can report (0–14).
+        low, high = CHECKIN_RANGES["sessions_planned"]
+        planned = max(int(low), min(planned, int(high)))
+    WeeklyCheckIn.objects.filter(pk=checkin_id).update(sessions_planned=planned)
 
 
 # --- Warning flags ---------------------------------------------------------------------------

@@ -21,9 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from athletes.models import Athlete, Role, User
+from web.weeks import monday_of
 
 from . import services
-from .models import WarningFlag, WeeklyCheckIn, monday_of
+from .models import WarningFlag, WeeklyCheckIn
 
 logger = logging.getLogger(__name__)
 

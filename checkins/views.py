@@ -18,13 +18,14 @@ from django.views.decorators.http import require_POST
 from athletes import selectors as athlete_selectors
 from athletes.access import athlete_required, coach_required
 from athletes.models import Athlete
-from athletes.views import form_error_from
+from web.forms import form_error_from
+from web.weeks import monday_of
 
 from . import selectors, services
 from .advice import advice_for
 from .charts import chart_series, chart_summary
 from .forms import CheckInForm, initial_for
-from .models import WeeklyCheckIn, monday_of
+from .models import WeeklyCheckIn
 from .services import EDITABLE_FIELDS, is_editable
 
 
@@ -60,10 +61,8 @@ def _handle_submit(request, athlete: Athlete, *, done_url, template, cancel_url)
     if request.method == "GET" and existing is not None:
         return None, existing
     previous = athlete.checkins.order_by("-week").first()
-    planned = services.planned_sessions_provider(athlete, week)
     form = CheckInForm(
-        request.POST or None,
-        initial=initial_for(athlete, week=week, previous=previous, planned=planned),
+        request.POST or None, initial=initial_for(athlete, week=week, previous=previous)
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connections, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu.exceptions import OperationalError as BrokerError
 
+from athletes.access import signed_in_required
 from athletes.adapters import home_url_for
 from config.celery import app
 
@@ -22,7 +22,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/landing.html")
 
 
-@login_required
+@signed_in_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect(home_url_for(request.user))
 

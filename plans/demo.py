@@ -13,10 +13,11 @@ from django.utils import timezone
 from athletes.models import Athlete, User
 from athletes.selectors import athlete_facts
 from checkins.demo import demo_checkin, demo_flags
-from checkins.models import WarningFlag, WeeklyCheckIn, monday_of
+from checkins.models import WarningFlag, WeeklyCheckIn
 from clinical import protocol
 from clinical.facts import CheckInFacts
 from clinical.progression import ADVANCE, HOLD, Snapshot, WeekPosition, recommend
+from web.weeks import monday_of
 
 from .models import AuditEntry, Decision, DecisionStatus, Plan, PlannedSession, PlanWeek
 from .services import session_rows

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from athletes.models import Athlete
+from athletes.models import Athlete, AthleteScopedQuerySet
 from clinical.progression import ACTIONS
 from clinical.protocol import SESSION_KINDS, STAGE_CHOICES, TERRAINS, describe
 
@@ -23,8 +23,14 @@ class Plan(models.Model):
     started_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AthleteScopedQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"Plan of athlete {self.athlete_id} (protocol {self.protocol_version})"
+
+
+class PlanWeekQuerySet(AthleteScopedQuerySet):
+    athlete_path = "plan__athlete__"
 
 
 class PlanWeek(models.Model):
@@ -43,6 +49,8 @@ class PlanWeek(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
 
+    objects = PlanWeekQuerySet.as_manager()
+
     class Meta:
         ordering = ["-week"]
         constraints = [
@@ -55,6 +63,10 @@ class PlanWeek(models.Model):
 
     def __str__(self) -> str:
         return f"Week of {self.week}: {self.stage} level {self.level}"
+
+
+class PlannedSessionQuerySet(AthleteScopedQuerySet):
+    athlete_path = "plan_week__plan__athlete__"
 
 
 class PlannedSession(models.Model):
@@ -79,6 +91,8 @@ class PlannedSession(models.Model):
     terrain = models.CharField(max_length=16, choices=TERRAIN_CHOICES, default="road")
     notes = models.CharField(max_length=300, blank=True)
 
+    objects = PlannedSessionQuerySet.as_manager()
+
     class Meta:
         ordering = ["day", "order", "id"]
         constraints = [
@@ -102,6 +116,12 @@ class DecisionStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     APPROVED = "approved", "Approved"
     OVERRIDDEN = "overridden", "Overridden"
+
+
+class DecisionQuerySet(AthleteScopedQuerySet):
+    # The engine's recommendation is for her coach to approve or override (SPEC §9); she
+    # sees the week it leads to.
+    coach_side_only = True
 
 
 class Decision(models.Model):
@@ -134,6 +154,8 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-week"]
@@ -172,6 +194,10 @@ class Decision(models.Model):
         return self.final_action or self.action
 
 
+class AuditEntryQuerySet(AthleteScopedQuerySet):
+    coach_side_only = True  # for coaches and admins
+
+
 class AuditEntry(models.Model):
     """An append-only record of coaching decisions that admins can inspect."""
 
@@ -193,6 +219,8 @@ class AuditEntry(models.Model):
     details = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "audit entries"
@@ -208,6 +236,8 @@ class CalendarFeed(models.Model):
     athlete = models.OneToOneField(Athlete, on_delete=models.CASCADE, related_name="calendar")
     nonce = models.CharField(max_length=32, unique=True)
     created_at = models.DateTimeField(auto_now=True)
+
+    objects = AthleteScopedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Calendar of athlete {self.athlete_id}"

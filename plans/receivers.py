@@ -6,6 +6,9 @@ import logging
 
 from kombu.exceptions import OperationalError as BrokerError
 
+from checkins.services import checkin_set_planned
+
+from .selectors import planned_sessions_count
 from .tasks import decide_after_checkin
 
 logger = logging.getLogger(__name__)
@@ -17,9 +20,15 @@ def start_plan(sender, athlete, **kwargs) -> None:
     services.plan_start(athlete=athlete)
 
 
-def queue_decision(sender, checkin_id: int, athlete_id: int, **kwargs) -> None:
-    """After a check-in is committed, queue next week's decision. With the broker down the
-    check-in is already saved; the daily ``close_weeks`` run computes the decision."""
+def queue_decision(
+    sender, checkin_id: int, athlete_id: int, week, created: bool = False, **kwargs
+) -> None:
+    """After a check-in is committed: on a new one, record how many sessions her plan held
+    that week; then queue next week's decision, which reads that number (compliance), so it
+    is written first. With the broker down the check-in is already saved; the daily
+    ``close_weeks`` run computes the decision."""
+    if created:
+        checkin_set_planned(checkin_id=checkin_id, planned=planned_sessions_count(athlete_id, week))
     try:
         decide_after_checkin.delay(checkin_id)
     except BrokerError:
@@ -28,9 +37,3 @@ def queue_decision(sender, checkin_id: int, athlete_id: int, **kwargs) -> None:
             checkin_id,
             athlete_id,
         )
-
-
-def planned_sessions(athlete, week):
-    from .selectors import planned_sessions_count
-
-    return planned_sessions_count(athlete, week)

@@ -7,14 +7,15 @@ from datetime import date, timedelta
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
-from athletes.models import Athlete, Role, User
+from athletes.models import Athlete, User
 from athletes.selectors import athlete_facts, roster_for_coach, with_clinical_records
-from checkins.models import WarningFlag, WeeklyCheckIn, monday_of
+from checkins.models import WarningFlag, WeeklyCheckIn
 from checkins.selectors import open_flag_counts
 from clinical.facts import CheckInFacts
 from clinical.progression import Snapshot, WeekPosition
 from clinical.protocol import COUNTED_KINDS
 from clinical.thresholds import ENGINE_HISTORY_WEEKS
+from web.weeks import monday_of
 
 from .models import Decision, DecisionStatus, PlannedSession, PlanWeek
 
@@ -55,8 +56,9 @@ def plan_week_for(athlete: Athlete, week: date) -> PlanWeek | None:
     )
 
 
-def planned_sessions_count(athlete: Athlete, week: date) -> int | None:
-    """How many counted sessions (walks, runs, strength) her plan held that week."""
+def planned_sessions_count(athlete: Athlete | int, week: date) -> int | None:
+    """How many counted sessions (walks, runs, strength) her plan held that week (the
+    athlete, or her id)."""
     plan_week = (
         PlanWeek.objects.filter(plan__athlete=athlete, week__lte=week).order_by("-week").first()
     )
@@ -80,12 +82,8 @@ def upcoming_weeks(athlete: Athlete, today: date) -> list[PlanWeek]:
 
 
 def decisions_visible_to(user: User) -> QuerySet[Decision]:
-    qs = Decision.objects.select_related("athlete", "decided_by")
-    if not user.is_authenticated or (user.role != Role.COACH and not user.is_staff):
-        return qs.none()
-    if user.is_staff:
-        return qs
-    return qs.filter(athlete__coach=user)
+    """Her coach's and staff's; athletes see the weeks decisions lead to, not the decisions."""
+    return Decision.objects.visible_to(user).select_related("athlete", "decided_by")
 
 
 def decision_for_coach(user: User, pk: int) -> Decision:
@@ -110,7 +108,7 @@ TREND_WEEKS = 8
 
 def dashboard_counts(coach: User, this_monday: date) -> dict:
     """Open flags by severity, pending decisions and check-ins due this week (3 queries)."""
-    active = Athlete.objects.filter(coach=coach, archived=False)
+    active = Athlete.objects.visible_to(coach).filter(coach=coach, archived=False)
     return {
         "flags": open_flag_counts(coach),
         "pending_decisions": Decision.objects.filter(

@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from athletes.models import Athlete, User, current_clearance
-from checkins.models import monday_of
 from clinical import protocol
 from clinical.progression import ACTIONS, recommend, safety_gates_for
+from web.weeks import monday_of
 
 from . import selectors
 from .models import (

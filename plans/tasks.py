@@ -10,7 +10,8 @@ from celery import shared_task
 from django.db import OperationalError
 
 from athletes.models import Athlete
-from checkins.models import WeeklyCheckIn, monday_of
+from checkins.models import WeeklyCheckIn
+from web.weeks import monday_of
 
 from . import services
 from .models import Decision

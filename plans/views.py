@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 from athletes import selectors as athlete_selectors
 from athletes.access import athlete_required, coach_required
 from athletes.models import Athlete
-from athletes.views import form_error_from
 from checkins import selectors as checkin_selectors
 from checkins.charts import chart_series, chart_summary
-from checkins.models import monday_of
 from clinical import protocol
+from web.forms import form_error_from
+from web.weeks import monday_of
 
 from . import selectors, services
 from .calendar import render_ics

@@ -2,20 +2,19 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, status, viewsets
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from athletes import selectors, services
+from athletes.access import AthleteNestedMixin, CoachWritesAthleteReads, SignedIn
 from athletes.models import ApiToken, Athlete
+from web.api.pagination import StandardPagination
 
-from .pagination import StandardPagination
-from .permissions import CoachWritesAthleteReads
 from .serializers import (
     AssessmentSerializer,
     AthleteSerializer,
@@ -34,6 +33,8 @@ class MeSerializer(serializers.Serializer):
 
 class MeView(APIView):
     """Who is signed in: id, e-mail, role and, for an athlete, her profile id."""
+
+    permission_classes = [SignedIn]
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
@@ -58,7 +59,8 @@ class TokenView(APIView):
     throttle_classes = [TokenThrottle]
 
     def get_permissions(self):
-        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+        # Signing in is open to anyone (throttled); revoking needs the token being revoked.
+        return [AllowAny()] if self.request.method == "POST" else [SignedIn()]
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
     def post(self, request: Request) -> Response:
@@ -133,29 +135,12 @@ class AthleteViewSet(
         services.athlete_erase(athlete=instance, by=self.request.user)
 
 
-class AthleteChildMixin:
-    """Lists and creates an athlete's records under /athletes/{athlete_id}/…; the athlete is
-    looked up among those the requester may see, so anyone else's answers 404."""
+class ClearanceListCreate(AthleteNestedMixin, generics.ListCreateAPIView):
+    """Her clearances, newest first. Her coach and staff add them; she may read them."""
 
+    serializer_class = ClearanceSerializer
     permission_classes = [CoachWritesAthleteReads]
     pagination_class = StandardPagination
-
-    def initial(self, request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)
-        # Find the athlete before the body is validated: someone else's athlete answers 404
-        # whatever the body, and never a 400 that would reveal she exists.
-        self.get_athlete()
-
-    def get_athlete(self) -> Athlete:
-        if not hasattr(self, "_athlete"):
-            self._athlete = get_object_or_404(
-                selectors.athletes_visible_to(self.request.user), pk=self.kwargs["athlete_id"]
-            )
-        return self._athlete
-
-
-class ClearanceListCreate(AthleteChildMixin, generics.ListCreateAPIView):
-    serializer_class = ClearanceSerializer
 
     def get_queryset(self):
         return selectors.clearances_for(self.get_athlete())
@@ -169,8 +154,12 @@ class ClearanceListCreate(AthleteChildMixin, generics.ListCreateAPIView):
         )
 
 
-class AssessmentListCreate(AthleteChildMixin, generics.ListCreateAPIView):
+class AssessmentListCreate(AthleteNestedMixin, generics.ListCreateAPIView):
+    """Her readiness assessments, newest first. Her coach and staff add them; she may read."""
+
     serializer_class = AssessmentSerializer
+    permission_classes = [CoachWritesAthleteReads]
+    pagination_class = StandardPagination
 
     def get_queryset(self):
         return selectors.assessments_for(self.get_athlete())

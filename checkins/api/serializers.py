@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from checkins.models import WarningFlag, WeeklyCheckIn, monday_of
+from checkins.models import WarningFlag, WeeklyCheckIn
 from checkins.services import EDITABLE_FIELDS
+from web.weeks import monday_of
 
 
 class CheckInSerializer(serializers.ModelSerializer):

@@ -1,41 +1,25 @@
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from athletes import selectors as athlete_selectors
-from athletes.api.pagination import StandardPagination
-from athletes.api.permissions import CoachOrStaffOnly
-from athletes.models import Athlete
+from athletes.access import AthleteNestedMixin, CoachOrStaffOnly, SignedIn
 from checkins import selectors, services
 from checkins.models import FlagStatus, Rule, Severity
+from web.api.pagination import StandardPagination
 
 from .serializers import CheckInSerializer, FlagSerializer, ResolveSerializer
 
 
-class AthleteCheckInListCreate(generics.ListCreateAPIView):
+class AthleteCheckInListCreate(AthleteNestedMixin, generics.ListCreateAPIView):
     """Her check-ins, newest first. The athlete herself, her coach and staff may read and
     submit; anyone else's athlete answers 404."""
 
     serializer_class = CheckInSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [SignedIn]
     pagination_class = StandardPagination
-
-    def initial(self, request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)
-        self.get_athlete()  # 404 for anyone else's athlete, before the body is validated
-
-    def get_athlete(self) -> Athlete:
-        if not hasattr(self, "_athlete"):
-            self._athlete = get_object_or_404(
-                athlete_selectors.athletes_visible_to(self.request.user),
-                pk=self.kwargs["athlete_id"],
-            )
-        return self._athlete
 
     def get_queryset(self):
         return self.get_athlete().checkins.order_by("-week")
@@ -53,7 +37,7 @@ class CheckInDetail(generics.RetrieveUpdateAPIView):
     """One check-in; PATCH within its edit window (to the end of the following week)."""
 
     serializer_class = CheckInSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [SignedIn]
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):

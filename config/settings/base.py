@@ -192,8 +192,9 @@ REST_FRAMEWORK = {
         "athletes.api.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "athletes.api.pagination.StandardPagination",
+    # The access policy's classes (athletes/access.py); views choose stricter ones.
+    "DEFAULT_PERMISSION_CLASSES": ["athletes.access.SignedIn"],
+    "DEFAULT_PAGINATION_CLASS": "web.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -204,7 +205,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "EXCEPTION_HANDLER": "athletes.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "web.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Stridewise API",

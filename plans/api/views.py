@@ -1,33 +1,28 @@
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from athletes import selectors as athlete_selectors
-from athletes.api.pagination import StandardPagination
-from athletes.api.permissions import CoachOrStaffOnly
+from athletes.access import AthleteNestedMixin, CoachOrStaffOnly, SignedIn
 from clinical import protocol
 from plans import selectors, services
+from web.api.pagination import StandardPagination
 
 from .serializers import DecisionSerializer, OverrideSerializer, PlanSerializer
 
 
-class AthletePlanView(APIView):
+class AthletePlanView(AthleteNestedMixin, APIView):
     """Her stage, level and this week's approved sessions (owner coach, the athlete, staff)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [SignedIn]
 
     @extend_schema(responses=PlanSerializer)
     def get(self, request: Request, athlete_id: int) -> Response:
-        athlete = get_object_or_404(
-            athlete_selectors.athletes_visible_to(request.user), pk=athlete_id
-        )
+        athlete = self.get_athlete()
         plan = services.plan_start(athlete=athlete)
         athlete.refresh_from_db(fields=["stage", "level"])
         stage = protocol.stage(athlete.stage)
@@ -44,7 +39,7 @@ class AthletePlanView(APIView):
         return Response(PlanSerializer(data).data)
 
 
-class AthleteDecisionList(generics.ListAPIView):
+class AthleteDecisionList(AthleteNestedMixin, generics.ListAPIView):
     """Her decisions, newest first (owner coach and staff)."""
 
     serializer_class = DecisionSerializer
@@ -52,12 +47,9 @@ class AthleteDecisionList(generics.ListAPIView):
     pagination_class = StandardPagination
 
     def get_queryset(self):
-        athlete = get_object_or_404(
-            athlete_selectors.athletes_visible_to(self.request.user), pk=self.kwargs["athlete_id"]
-        )
         return (
             selectors.decisions_visible_to(self.request.user)
-            .filter(athlete=athlete)
+            .filter(athlete=self.get_athlete())
             .order_by("-week")
         )
 

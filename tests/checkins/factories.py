@@ -8,8 +8,9 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from checkins.models import WeeklyCheckIn, monday_of
+from checkins.models import WeeklyCheckIn
 from tests.factories import AthleteFactory
+from web.weeks import monday_of
 
 # An ordinary week: three sessions, no symptoms, nothing out of the way.
 ORDINARY_WEEK: dict = {

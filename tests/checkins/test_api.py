@@ -9,9 +9,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from athletes.services import api_token_create
-from checkins.models import CheckInRevision, WeeklyCheckIn, monday_of
+from checkins.models import CheckInRevision, WeeklyCheckIn
 from checkins.services import EDITABLE_FIELDS
 from tests.checkins.factories import CheckInFactory, api_body
+from web.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from checkins.models import WeeklyCheckIn, monday_of
+from checkins.models import WeeklyCheckIn
 from checkins.services import EDITABLE_FIELDS
 from clinical.symptoms import SYMPTOM_FIELDS
 from tests.checkins.factories import ORDINARY_WEEK, CheckInFactory, form_data
 from tests.checkins.markup import checked_value, input_value, json_script, table_rows
+from web.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +49,10 @@ def test_the_form_opens_on_this_week_with_an_ordinary_week_filled_in(athlete_cli
     assert input_value(html, "week") == monday_of(athlete.today()).isoformat()
     assert {
         name: input_value(html, name)
-        for name in ("sessions_completed", "run_minutes", "walk_minutes", "unavailable_days")
-    } == dict.fromkeys(
-        ("sessions_completed", "run_minutes", "walk_minutes", "unavailable_days"), "0"
-    )
+        for name in ("run_minutes", "walk_minutes", "unavailable_days")
+    } == dict.fromkeys(("run_minutes", "walk_minutes", "unavailable_days"), "0")
+    # The sessions she did are hers to say: no number is put in her mouth.
+    assert input_value(html, "sessions_completed") is None
     assert input_value(html, "sleep_hours") == "6"
     assert {
         name: checked_value(html, name)

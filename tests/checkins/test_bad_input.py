@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from checkins.models import CheckInRevision, WeeklyCheckIn, monday_of
+from checkins.models import CheckInRevision, WeeklyCheckIn
 from checkins.services import EDITABLE_FIELDS
 from tests.checkins.channels import (
     EDIT_CHANNELS,
@@ -18,6 +18,7 @@ from tests.checkins.channels import (
     api_patch,
 )
 from tests.checkins.factories import CheckInFactory, api_body, form_data
+from web.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,11 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from checkins.models import WeeklyCheckIn, monday_of
+from checkins.models import WeeklyCheckIn
 from checkins.services import EDITABLE_FIELDS, checkin_update
 from tests.checkins.factories import ORDINARY_WEEK, CheckInFactory, form_data
 from tests.checkins.markup import json_script, table_rows
+from web.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from athletes.models import Athlete
-from checkins.models import WeeklyCheckIn, monday_of
+from checkins.models import WeeklyCheckIn
 from checkins.services import checkin_submit
 from tests.checkins.factories import api_body, service_data
+from web.weeks import monday_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

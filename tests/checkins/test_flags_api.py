@@ -12,9 +12,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from athletes.models import Athlete
-from checkins.models import FlagStatus, WarningFlag, monday_of
+from checkins.models import FlagStatus, WarningFlag
 from tests.checkins.factories import CheckInFactory
 from tests.factories import AthleteFactory
+from web.weeks import monday_of
 
 LIST = "/api/v1/flags/"
 # A Wednesday; her week starts on Monday 2 June 2025.

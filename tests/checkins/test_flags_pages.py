@@ -16,9 +16,10 @@ from django.utils import timezone
 from pytest_django.asserts import assertInHTML, assertRedirects, assertTemplateUsed
 
 from athletes.models import Athlete
-from checkins.models import FlagStatus, WarningFlag, monday_of
+from checkins.models import FlagStatus, WarningFlag
 from tests.checkins.factories import CheckInFactory
 from tests.factories import AthleteFactory
+from web.weeks import monday_of
 
 QUEUE = "/coach/flags/"
 NOTE_REQUIRED = "Say what was done or decided, for the record."

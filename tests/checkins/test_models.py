@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from checkins.models import WeeklyCheckIn, monday_of
+from checkins.models import WeeklyCheckIn
 from tests.checkins.factories import CheckInFactory
+from web.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from checkins.models import CheckInRevision, WeeklyCheckIn, monday_of
+from checkins.models import CheckInRevision, WeeklyCheckIn
 from tests.checkins.factories import ORDINARY_WEEK
+from web.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
 

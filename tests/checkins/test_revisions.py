@@ -11,9 +11,10 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from checkins.models import CheckInRevision, WeeklyCheckIn, monday_of
-from checkins.services import EDITABLE_FIELDS, checkin_update
+from checkins.models import CheckInRevision, WeeklyCheckIn
+from checkins.services import EDITABLE_FIELDS, checkin_set_planned, checkin_update
 from tests.checkins.factories import CheckInFactory, form_data
+from web.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
 
@@ -333,3 +334,19 @@ def test_an_api_patch_after_the_window_is_refused(athlete_api, closed_checkin):
     assert message.endswith("; that time has passed.")
     assert values_of(closed_checkin) == before
     assert CheckInRevision.objects.count() == 0
+
+
+# --- The planned sessions, filled in by the plans layer ----------------------------------------
+
+
+@pytest.mark.parametrize(("planned", "stored"), [(4, 4), (0, 0), (None, None), (20, 14)])
+def test_the_planned_sessions_are_written_alone_without_a_revision(athlete, planned, stored):
+    checkin = CheckInFactory(athlete=athlete)
+    before = values_of(checkin)
+    updated_at = checkin.updated_at
+
+    checkin_set_planned(checkin_id=checkin.pk, planned=planned)
+
+    assert values_of(checkin) == before
+    assert (checkin.sessions_planned, checkin.updated_at) == (stored, updated_at)
+    assert not CheckInRevision.objects.exists()

@@ -9,9 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from checkins.models import WeeklyCheckIn, monday_of
+from checkins.models import WeeklyCheckIn
 from checkins.services import checkin_submit, checkin_update
 from tests.checkins.factories import CheckInFactory, api_body, form_data, service_data
+from web.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
 

@@ -21,9 +21,10 @@ from rest_framework.test import APIClient
 
 from athletes.models import Athlete, Role, User
 from checkins import services, tasks
-from checkins.models import EmailLog, FlagStatus, WarningFlag, WeeklyCheckIn, monday_of
+from checkins.models import EmailLog, FlagStatus, WarningFlag, WeeklyCheckIn
 from tests.checkins.factories import CheckInFactory, api_body, service_data
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory, UserFactory
+from web.weeks import monday_of
 
 # An ordinary week without running: nothing about it raises a flag on its own (running
 # without a clearance would).

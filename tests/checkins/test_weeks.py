@@ -9,10 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from checkins.models import WeeklyCheckIn, monday_of
+from checkins.models import WeeklyCheckIn
 from checkins.services import checkin_submit
 from tests.checkins.channels import REFUSED, SUBMIT_CHANNELS, Outcome
 from tests.checkins.factories import service_data
+from web.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
 

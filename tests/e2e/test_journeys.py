@@ -93,6 +93,8 @@ def test_coach_and_athlete_journey(live_server, page, browser, axe_check):
     # Her check-in reports leakage: she sees the advice at once.
     phone.get_by_role("link", name="Check in").first.click()
     axe_check(phone, "check-in form")
+    phone.get_by_label("Sessions done").fill("4")
+    phone.get_by_label("How hard did the sessions feel?").select_option("4")
     phone.get_by_role("group", name=re.compile("leak any urine")).get_by_label("Yes").check()
     phone.get_by_role("button", name="Send my check-in").click()
     phone.get_by_role("heading", name="Please stop running for now").wait_for()

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from athletes.models import Athlete
-from checkins.models import WeeklyCheckIn, monday_of
+from checkins.models import WeeklyCheckIn
+from web.weeks import monday_of
 
 # An ordinary week: every session done, no symptom, nothing that holds her back.
 CLEAN_WEEK: dict = {

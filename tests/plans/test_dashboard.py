@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from athletes.models import Athlete
-from checkins.models import WarningFlag, WeeklyCheckIn, monday_of
+from checkins.models import WarningFlag, WeeklyCheckIn
 from plans.models import Decision
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory
+from web.weeks import monday_of
 
 pytestmark = pytest.mark.django_db
 

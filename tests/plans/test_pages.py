@@ -454,6 +454,17 @@ def test_my_week_says_she_has_checked_in(athlete_client, athlete):
     assert "How is this week going?" not in page
 
 
+def test_her_checkin_form_leaves_the_sessions_done_to_her_even_with_a_plan(athlete_client, athlete):
+    services.plan_start(athlete=athlete)  # four walks planned this week
+
+    html = athlete_client.get(reverse("checkins:my_checkin")).content.decode()
+
+    sessions = re.search(r'<input [^>]*name="sessions_completed"[^>]*>', html).group(0)
+    assert "value=" not in sessions
+    effort = re.search(r'<select [^>]*name="effort"[^>]*>.*?</select>', html, re.S).group(0)
+    assert re.search(r'<option value="" selected>', effort)
+
+
 def test_my_week_shows_a_run_walk_session_in_plain_words(athlete_client, athlete, coach):
     services.plan_start(athlete=athlete)
     plan_week = PlanWeek.objects.get(plan__athlete=athlete)

@@ -423,9 +423,26 @@ def test_no_decision_is_computed_before_the_checkin_commits(athlete):
         pytest.param(ClearanceScope.EXERCISE, 6, id="four-walks-and-two-strength-sessions"),
     ],
 )
-def test_a_checkins_planned_sessions_come_from_her_plan(athlete, scope, planned):
+def test_a_checkins_planned_sessions_come_from_her_plan(
+    athlete, scope, planned, django_capture_on_commit_callbacks
+):
     if scope:
         ClearanceFactory(athlete=athlete, scope=scope)
+    services.plan_start(athlete=athlete)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        checkin = checkin_submit(
+            athlete=athlete, week=this_monday(athlete), data=dict(CLEAN_WEEK), by=athlete.user
+        )
+
+    checkin.refresh_from_db()
+    assert checkin.sessions_planned == planned
+    # Filled in before the decision was computed, which judged compliance against it.
+    gates = {g["key"]: g for g in Decision.objects.get(athlete=athlete).gates}
+    assert gates["sessions_completed"]["detail"] == f"4 of {planned} sessions done."
+
+
+def test_the_planned_sessions_are_filled_in_only_once_the_checkin_commits(athlete):
     services.plan_start(athlete=athlete)
 
     checkin = checkin_submit(
@@ -433,10 +450,12 @@ def test_a_checkins_planned_sessions_come_from_her_plan(athlete, scope, planned)
     )
 
     checkin.refresh_from_db()
-    assert checkin.sessions_planned == planned
+    assert checkin.sessions_planned is None
 
 
-def test_the_planned_sessions_follow_the_coachs_edits(athlete, coach):
+def test_the_planned_sessions_follow_the_coachs_edits(
+    athlete, coach, django_capture_on_commit_callbacks
+):
     services.plan_start(athlete=athlete)
     plan_week = PlanWeek.objects.get(plan__athlete=athlete)
     services.plan_week_update_sessions(
@@ -449,10 +468,12 @@ def test_the_planned_sessions_follow_the_coachs_edits(athlete, coach):
         by=coach,
     )
 
-    checkin = checkin_submit(
-        athlete=athlete, week=this_monday(athlete), data=dict(CLEAN_WEEK), by=athlete.user
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        checkin = checkin_submit(
+            athlete=athlete, week=this_monday(athlete), data=dict(CLEAN_WEEK), by=athlete.user
+        )
 
+    checkin.refresh_from_db()
     assert checkin.sessions_planned == 2
 
 
