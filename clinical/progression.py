@@ -250,7 +250,7 @@ def _pause_gate(since: date) -> Gate:
     )
 
 
-def _pause_target(stage_key: str, level: int) -> tuple[str, int]:
+def pause_target(stage_key: str, level: int) -> tuple[str, int]:
     """A pause lands in a non-impact stage: walking, or where she is if she is not running."""
     if stage_key in IMPACT_STAGE_KEYS:
         return "walk", protocol.stage("walk").top_level
@@ -292,7 +292,7 @@ def recommend(snapshot: Snapshot) -> Recommendation:
     # check-ins say since (SPEC §11).
     if snapshot.paused_since is not None:
         gates.append(_pause_gate(snapshot.paused_since))
-        return result(PAUSE, *_pause_target(stage_key, level), PAUSE_SUMMARY, refer=True)
+        return result(PAUSE, *pause_target(stage_key, level), PAUSE_SUMMARY, refer=True)
 
     # Rule 0: no check-in → hold (nothing else can be judged).
     gates.append(
@@ -311,7 +311,7 @@ def recommend(snapshot: Snapshot) -> Recommendation:
     red_flag_gate = latest_red_flag_gate(latest, athlete)
     gates.append(red_flag_gate)
     if not red_flag_gate.passed:
-        return result(PAUSE, *_pause_target(stage_key, level), PAUSE_SUMMARY, refer=True)
+        return result(PAUSE, *pause_target(stage_key, level), PAUSE_SUMMARY, refer=True)
 
     # Rule 2: step back.
     by_week = {c.week: c for c in snapshot.checkins}

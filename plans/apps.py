@@ -13,4 +13,6 @@ class PlansConfig(AppConfig):
         from . import receivers
 
         athlete_created.connect(receivers.start_plan, dispatch_uid="plans.start_plan")
-        checkin_committed.connect(receivers.queue_decision, dispatch_uid="plans.queue_decision")
+        checkin_committed.connect(
+            receivers.on_checkin_committed, dispatch_uid="plans.on_checkin_committed"
+        )

@@ -16,11 +16,29 @@ from checkins.demo import demo_checkin, demo_flags
 from checkins.models import WarningFlag, WeeklyCheckIn
 from clinical import protocol
 from clinical.facts import CheckInFacts
-from clinical.progression import ADVANCE, HOLD, Snapshot, WeekPosition, recommend
+from clinical.progression import (
+    ADVANCE,
+    HOLD,
+    PAUSE,
+    STEP_BACK,
+    Snapshot,
+    WeekPosition,
+    recommend,
+)
+from clinical.symptoms import red_flags
 from web.weeks import monday_of
 
-from .models import AuditEntry, Decision, DecisionStatus, Plan, PlannedSession, PlanWeek
-from .services import session_rows
+from .models import (
+    AuditEntry,
+    Decision,
+    DecisionStatus,
+    Plan,
+    PlannedSession,
+    PlanPause,
+    PlanWeek,
+    WeekReason,
+)
+from .publication import REASON_OF_ACTION, session_rows
 
 OVERRIDE_NOTES = (
     "Baby is teething and nights are rough; another week at this level.",
@@ -59,7 +77,7 @@ def simulate(
     level = 1
     positions: list[WeekPosition] = []
     checkins: list[WeeklyCheckIn] = []
-    plan_weeks: list[tuple] = [(start, stage, level, None)]
+    plan_weeks: list[tuple] = [(start, stage, level, None, WeekReason.STARTED)]
     decisions: list[Decision] = []
 
     week = start
@@ -112,8 +130,17 @@ def simulate(
         )
         outcome = (rec.to_stage, rec.to_level)
         if for_week == this_monday and leave_pending:
-            decision.status = DecisionStatus.PENDING
-            decisions.append(decision)
+            # This week is published whatever the coach does (SPEC §11): a pause or step back
+            # applies without her, anything else waits and the week carries over.
+            if rec.action in (PAUSE, STEP_BACK):
+                decision.status = DecisionStatus.AUTO_APPLIED
+                decisions.append(decision)
+                reason = REASON_OF_ACTION[rec.action]
+                plan_weeks.append((for_week, *outcome, len(decisions) - 1, reason))
+            else:
+                decision.status = DecisionStatus.PENDING
+                decisions.append(decision)
+                plan_weeks.append((for_week, stage, level, None, WeekReason.CARRIED_OVER))
             break
         decision.decided_by, decision.decided_at = coach, decided_at
         if rec.action == ADVANCE and rng.random() < 0.08:
@@ -125,7 +152,8 @@ def simulate(
             decision.status = DecisionStatus.APPROVED
         decisions.append(decision)
         stage, level = outcome
-        plan_weeks.append((for_week, stage, level, len(decisions) - 1))
+        reason = REASON_OF_ACTION[decision.outcome_action]
+        plan_weeks.append((for_week, stage, level, len(decisions) - 1, reason))
         week = for_week
 
     Decision.objects.bulk_create(decisions)
@@ -149,24 +177,44 @@ def simulate(
             week=w,
             stage=s,
             level=lv,
+            reason=reason,
             decision=decisions[i] if i is not None else None,
             approved=True,
-            approved_by=coach if i is not None else None,
+            approved_by=decisions[i].decided_by if i is not None else None,
             approved_at=decisions[i].decided_at if i is not None else None,
         )
-        for w, s, lv, i in plan_weeks
+        for w, s, lv, i, reason in plan_weeks
     ]
     PlanWeek.objects.bulk_create(week_rows)
     sessions: list[PlannedSession] = []
     for row in week_rows:
         clearance = facts.clearance_on(row.week)
-        sessions += session_rows(
-            row,
-            protocol.sessions_for(
+        specs = (
+            protocol.pause_sessions()
+            if row.reason == WeekReason.PAUSED
+            else protocol.sessions_for(
                 row.stage, row.level, clearance_scope=clearance.scope if clearance else None
-            ),
+            )
         )
+        sessions += session_rows(row, specs)
     PlannedSession.objects.bulk_create(sessions)
+    pending = decisions[-1] if decisions else None
+    if (
+        pending is not None
+        and pending.status == DecisionStatus.AUTO_APPLIED
+        and pending.action == PAUSE
+        and checkins
+    ):
+        # Her red flag paused her at once when she checked in on Sunday (SPEC §11).
+        reported = checkins[-1]
+        PlanPause.objects.create(
+            plan=plan,
+            started_at=timezone.make_aware(datetime.combine(reported.week, time(18)))
+            + timedelta(days=6),
+            started_on=reported.week + timedelta(days=6),
+            red_flags=red_flags(CheckInFacts.of(reported), facts),
+            checkin=reported,
+        )
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -29,19 +31,82 @@ class Plan(models.Model):
         return f"Plan of athlete {self.athlete_id} (protocol {self.protocol_version})"
 
 
+class PlanPauseQuerySet(AthleteScopedQuerySet):
+    athlete_path = "plan__athlete__"
+
+    def active(self) -> PlanPauseQuerySet:
+        return self.filter(lifted_at__isnull=True)
+
+
+class PlanPause(models.Model):
+    """A red flag paused her at once (SPEC §11): from ``started_on`` every day of her plan is
+    the gentle pause week, until her coach lifts it with an override (``lifted_at``)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField()
+    started_on = models.DateField(help_text="Her local day the pause began.")
+    red_flags = models.JSONField(default=list, help_text="The red flags that paused her.")
+    checkin = models.ForeignKey(
+        "checkins.WeeklyCheckIn", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lifted_by_decision = models.ForeignKey(
+        "Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = PlanPauseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="pause_one_active_per_plan",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Pause of plan {self.plan_id} from {self.started_on}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+
+class WeekReason(models.TextChoices):
+    """Why a published week holds what it holds, in the words she reads."""
+
+    STARTED = "started", "Your plan starts"
+    ADVANCED = "advanced", "Moved on"
+    HELD = "held", "Held"
+    STEPPED_BACK = "stepped_back", "Stepped back"
+    PAUSED = "paused", "Paused"
+    CARRIED_OVER = "carried_over", "Carried over"
+
+
 class PlanWeekQuerySet(AthleteScopedQuerySet):
     athlete_path = "plan__athlete__"
 
 
 class PlanWeek(models.Model):
-    """One approved week of her plan: the stage and level, and the sessions it holds."""
+    """One published week of her plan: the stage and level, why, and the sessions it holds.
+
+    Exactly one per plan and week (SPEC §11). ``applies_from`` is set when the week was
+    changed after it began (a pause, or a decision approved mid-week): the sessions before
+    that day are what she was given before."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="weeks")
     week = models.DateField(help_text="Monday of the week.")
     stage = models.CharField(max_length=20, choices=STAGE_CHOICES)
     level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
-    decision = models.OneToOneField(
-        "Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_week"
+    reason = models.CharField(max_length=14, choices=WeekReason.choices, default=WeekReason.STARTED)
+    applies_from = models.DateField(null=True, blank=True)
+    decision = models.ForeignKey(
+        "Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_weeks"
     )
     approved = models.BooleanField(default=True)
     approved_by = models.ForeignKey(
@@ -116,6 +181,20 @@ class DecisionStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     APPROVED = "approved", "Approved"
     OVERRIDDEN = "overridden", "Overridden"
+    # A pause or step back that took effect without the coach, still awaiting her review.
+    AUTO_APPLIED = "auto_applied", "Applied, awaiting review"
+    # A newer decision replaced it before the coach decided.
+    SUPERSEDED = "superseded", "Superseded"
+
+
+# Awaiting the coach: at most one per athlete (SPEC §11).
+OPEN_STATUSES = (DecisionStatus.PENDING, DecisionStatus.AUTO_APPLIED)
+
+
+class DecisionTrigger(models.TextChoices):
+    CHECKIN = "checkin", "Her check-in"
+    NO_CHECKIN = "no_checkin", "A week without a check-in"
+    RED_FLAG = "red_flag", "A red flag, at once"
 
 
 class DecisionQuerySet(AthleteScopedQuerySet):
@@ -129,6 +208,12 @@ class Decision(models.Model):
 
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="decisions")
     week = models.DateField(help_text="Monday of the week the decision is for.")
+    applies_from = models.DateField(
+        null=True, blank=True, help_text="The first day it takes effect, when not the Monday."
+    )
+    trigger = models.CharField(
+        max_length=12, choices=DecisionTrigger.choices, default=DecisionTrigger.CHECKIN
+    )
     action = models.CharField(max_length=10, choices=ACTION_CHOICES)
     from_stage = models.CharField(max_length=20, choices=STAGE_CHOICES)
     from_level = models.PositiveSmallIntegerField()
@@ -139,7 +224,7 @@ class Decision(models.Model):
     refer = models.BooleanField(default=False, help_text="Refer to a pelvic health physio/GP.")
     protocol_version = models.CharField(max_length=20)
     status = models.CharField(
-        max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
+        max_length=12, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
     )
     # What the coach decided instead, when she overrode the recommendation.
     final_action = models.CharField(max_length=10, choices=ACTION_CHOICES, blank=True)
@@ -160,7 +245,11 @@ class Decision(models.Model):
     class Meta:
         ordering = ["-week"]
         constraints = [
-            models.UniqueConstraint(fields=["athlete", "week"], name="decision_one_per_week"),
+            models.UniqueConstraint(
+                fields=["athlete"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="decision_one_open_per_athlete",
+            ),
             models.CheckConstraint(
                 condition=models.Q(action__in=ACTIONS), name="decision_action_valid"
             ),
@@ -179,7 +268,13 @@ class Decision(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.status == DecisionStatus.PENDING
+        """Awaiting the coach's approval or override (pending, or applied without her)."""
+        return self.status in OPEN_STATUSES
+
+    @property
+    def starts_on(self) -> date:
+        """The first day it takes effect: its week's Monday, or a later day of that week."""
+        return self.applies_from or self.week
 
     @property
     def outcome_stage(self) -> str:
@@ -207,6 +302,9 @@ class AuditEntry(models.Model):
         SAFETY_OVERRIDE = "safety_override", "Override past a safety gate"
         SESSIONS_EDITED = "sessions_edited", "Sessions edited"
         PLAN_STARTED = "plan_started", "Plan started"
+        PAUSED = "paused", "Paused at once after a red flag"
+        PAUSE_LIFTED = "pause_lifted", "Pause lifted by the coach"
+        AUTO_APPLIED = "auto_applied", "Applied without the coach (pause or step back)"
 
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="audit_entries")
     decision = models.ForeignKey(

@@ -17,22 +17,33 @@ from clinical.protocol import COUNTED_KINDS
 from clinical.thresholds import ENGINE_HISTORY_WEEKS
 from web.weeks import monday_of
 
-from .models import Decision, DecisionStatus, PlannedSession, PlanWeek
+from .models import Decision, DecisionStatus, PlannedSession, PlanPause, PlanWeek
 
 
 def engine_snapshot(athlete: Athlete, for_week: date) -> Snapshot:
     since = for_week - timedelta(weeks=ENGINE_HISTORY_WEEKS)
     checkins = WeeklyCheckIn.objects.filter(athlete=athlete, week__gte=since, week__lt=for_week)
-    history = PlanWeek.objects.filter(
-        plan__athlete=athlete, week__gte=since, week__lt=for_week
-    ).values_list("week", "stage", "level")
+    history = [
+        WeekPosition(*row)
+        for row in PlanWeek.objects.filter(
+            plan__athlete=athlete, week__gte=since, week__lt=for_week
+        ).values_list("week", "stage", "level")
+    ]
+    # Where she stood in the week before the one decided: the latest published before it.
+    latest = max(history, key=lambda p: p.week, default=None)
+    paused_since = (
+        PlanPause.objects.filter(plan__athlete=athlete, lifted_at__isnull=True)
+        .values_list("started_on", flat=True)
+        .first()
+    )
     return Snapshot(
         for_week=for_week,
         athlete=athlete_facts(athlete),
-        stage=athlete.stage or "walk",
-        level=athlete.level or 1,
-        history=tuple(WeekPosition(*row) for row in history),
+        stage=latest.stage if latest else athlete.stage or "walk",
+        level=latest.level if latest else athlete.level or 1,
+        history=tuple(history),
         checkins=tuple(CheckInFacts.of(c) for c in checkins),
+        paused_since=paused_since,
     )
 
 

@@ -1,5 +1,5 @@
 """Writes of the plans layer: starting a plan, computing decisions, the coach's approval or
-override, and the weeks and sessions they generate."""
+override. Publishing the weeks they lead to is ``plans.publication``'s."""
 
 from __future__ import annotations
 
@@ -13,88 +13,33 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from athletes.models import Athlete, User, current_clearance
+from athletes.models import Athlete, User
+from checkins.models import WeeklyCheckIn
 from clinical import protocol
-from clinical.progression import ACTIONS, recommend, safety_gates_for
+from clinical.progression import ACTIONS, PAUSE, recommend, safety_gates_for
 from web.weeks import monday_of
 
 from . import selectors
 from .models import (
+    OPEN_STATUSES,
     AuditEntry,
     CalendarFeed,
     Decision,
     DecisionStatus,
+    DecisionTrigger,
     Plan,
     PlannedSession,
     PlanWeek,
+    WeekReason,
+)
+from .publication import (
+    REASON_OF_ACTION,
+    active_pause,
+    supersede_open_decisions,
+    week_publish,
 )
 
 logger = logging.getLogger(__name__)
-
-
-def _set_position(athlete: Athlete, stage: str, level: int) -> None:
-    athlete.stage, athlete.level = stage, level
-    Athlete.objects.filter(pk=athlete.pk).update(stage=stage, level=level)
-
-
-def session_rows(plan_week: PlanWeek, specs: list[protocol.SessionSpec]) -> list[PlannedSession]:
-    """Unsaved sessions for a week, on the days the protocol lays them out."""
-    return [
-        PlannedSession(
-            plan_week=plan_week,
-            order=item.order,
-            day=item.day,
-            kind=item.spec.kind,
-            minutes=item.spec.minutes,
-            run_seconds=item.spec.run_seconds,
-            walk_seconds=item.spec.walk_seconds,
-            repeats=item.spec.repeats,
-            terrain=item.spec.terrain,
-            notes=item.spec.notes[:300],
-        )
-        for item in protocol.lay_out(specs)
-    ]
-
-
-def _write_sessions(plan_week: PlanWeek, specs: list[protocol.SessionSpec]) -> None:
-    plan_week.sessions.all().delete()
-    PlannedSession.objects.bulk_create(session_rows(plan_week, specs))
-
-
-def _generate_week(
-    *,
-    athlete: Athlete,
-    plan: Plan,
-    week: date,
-    stage: str,
-    level: int,
-    decision: Decision | None,
-    by: User | None,
-) -> PlanWeek:
-    """Create (or replace) the approved plan week and its sessions; move her to it."""
-    clearance = current_clearance(list(athlete.clearances.all()), week)
-    plan_week, _ = PlanWeek.objects.update_or_create(
-        plan=plan,
-        week=week,
-        defaults={
-            "stage": stage,
-            "level": level,
-            "decision": decision,
-            "approved": True,
-            "approved_by": by,
-            "approved_at": timezone.now(),
-        },
-    )
-    _write_sessions(
-        plan_week,
-        protocol.sessions_for(stage, level, clearance_scope=clearance.scope if clearance else None),
-    )
-    latest = (
-        PlanWeek.objects.filter(plan=plan).order_by("-week").values_list("stage", "level").first()
-    )
-    if latest is not None:
-        _set_position(athlete, *latest)
-    return plan_week
 
 
 @transaction.atomic
@@ -115,8 +60,14 @@ def plan_start(*, athlete: Athlete, by: User | None = None) -> Plan:
             )
     except IntegrityError:  # started concurrently: use the other one
         return Plan.objects.get(athlete=athlete)
-    _generate_week(
-        athlete=athlete, plan=plan, week=this_monday, stage=stage, level=1, decision=None, by=by
+    week_publish(
+        athlete=athlete,
+        plan=plan,
+        week=this_monday,
+        stage=stage,
+        level=1,
+        reason=WeekReason.STARTED,
+        by=by,
     )
     AuditEntry.objects.create(
         athlete=athlete,
@@ -129,16 +80,35 @@ def plan_start(*, athlete: Athlete, by: User | None = None) -> Plan:
 
 
 @transaction.atomic
-def decision_compute(*, athlete: Athlete, for_week: date) -> Decision:
-    """The recommendation for ``for_week`` (a Monday). Idempotent: it replaces a pending
-    decision for that week and never touches one the coach has already decided."""
-    plan_start(athlete=athlete)
-    athlete.refresh_from_db(fields=["stage", "level"])
-    existing = Decision.objects.select_for_update().filter(athlete=athlete, week=for_week).first()
-    if existing is not None and existing.status != DecisionStatus.PENDING:
-        return existing
-    rec = recommend(selectors.engine_snapshot(athlete, for_week))
+def decision_compute(
+    *, athlete: Athlete, for_week: date, trigger: str = DecisionTrigger.CHECKIN
+) -> Decision:
+    """The recommendation for ``for_week`` (a Monday), pending the coach's approval.
+
+    Idempotent: it recomputes the decision still awaiting the coach for that week in place,
+    and never touches one the coach has already decided. A newer decision supersedes any
+    other that was waiting (SPEC §11: at most one awaits her coach). It applies from the
+    week's Monday, or from today if the week has begun.
+    """
+    # One computation at a time per athlete: the lock serialises concurrent check-ins.
+    Athlete.objects.select_for_update().filter(pk=athlete.pk).first()
+    plan = plan_start(athlete=athlete)
+    decided = (
+        Decision.objects.filter(
+            athlete=athlete,
+            week=for_week,
+            status__in=(DecisionStatus.APPROVED, DecisionStatus.OVERRIDDEN),
+        )
+        .order_by("-decided_at")
+        .first()
+    )
+    if decided is not None:
+        return decided
+    snapshot = selectors.engine_snapshot(athlete, for_week)
+    rec = recommend(snapshot)
     values = {
+        "applies_from": max(for_week, athlete.today()),
+        "trigger": trigger,
         "action": rec.action,
         "from_stage": rec.from_stage,
         "from_level": rec.from_level,
@@ -147,33 +117,54 @@ def decision_compute(*, athlete: Athlete, for_week: date) -> Decision:
         "gates": rec.gates_as_dicts(),
         "summary": rec.summary[:500],
         "refer": rec.refer,
-        "protocol_version": protocol.PROTOCOL_VERSION,
+        "protocol_version": plan.protocol_version,
         "computed_at": timezone.now(),
     }
-    if existing is not None:
+    current = (
+        Decision.objects.select_for_update()
+        .filter(athlete=athlete, status__in=OPEN_STATUSES)
+        .first()
+    )
+    if current is not None and current.week == for_week:
+        unchanged = (current.action, current.to_stage, current.to_level) == (
+            rec.action,
+            rec.to_stage,
+            rec.to_level,
+        )
+        # What was already applied without the coach stays applied if it still stands.
+        if not (current.status == DecisionStatus.AUTO_APPLIED and unchanged):
+            values["status"] = DecisionStatus.PENDING
         for name, value in values.items():
-            setattr(existing, name, value)
-        existing.save()
-        decision = existing
+            setattr(current, name, value)
+        current.save()
+        decision = current
     else:
-        try:
-            with transaction.atomic():
-                decision = Decision.objects.create(athlete=athlete, week=for_week, **values)
-        except IntegrityError:
-            # A concurrent run created it first; recompute over it if still pending.
-            decision = Decision.objects.select_for_update().get(athlete=athlete, week=for_week)
-            if decision.status == DecisionStatus.PENDING:
-                Decision.objects.filter(pk=decision.pk).update(**values)
-                decision.refresh_from_db()
+        supersede_open_decisions(athlete)
+        decision = Decision.objects.create(athlete=athlete, week=for_week, **values)
     logger.info(
         "decision computed decision=%s athlete=%s action=%s", decision.pk, athlete.pk, rec.action
     )
     return decision
 
 
+@transaction.atomic
+def week_close(*, athlete: Athlete, today: date) -> Decision | None:
+    """A week that ended without a check-in still gets a decision for the new one (SPEC §5:
+    a hold, or a pause while one holds), computed once; a late check-in recomputes it."""
+    plan = Plan.objects.filter(athlete=athlete).first()
+    current = monday_of(today)
+    if plan is None or plan.started_on >= current:
+        return None
+    if Decision.objects.filter(athlete=athlete, week=current).exists():
+        return None
+    if WeeklyCheckIn.objects.filter(athlete=athlete, week=current - timedelta(weeks=1)).exists():
+        return None
+    return decision_compute(athlete=athlete, for_week=current, trigger=DecisionTrigger.NO_CHECKIN)
+
+
 def _locked_pending(decision: Decision) -> Decision:
     locked = Decision.objects.select_for_update().select_related("athlete").get(pk=decision.pk)
-    if locked.status != DecisionStatus.PENDING:
+    if locked.status not in OPEN_STATUSES:
         raise ValidationError(
             f"This decision was already {locked.get_status_display().lower()}; "
             "it can't be decided twice."
@@ -181,22 +172,89 @@ def _locked_pending(decision: Decision) -> Decision:
     return locked
 
 
+def _apply(
+    decision: Decision, *, action: str, stage: str, level: int, by: User, lifts_pause: bool
+) -> PlanWeek:
+    """Publish what the coach decided. A decision for a week that has begun replaces that
+    week's sessions from today on (SPEC §11); one whose week is over applies to this week.
+    A next week already published without her (carried over, or paused by a pause she has
+    now lifted) follows the new position."""
+    athlete = decision.athlete
+    plan = plan_start(athlete=athlete, by=by)
+    today = athlete.today()
+    current = monday_of(today)
+    week = max(decision.week, current)
+    from_day = today if week == current and today > current else None
+    if lifts_pause:
+        pause = active_pause(plan)
+        if pause is not None:
+            pause.lifted_at, pause.lifted_by, pause.lifted_by_decision = (
+                timezone.now(),
+                by,
+                decision,
+            )
+            pause.save(update_fields=["lifted_at", "lifted_by", "lifted_by_decision"])
+            AuditEntry.objects.create(
+                athlete=athlete,
+                decision=decision,
+                kind=AuditEntry.Kind.PAUSE_LIFTED,
+                actor=by,
+                details={"pause": pause.pk, "from": (from_day or week).isoformat()},
+            )
+    reason = REASON_OF_ACTION[action]
+    plan_week = week_publish(
+        athlete=athlete,
+        plan=plan,
+        week=week,
+        stage=stage,
+        level=level,
+        reason=reason,
+        decision=decision,
+        by=by,
+        from_day=from_day,
+    )
+    Decision.objects.filter(pk=decision.pk).update(applies_from=from_day or week)
+    following = PlanWeek.objects.filter(plan=plan, week=week + timedelta(weeks=1)).first()
+    derived = following is not None and (
+        following.reason == WeekReason.CARRIED_OVER
+        or (lifts_pause and following.reason == WeekReason.PAUSED)
+    )
+    if derived:
+        week_publish(
+            athlete=athlete,
+            plan=plan,
+            week=following.week,
+            stage=stage,
+            level=level,
+            reason=WeekReason.PAUSED if action == PAUSE else WeekReason.CARRIED_OVER,
+            decision=decision,
+            by=by,
+        )
+    return plan_week
+
+
 @transaction.atomic
 def decision_approve(*, decision: Decision, by: User) -> PlanWeek:
+    """Approve what the engine recommends; the week is published to her at once. While a
+    pause holds, only a pause can be approved: lifting it takes an override with a note."""
     decision = _locked_pending(decision)
     athlete = decision.athlete
     plan = plan_start(athlete=athlete, by=by)
+    if decision.action != PAUSE and active_pause(plan) is not None:
+        raise ValidationError(
+            "Her plan is paused after a red flag. Only an override, with a note saying why, "
+            "lifts the pause."
+        )
     decision.status = DecisionStatus.APPROVED
     decision.decided_by, decision.decided_at = by, timezone.now()
     decision.save()
-    plan_week = _generate_week(
-        athlete=athlete,
-        plan=plan,
-        week=decision.week,
+    plan_week = _apply(
+        decision,
+        action=decision.action,
         stage=decision.to_stage,
         level=decision.to_level,
-        decision=decision,
         by=by,
+        lifts_pause=False,
     )
     AuditEntry.objects.create(
         athlete=athlete,
@@ -251,7 +309,6 @@ def decision_override(
                 "which clinician approved it, and when."
             }
         )
-    plan = plan_start(athlete=athlete, by=by)
     decision.status = DecisionStatus.OVERRIDDEN
     decision.final_action, decision.final_stage, decision.final_level = action, to_stage, to_level
     decision.note, decision.clinician_attestation = note, clinician_attestation
@@ -259,14 +316,13 @@ def decision_override(
     decision.decided_by, decision.decided_at = by, timezone.now()
     decision.full_clean()
     decision.save()
-    plan_week = _generate_week(
-        athlete=athlete,
-        plan=plan,
-        week=decision.week,
+    plan_week = _apply(
+        decision,
+        action=action,
         stage=to_stage,
         level=to_level,
-        decision=decision,
         by=by,
+        lifts_pause=action != PAUSE,
     )
     AuditEntry.objects.create(
         athlete=athlete,

@@ -1,20 +1,23 @@
 """Background work of the plans layer. Tasks take IDs, load, and call a service; each is
-safe to run twice (a decision is unique per athlete and week, a pending one is replaced)."""
+safe to run twice (a decision awaiting the coach is recomputed in place, a published week is
+not published again)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
 
 from athletes.models import Athlete
 from checkins.models import WeeklyCheckIn
+from clinical.progression import PAUSE, STEP_BACK
 from web.weeks import monday_of
 
-from . import services
-from .models import Decision
+from . import publication, services
+from .models import Decision, DecisionStatus, PlanWeek
 
 logger = logging.getLogger(__name__)
 
@@ -40,34 +43,100 @@ def decide_after_checkin(checkin_id: int) -> int | None:
 
 
 @shared_task(acks_late=True, **RETRY)
-def close_weeks(chunk_size: int = 200) -> int:
-    """Hourly: for every active athlete whose week has ended without a decision for the new
-    week, compute one (a hold, when there was no check-in). Returns how many were made."""
-    made = 0
-    ids = list(Athlete.objects.active().values_list("pk", flat=True).order_by("pk"))
+def publish_weeks(chunk_size: int = 500) -> dict[str, int]:
+    """Hourly (SPEC §11): every active athlete has her current week published and, from her
+    Sunday on, her next week, each by her own Monday 00:00; a pending pause or step back
+    applies without the coach; a week that ended without a check-in gets its decision (a
+    hold). Set-based: a fixed handful of queries per chunk finds who needs anything, and only
+    they are written. Idempotent: a second run finds nothing to do."""
+    now = timezone.now()
+    totals = {"athletes": 0, "published": 0, "decisions": 0}
+    ids = list(
+        Athlete.objects.active()
+        .filter(plan__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     for start in range(0, len(ids), chunk_size):
-        chunk = ids[start : start + chunk_size]
-        athletes = list(
-            Athlete.objects.filter(pk__in=chunk)
-            .select_related("plan")
-            .prefetch_related("clearances", "assessments")
+        published, decided = _publish_chunk(ids[start : start + chunk_size], now)
+        totals["published"] += published
+        totals["decisions"] += decided
+    totals["athletes"] = len(ids)
+    logger.info(
+        "publish_weeks athletes=%d published=%d decisions=%d",
+        totals["athletes"],
+        totals["published"],
+        totals["decisions"],
+    )
+    return totals
+
+
+def _publish_chunk(athlete_ids: list[int], now: datetime) -> tuple[int, int]:
+    athletes = list(Athlete.objects.filter(pk__in=athlete_ids).select_related("plan"))
+    today = {a.pk: now.astimezone(a.tz).date() for a in athletes}
+    current = {pk: monday_of(day) for pk, day in today.items()}
+    earliest = min(current.values()) - timedelta(weeks=publication.BACKFILL_WEEKS)
+    published_weeks: dict[tuple[int, date], str] = {
+        (athlete_id, week): reason
+        for athlete_id, week, reason in PlanWeek.objects.filter(
+            plan__athlete_id__in=athlete_ids, week__gte=earliest
+        ).values_list("plan__athlete_id", "week", "reason")
+    }
+    pending = {
+        athlete_id: (week, action)
+        for athlete_id, week, action in Decision.objects.filter(
+            athlete_id__in=athlete_ids, status=DecisionStatus.PENDING
+        ).values_list("athlete_id", "week", "action")
+    }
+    this_weeks = set(current.values())
+    decided = set(
+        Decision.objects.filter(athlete_id__in=athlete_ids, week__in=this_weeks).values_list(
+            "athlete_id", "week"
         )
-        earliest = min(monday_of(a.today()) for a in athletes)
-        # One query for the chunk: which (athlete, week) pairs are already decided.
-        decided = set(
-            Decision.objects.filter(athlete_id__in=chunk, week__gte=earliest).values_list(
-                "athlete_id", "week"
+    )
+    checked_in = set(
+        WeeklyCheckIn.objects.filter(
+            athlete_id__in=athlete_ids, week__in={w - timedelta(weeks=1) for w in this_weeks}
+        ).values_list("athlete_id", "week")
+    )
+    published = decided_count = 0
+    for athlete in athletes:
+        monday, plan = current[athlete.pk], athlete.plan
+        if (
+            plan.started_on < monday
+            and (athlete.pk, monday) not in decided
+            and (athlete.pk, monday - timedelta(weeks=1)) not in checked_in
+        ):
+            decided_count += (
+                services.week_close(athlete=athlete, today=today[athlete.pk]) is not None
             )
-        )
-        for athlete in athletes:
-            for_week = monday_of(athlete.today())
-            plan = getattr(athlete, "plan", None)
-            if plan is None:
-                services.plan_start(athlete=athlete)  # her plan starts this week
-                continue
-            if plan.started_on >= for_week or (athlete.pk, for_week) in decided:
-                continue
-            services.decision_compute(athlete=athlete, for_week=for_week)
-            made += 1
-    logger.info("close_weeks decisions=%d", made)
-    return made
+            needs = True
+        else:
+            needs = _needs_publishing(
+                athlete.pk, plan.started_on, today[athlete.pk], published_weeks, pending
+            )
+        if needs:
+            published += len(publication.weeks_publish_for(athlete=athlete, now=now))
+    return published, decided_count
+
+
+def _needs_publishing(
+    athlete_id: int,
+    started_on: date,
+    today: date,
+    published_weeks: dict[tuple[int, date], str],
+    pending: dict[int, tuple[date, str]],
+) -> bool:
+    monday = monday_of(today)
+    targets = [monday] + ([monday + timedelta(weeks=1)] if today.weekday() == 6 else [])
+    week = max(started_on, monday - timedelta(weeks=publication.BACKFILL_WEEKS))
+    while week <= targets[-1]:
+        if (athlete_id, week) not in published_weeks:
+            return True
+        week += timedelta(weeks=1)
+    if athlete_id in pending:
+        week, action = pending[athlete_id]
+        reason = published_weeks.get((athlete_id, week))
+        if week in targets and action in (PAUSE, STEP_BACK) and reason in (None, "carried_over"):
+            return True
+    return False

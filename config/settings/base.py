@@ -249,10 +249,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULE: dict = {
-    # A week that ended without a check-in still gets a decision (a hold) for the new one.
-    "close-weeks": {
-        "task": "plans.tasks.close_weeks",
-        "schedule": crontab(minute=20),  # hourly: each athlete's Monday comes in her time zone
+    # One published week, always (SPEC §11): next week from her Sunday, a pending pause or
+    # step back applied, a decision for a week that ended without a check-in. Hourly: each
+    # athlete's Sunday and Monday come in her own time zone.
+    "publish-weeks": {
+        "task": "plans.tasks.publish_weeks",
+        "schedule": crontab(minute=0),
     },
     # Streaks, missed check-ins, and check-ins whose evaluation never ran (broker down).
     "scan-warnings": {

@@ -46,6 +46,7 @@ NOT_CLINICAL = {
     },
     "plans/selectors.py": {"TREND_WEEKS": "how many weeks a roster sparkline shows"},
     "plans/views.py": {"ROSTER_PAGE_SIZE": "pagination"},
+    "plans/publication.py": {"BACKFILL_WEEKS": "how far back a stopped worker's weeks are filled"},
     "plans/tasks.py": {"RETRY": "Celery retry policy"},
     "plans/management/commands/seed_demo.py": {"SCRIPTED_WEEKS": "demo data"},
     "config/settings/base.py": dict.fromkeys(

@@ -256,6 +256,7 @@ def test_her_decisions_come_newest_first(coach_api, athlete, decision):
     older = Decision.objects.create(
         athlete=athlete,
         week=decision.week - timedelta(weeks=3),
+        status=DecisionStatus.SUPERSEDED,
         action="hold",
         from_stage="walk",
         from_level=1,
@@ -300,6 +301,7 @@ def test_the_decision_list_does_not_grow_in_queries_with_rows(coach_api, athlete
         Decision.objects.create(
             athlete=athlete,
             week=decision.week - timedelta(weeks=weeks),
+            status=DecisionStatus.APPROVED,
             action="advance",
             from_stage="walk",
             from_level=1,

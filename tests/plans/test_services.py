@@ -398,11 +398,16 @@ def test_editing_the_checkin_recomputes_the_same_decision(
     with django_capture_on_commit_callbacks(execute=True):
         checkin_update(checkin=checkin, data={"heaviness": True}, by=athlete.user)
 
-    decision = Decision.objects.get(athlete=athlete)
-    assert decision.pk == first.pk
+    # The red flag paused her at once (a pause for this week, applied), then next week's
+    # decision was recomputed: a pause, pending, the one decision that awaits her coach.
+    first.refresh_from_db()
+    assert first.status == DecisionStatus.SUPERSEDED
+    at_once = Decision.objects.get(athlete=athlete, trigger="red_flag")
+    assert (at_once.week, at_once.status) == (this_monday(athlete), DecisionStatus.SUPERSEDED)
+    decision = Decision.objects.get(athlete=athlete, status=DecisionStatus.PENDING)
+    assert decision.week == first.week
     assert decision.action == "pause"
     assert decision.refer is True
-    assert decision.status == DecisionStatus.PENDING
 
 
 def test_no_decision_is_computed_before_the_checkin_commits(athlete):
@@ -477,7 +482,7 @@ def test_the_planned_sessions_follow_the_coachs_edits(
     assert checkin.sessions_planned == 2
 
 
-# --- close_weeks ---------------------------------------------------------------------------------
+# --- publish_weeks -------------------------------------------------------------------------------
 
 
 def started_last_week(athlete) -> None:
@@ -487,38 +492,33 @@ def started_last_week(athlete) -> None:
     PlanWeek.objects.filter(plan__athlete=athlete).update(week=last_monday)
 
 
-def test_closing_a_silent_week_holds_her_and_is_idempotent(athlete):
+def test_a_silent_week_is_held_carried_over_and_the_task_is_idempotent(athlete):
     started_last_week(athlete)
 
-    made = tasks.close_weeks()
+    totals = tasks.publish_weeks()
 
-    assert made == 1
+    assert totals["decisions"] == 1
     decision = Decision.objects.get(athlete=athlete)
     assert decision.week == this_monday(athlete)
     assert decision.action == "hold"
+    assert decision.trigger == "no_checkin"
     assert (decision.to_stage, decision.to_level) == ("walk", 1)
     assert decision.gates[0]["key"] == "checkin_received"
     assert decision.gates[0]["passed"] is False
     assert decision.status == DecisionStatus.PENDING
+    week = PlanWeek.objects.get(plan__athlete=athlete, week=this_monday(athlete))
+    assert (week.stage, week.level, week.reason) == ("walk", 1, "carried_over")
 
-    assert tasks.close_weeks() == 0
+    assert tasks.publish_weeks() == {"athletes": 1, "published": 0, "decisions": 0}
     assert Decision.objects.filter(athlete=athlete).count() == 1
 
 
-def test_closing_the_weeks_starts_a_plan_for_an_athlete_without_one(athlete):
-    made = tasks.close_weeks()
-
-    assert made == 0
-    assert Plan.objects.filter(athlete=athlete).exists()
-    assert not Decision.objects.filter(athlete=athlete).exists()
-
-
-def test_closing_the_weeks_leaves_archived_athletes_alone(athlete):
+def test_publishing_leaves_archived_athletes_alone(athlete):
     started_last_week(athlete)
     athlete.archived = True
     athlete.save()
 
-    assert tasks.close_weeks() == 0
+    assert tasks.publish_weeks() == {"athletes": 0, "published": 0, "decisions": 0}
     assert not Decision.objects.filter(athlete=athlete).exists()
 
 
