@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
@@ -17,7 +18,14 @@ from clinical.protocol import COUNTED_KINDS
 from clinical.thresholds import ENGINE_HISTORY_WEEKS
 from web.weeks import monday_of
 
-from .models import Decision, DecisionStatus, PlannedSession, PlanPause, PlanWeek
+from .models import (
+    OPEN_STATUSES,
+    Decision,
+    PlannedSession,
+    PlanPause,
+    PlanWeek,
+    WeekReason,
+)
 
 
 def engine_snapshot(athlete: Athlete, for_week: date) -> Snapshot:
@@ -78,18 +86,53 @@ def planned_sessions_count(athlete: Athlete | int, week: date) -> int | None:
     return plan_week.sessions.filter(kind__in=COUNTED_KINDS).count()
 
 
-def upcoming_weeks(athlete: Athlete, today: date) -> list[PlanWeek]:
-    """This week's and next week's approved plan weeks (the latest earlier one stands in for
-    a week not yet decided)."""
+PLAN_STATUS_OF_REASON = {
+    WeekReason.PAUSED: "paused",
+    WeekReason.STEPPED_BACK: "stepped_back",
+    WeekReason.CARRIED_OVER: "carried_over",
+}
+
+
+@dataclass(frozen=True)
+class WeekOverview:
+    """Her plan around today: this week, next week once published, and why (SPEC §11)."""
+
+    today: date
+    this_monday: date
+    this_week: PlanWeek | None  # this week's, or (never expected) the latest before it
+    next_week: PlanWeek | None  # published from her Sunday, or when her coach decided it
+    pause: PlanPause | None
+
+    @property
+    def status(self) -> str:
+        """``active``, ``paused``, ``carried_over`` or ``stepped_back`` (SPEC §9)."""
+        if self.pause is not None:
+            return "paused"
+        if self.this_week is None:
+            return "active"
+        return PLAN_STATUS_OF_REASON.get(self.this_week.reason, "active")
+
+    @property
+    def is_current(self) -> bool:
+        return self.this_week is not None and self.this_week.week == self.this_monday
+
+
+def week_overview(athlete: Athlete, today: date) -> WeekOverview:
+    """Three queries whatever her history: the weeks, their sessions, an active pause."""
     this_monday = monday_of(today)
+    next_monday = this_monday + timedelta(weeks=1)
     weeks = list(
-        PlanWeek.objects.filter(plan__athlete=athlete, week__lte=this_monday + timedelta(weeks=1))
+        PlanWeek.objects.filter(plan__athlete=athlete, week__lte=next_monday)
+        .select_related("decision")
         .prefetch_related(
-            Prefetch("sessions", queryset=PlannedSession.objects.order_by("day", "order"))
+            Prefetch("sessions", queryset=PlannedSession.objects.order_by("day", "order", "id"))
         )
         .order_by("-week")[:2]
     )
-    return sorted(weeks, key=lambda w: w.week)
+    next_week = next((w for w in weeks if w.week == next_monday), None)
+    this_week = next((w for w in weeks if w.week <= this_monday), None)
+    pause = PlanPause.objects.filter(plan__athlete=athlete, lifted_at__isnull=True).first()
+    return WeekOverview(today, this_monday, this_week, next_week, pause)
 
 
 def decisions_visible_to(user: User) -> QuerySet[Decision]:
@@ -105,7 +148,8 @@ def decision_for_coach(user: User, pk: int) -> Decision:
 
 
 def pending_decision(athlete: Athlete) -> Decision | None:
-    return athlete.decisions.filter(status=DecisionStatus.PENDING).order_by("-week").first()
+    """The decision awaiting her coach: pending, or applied without her and awaiting review."""
+    return athlete.decisions.filter(status__in=OPEN_STATUSES).order_by("-week", "-pk").first()
 
 
 def recent_decisions(athlete: Athlete, limit: int = 8) -> list[Decision]:
@@ -123,7 +167,7 @@ def dashboard_counts(coach: User, this_monday: date) -> dict:
     return {
         "flags": open_flag_counts(coach),
         "pending_decisions": Decision.objects.filter(
-            athlete__in=active, status=DecisionStatus.PENDING
+            athlete__in=active, status__in=OPEN_STATUSES
         ).count(),
         "checkins_due": active.exclude(
             Exists(WeeklyCheckIn.objects.filter(athlete=OuterRef("pk"), week=this_monday))
@@ -186,7 +230,7 @@ def roster_page(athletes: QuerySet[Athlete], this_monday: date) -> QuerySet[Athl
         ),
         Prefetch(
             "decisions",
-            queryset=Decision.objects.filter(status=DecisionStatus.PENDING),
+            queryset=Decision.objects.filter(status__in=OPEN_STATUSES),
             to_attr="pending_decisions",
         ),
     )
