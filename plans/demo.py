@@ -231,7 +231,7 @@ def simulate(
                 },
             )
             for d in decisions
-            if d.status != DecisionStatus.PENDING
+            if d.status in (DecisionStatus.APPROVED, DecisionStatus.OVERRIDDEN)
         ]
     )
     last = week_rows[-1]
