@@ -8,7 +8,8 @@ from checkins.api import views as checkins
 from plans.api import views as plans
 
 router = DefaultRouter(trailing_slash=True)
-router.register("athletes", athletes.AthleteViewSet, basename="athlete")
+# The plans layer's subclass: creating an athlete there also starts her plan.
+router.register("athletes", plans.EnrollingAthleteViewSet, basename="athlete")
 router.register("decisions", plans.DecisionViewSet, basename="decision")
 router.register("flags", checkins.FlagViewSet, basename="flag")
 

@@ -11,12 +11,6 @@ from .tasks import decide_after_checkin
 logger = logging.getLogger(__name__)
 
 
-def start_plan(sender, athlete, **kwargs) -> None:
-    from . import services
-
-    services.plan_start(athlete=athlete)
-
-
 def queue_decision(sender, checkin_id: int, athlete_id: int, **kwargs) -> None:
     """After a check-in is committed, queue next week's decision. With the broker down the
     check-in is already saved; the daily ``close_weeks`` run computes the decision."""

@@ -1,5 +1,5 @@
-"""Writes of the plans layer: starting a plan, computing decisions, the coach's approval or
-override, and the weeks and sessions they generate."""
+"""Writes of the plans layer: enrolling an athlete (her profile and her plan), computing
+decisions, the coach's approval or override, and the weeks and sessions they generate."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from athletes import services as athlete_services
 from athletes.models import Athlete, User, current_clearance
 from checkins.models import monday_of
 
@@ -125,9 +126,22 @@ def _generate_week(
 
 
 @transaction.atomic
+def athlete_enrol(*, coach: User, data: dict[str, Any], by: User | None) -> Athlete:
+    """Add an athlete to a coach's roster and start her plan, in one transaction: every
+    athlete has a plan from the moment she exists, so no page or endpoint ever has to create
+    one while it is being read (SPEC §11: a read never writes). This is the only way the
+    product creates athletes: the coach's form, the API, the admin, the demo data."""
+    athlete = athlete_services.athlete_create(coach=coach, data=data)
+    plan_start(athlete=athlete, by=by)
+    return athlete
+
+
+@transaction.atomic
 def plan_start(*, athlete: Athlete, by: User | None = None) -> Plan:
-    """Her plan, created on first need: it starts this week at ``recover`` under 3 weeks
-    postpartum, otherwise at ``walk`` (SPEC §5). Safe to call again."""
+    """Her plan: it starts this week at ``recover`` under 3 weeks postpartum, otherwise at
+    ``walk`` (SPEC §5). Called when she is enrolled (``athlete_enrol``); writes that need a
+    plan call it too, as does the hourly ``close_weeks`` for an athlete who somehow has
+    none. Never from a read. Safe to call again."""
     existing = Plan.objects.filter(athlete=athlete).first()
     if existing is not None:
         return existing

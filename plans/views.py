@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 
 from athletes import selectors as athlete_selectors
 from athletes.access import athlete_required, coach_required
+from athletes.forms import AthleteForm
 from athletes.models import Athlete
-from athletes.views import form_error_from
+from athletes.views import athlete_url, form_error_from
 from checkins import selectors as checkin_selectors
 from checkins.charts import chart_series, chart_summary
 from checkins.models import monday_of
@@ -86,6 +87,23 @@ def coach_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@coach_required
+def athlete_create(request: HttpRequest) -> HttpResponse:
+    """The coach's "new athlete" form: enrolling her also starts her plan."""
+    form = AthleteForm(request.POST or None, instance=Athlete(coach=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            athlete = services.athlete_enrol(
+                coach=request.user, data=form.cleaned_data, by=request.user
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+        else:
+            messages.success(request, f"{athlete.full_name} was added to your athletes.")
+            return redirect(athlete_url(athlete))
+    return render(request, "athletes/athlete_form.html", {"form": form, "athlete": None})
+
+
 def _stage_context(athlete: Athlete) -> dict:
     stage = protocol.STAGE_BY_KEY.get(athlete.stage)
     return {
@@ -113,7 +131,6 @@ def _decision_context(decision, request) -> dict:
 @coach_required
 def athlete_overview(request: HttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk, clinical=True)
-    services.plan_start(athlete=athlete, by=request.user)
     checkins = list(checkin_selectors.checkins_for_athlete(athlete, with_revisions=True))
     today = athlete.today()
     context = {
@@ -247,8 +264,6 @@ def my_week(request: HttpRequest) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_user(request.user)
     if athlete is None:
         return render(request, "plans/my_week.html", {"athlete": None})
-    services.plan_start(athlete=athlete)
-    athlete.refresh_from_db(fields=["stage", "level"])
     today = athlete.today()
     this_monday = monday_of(today)
     plan_week = selectors.plan_week_on(athlete, today)

@@ -42,6 +42,10 @@ class PlanWeekSerializer(serializers.ModelSerializer):
         fields = ["week", "stage", "level", "sessions"]
 
 
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
 class PlanSerializer(serializers.Serializer):
     athlete = serializers.IntegerField()
     protocol_version = serializers.CharField()

@@ -791,7 +791,12 @@ def test_read_only_fields_are_ignored_on_update(as_coach, athlete, other_athlete
 
     assert response.status_code == 200
     athlete.refresh_from_db()
-    assert (athlete.stage, athlete.level, athlete.user.email) == ("", None, "athlete@example.org")
+    # Her plan started at walk 1 when she was enrolled; only the plans layer moves her.
+    assert (athlete.stage, athlete.level, athlete.user.email) == (
+        "walk",
+        1,
+        "athlete@example.org",
+    )
     assert response.json() == body_of(athlete)
 
 

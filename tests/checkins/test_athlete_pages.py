@@ -43,12 +43,16 @@ def test_the_form_opens_on_this_week_with_an_ordinary_week_filled_in(athlete_cli
     assert response.status_code == 200
     html = response.content.decode()
     assert input_value(html, "week") == monday_of(athlete.today()).isoformat()
+    # Her plan (started when she was enrolled) holds four walks: she did them, by default.
     assert {
         name: input_value(html, name)
         for name in ("sessions_completed", "run_minutes", "walk_minutes", "unavailable_days")
-    } == dict.fromkeys(
-        ("sessions_completed", "run_minutes", "walk_minutes", "unavailable_days"), "0"
-    )
+    } == {
+        "sessions_completed": "4",
+        "run_minutes": "0",
+        "walk_minutes": "0",
+        "unavailable_days": "0",
+    }
     assert input_value(html, "sleep_hours") == "6"
     assert {
         name: checked_value(html, name)

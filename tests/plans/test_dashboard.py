@@ -42,8 +42,9 @@ def populate(coach, count: int) -> list[Athlete]:
     """``count`` athletes, each with clearances, an assessment, 8 weeks of check-ins, an open
     flag and a pending decision: every thing a roster row shows."""
     this_monday = monday_of(timezone.localdate())
+    # Her stage and level are set as the roster shows them; the roster never reads her plan.
     athletes = [
-        AthleteFactory(coach=coach, first_name=f"Runner{i:03d}", stage="walk", level=2)
+        AthleteFactory(coach=coach, first_name=f"Runner{i:03d}", stage="walk", level=2, plan=False)
         for i in range(count)
     ]
     checkins, flags, decisions = [], [], []

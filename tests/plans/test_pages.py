@@ -9,12 +9,15 @@ from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans import services
-from plans.models import AuditEntry, Decision, DecisionStatus, PlannedSession, PlanWeek
+from plans.models import AuditEntry, Decision, DecisionStatus, Plan, PlannedSession, PlanWeek
 from tests.plans.conftest import next_monday, put_checkin, this_monday
+from tests.sql import written_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +109,20 @@ def test_the_athlete_page_without_a_pending_decision_says_what_comes_next(coach_
     page = text(coach_client.get(overview_url(athlete)))
 
     assert "Nothing to decide right now." in page
+
+
+def test_the_athlete_page_of_an_athlete_without_a_plan_says_when_it_starts_and_writes_nothing(
+    coach_client, athlete_without_plan
+):
+    with CaptureQueriesContext(connection) as queries:
+        response = coach_client.get(overview_url(athlete_without_plan))
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "Her plan hasn't started yet: it starts within the hour." in page
+    assert "Nothing to decide right now." in page
+    assert written_tables(queries) == []
+    assert not Plan.objects.exists()
 
 
 def test_another_coachs_athlete_page_is_404(other_coach_client, decision):
@@ -518,6 +535,22 @@ def test_my_week_before_any_approved_week_says_so(athlete_client, athlete):
 
     assert "Your coach hasn't published a plan yet." in text(response)
     assert sessions_shown(response) == []
+
+
+def test_my_week_without_a_plan_says_so_kindly_and_writes_nothing(athlete_without_plan):
+    client = Client()
+    client.force_login(athlete_without_plan.user)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("my_week"))
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "Hello, Anna" in page
+    assert "Your coach hasn't published a plan yet." in page
+    assert sessions_shown(response) == []
+    assert written_tables(queries) == []
+    assert not Plan.objects.exists()
 
 
 def test_a_coach_cannot_open_my_week(coach_client):

@@ -52,7 +52,7 @@ def decision_for_next_week(athlete, **checkin_changes) -> Decision:
     ],
 )
 def test_a_plan_starts_at_recover_under_3_weeks_and_at_walk_after(coach, days_before_monday, stage):
-    athlete = AthleteFactory(coach=coach)
+    athlete = AthleteFactory(coach=coach, plan=False)
     athlete.delivery_date = this_monday(athlete) - timedelta(days=days_before_monday)
     athlete.save()
 
@@ -87,7 +87,8 @@ def test_starting_a_plan_twice_changes_nothing(athlete, coach):
     assert AuditEntry.objects.filter(athlete=athlete).count() == 1
 
 
-def test_walking_weeks_add_strength_once_she_is_cleared_for_exercise(athlete):
+def test_walking_weeks_add_strength_once_she_is_cleared_for_exercise(athlete_without_plan):
+    athlete = athlete_without_plan
     ClearanceFactory(athlete=athlete, scope=ClearanceScope.EXERCISE)
 
     services.plan_start(athlete=athlete)
@@ -422,7 +423,8 @@ def test_no_decision_is_computed_before_the_checkin_commits(athlete):
         pytest.param(ClearanceScope.EXERCISE, 6, id="four-walks-and-two-strength-sessions"),
     ],
 )
-def test_a_checkins_planned_sessions_come_from_her_plan(athlete, scope, planned):
+def test_a_checkins_planned_sessions_come_from_her_plan(athlete_without_plan, scope, planned):
+    athlete = athlete_without_plan
     if scope:
         ClearanceFactory(athlete=athlete, scope=scope)
     services.plan_start(athlete=athlete)
@@ -483,11 +485,14 @@ def test_closing_a_silent_week_holds_her_and_is_idempotent(athlete):
     assert Decision.objects.filter(athlete=athlete).count() == 1
 
 
-def test_closing_the_weeks_starts_a_plan_for_an_athlete_without_one(athlete):
+def test_closing_the_weeks_starts_a_plan_for_an_athlete_without_one(athlete_without_plan):
+    athlete = athlete_without_plan
+
     made = tasks.close_weeks()
 
     assert made == 0
     assert Plan.objects.filter(athlete=athlete).exists()
+    assert position(athlete) == ("walk", 1)
     assert not Decision.objects.filter(athlete=athlete).exists()
 
 
