@@ -236,6 +236,18 @@ def invitation_accept(*, token: str, email: str, password: str) -> User:
     return user
 
 
+# --- Accounts --------------------------------------------------------------------------------
+
+
+def account_email_ensure(*, user: User) -> None:
+    """Give an account created outside allauth's own flows (the admin's add form,
+    ``createsuperuser``) the EmailAddress row allauth keeps for each login address, at once.
+    Without it allauth's e-mail page creates the row itself, on a GET: a read that writes."""
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": False}
+    )
+
+
 # --- API tokens ------------------------------------------------------------------------------
 
 
