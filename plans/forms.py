@@ -14,34 +14,32 @@ DAY_CHOICES = [
 
 
 class OverrideForm(forms.Form):
+    """Parses the coach's override into the values ``services.decision_override`` takes. The
+    service judges them (a note, a level the stage has, no pause into impact, a clinician's
+    attestation past a failed safety gate, the length of the texts); its ``ValidationError``
+    is shown beside these fields (``form_error_from``)."""
+
     action = forms.ChoiceField(label="Your decision", choices=ACTION_CHOICES)
     to_stage = forms.ChoiceField(label="Stage", choices=protocol.STAGE_CHOICES)
-    to_level = forms.IntegerField(label="Level", min_value=1, max_value=10)
+    to_level = forms.IntegerField(label="Level")
     note = forms.CharField(
         label="Why (required)",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
         help_text="Kept with the decision for the record.",
     )
     clinician_attestation = forms.CharField(
         label="Clinician's approval",
-        max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed only when this moves her into running although a safety gate failed "
         "(12 weeks, clearance, readiness or a red flag): who approved it, and when.",
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        stage_key, level = cleaned.get("to_stage"), cleaned.get("to_level")
-        if stage_key and level and level > protocol.stage(stage_key).top_level:
-            self.add_error(
-                "to_level",
-                f"{protocol.stage(stage_key).name} has levels 1 to "
-                f"{protocol.stage(stage_key).top_level}.",
-            )
-        return cleaned
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Required by the service, which says so beside the field; not "(optional)" here.
+        self.fields["note"].shown_as_required = True
 
 
 class SessionForm(forms.Form):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -261,23 +262,32 @@ def decision_override(
     note: str,
     clinician_attestation: str = "",
 ) -> PlanWeek:
-    """Decide otherwise than the engine. A note is always required; moving into an impact
-    stage past a failed safety gate (12 weeks, clearance, readiness, red flag) also requires
-    the clinician's attestation, and is audit-logged as such."""
-    errors: dict[str, str] = {}
+    """Decide otherwise than the engine. The one place its rules live (the form and the API
+    only parse): a note is always required; the level must be one the stage has; a pause
+    goes nowhere with impact; moving into an impact stage past a failed safety gate (12
+    weeks, clearance, readiness, red flag) also requires the clinician's attestation, and is
+    audit-logged as such. Raises ``ValidationError`` keyed by these arguments' names, and
+    writes nothing then."""
+    errors: dict[str, list[str]] = {}
     note, clinician_attestation = (note or "").strip(), (clinician_attestation or "").strip()
     if not note:
-        errors["note"] = "Say why you are overriding the recommendation."
+        errors["note"] = ["Say why you are overriding the recommendation."]
+    # The texts' limits are the model's (a TextField's max_length is not checked by
+    # full_clean, so it is checked here).
+    for name, value in (("note", note), ("clinician_attestation", clinician_attestation)):
+        try:
+            MaxLengthValidator(Decision._meta.get_field(name).max_length)(value)
+        except ValidationError as exc:
+            errors.setdefault(name, []).extend(exc.messages)
     if action not in ACTIONS:
-        errors["action"] = "Choose advance, hold, step back or pause."
+        errors["action"] = ["Choose advance, hold, step back or pause."]
     if to_stage not in protocol.STAGE_BY_KEY:
-        errors["to_stage"] = "Choose one of the protocol's stages."
+        errors["to_stage"] = ["Choose one of the protocol's stages."]
     elif not 1 <= int(to_level or 0) <= protocol.stage(to_stage).top_level:
-        errors["to_level"] = (
-            f"{protocol.stage(to_stage).name} has levels 1 to {protocol.stage(to_stage).top_level}."
-        )
+        stage = protocol.stage(to_stage)
+        errors["to_level"] = [f"{stage.name} has levels 1 to {stage.top_level}."]
     if action == "pause" and to_stage in protocol.IMPACT_STAGE_KEYS:
-        errors["to_stage"] = "A pause means no impact: choose recover or walk."
+        errors["to_stage"] = ["A pause means no impact: choose recover or walk."]
     if errors:
         raise ValidationError(errors)
     decision = _locked_pending(decision)

@@ -90,13 +90,17 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class OverrideSerializer(serializers.Serializer):
+    """Parses the body into the values ``services.decision_override`` takes; the service
+    judges them, and its ``ValidationError`` answers 400 with field errors."""
+
     action = serializers.ChoiceField(choices=ACTION_CHOICES)
     to_stage = serializers.ChoiceField(choices=protocol.STAGE_CHOICES)
-    to_level = serializers.IntegerField(min_value=1, max_value=10)
-    note = serializers.CharField(max_length=2000, help_text="Required: why you override.")
+    to_level = serializers.IntegerField(help_text="A level of ``to_stage``.")
+    note = serializers.CharField(
+        default="", allow_blank=True, help_text="Required: why you override."
+    )
     clinician_attestation = serializers.CharField(
-        max_length=2000,
-        required=False,
+        default="",
         allow_blank=True,
         help_text="Required when the override moves her into running past a failed safety "
         "gate (12 weeks, clearance, readiness, red flag).",

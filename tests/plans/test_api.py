@@ -399,15 +399,49 @@ def test_an_unknown_decision_is_404(coach_api, decision):
 
 HOLD = {"action": "hold", "to_stage": "walk", "to_level": 1}
 INTO_RUN_WALK = {"action": "advance", "to_stage": "run_walk", "to_level": 1}
+NOTE_NEEDED = "Say why you are overriding the recommendation."
 
 
 @pytest.mark.parametrize(
     ("body", "errors"),
     [
-        pytest.param(HOLD, {"note": ["This field is required."]}, id="no-note"),
-        pytest.param({**HOLD, "note": ""}, {"note": ["This field may not be blank."]}, id="empty"),
+        # The rules are the service's (decision_override); the serializer only parses.
+        pytest.param(HOLD, {"note": [NOTE_NEEDED]}, id="no-note"),
+        pytest.param({**HOLD, "note": ""}, {"note": [NOTE_NEEDED]}, id="empty"),
+        pytest.param({**HOLD, "note": "   "}, {"note": [NOTE_NEEDED]}, id="blank-note"),
         pytest.param(
-            {**HOLD, "note": "   "}, {"note": ["This field may not be blank."]}, id="blank-note"
+            {**HOLD, "note": "x" * 2001},
+            {"note": ["Ensure this value has at most 2000 characters (it has 2001)."]},
+            id="a-note-too-long",
+        ),
+        pytest.param(
+            {**HOLD, "note": "Why not.", "clinician_attestation": "x" * 2001},
+            {
+                "clinician_attestation": [
+                    "Ensure this value has at most 2000 characters (it has 2001)."
+                ]
+            },
+            id="an-attestation-too-long",
+        ),
+        pytest.param(
+            {**HOLD, "to_level": 0, "note": "Zero."},
+            {"to_level": ["Walk and rebuild has levels 1 to 4."]},
+            id="level-0",
+        ),
+        pytest.param(
+            {**HOLD, "to_level": -3, "note": "Minus."},
+            {"to_level": ["Walk and rebuild has levels 1 to 4."]},
+            id="a-negative-level",
+        ),
+        pytest.param(
+            {"action": "pause", "to_stage": "walk", "to_level": 9},
+            {"note": [NOTE_NEEDED], "to_level": ["Walk and rebuild has levels 1 to 4."]},
+            id="every-rule-broken-at-once",
+        ),
+        pytest.param(
+            {**HOLD, "to_level": "two", "note": "Two."},
+            {"to_level": ["A valid integer is required."]},
+            id="a-level-that-is-not-a-number",
         ),
         pytest.param(
             {"note": "Why not."},

@@ -226,9 +226,58 @@ def test_an_override_without_a_note_shows_the_error_beside_the_field(coach_clien
     )
 
     assert response.status_code == 400
-    assert field_errors(response, "note") == ["This field is required."]
+    # The service's message, shown beside the field it names.
+    assert field_errors(response, "note") == ["Say why you are overriding the recommendation."]
     assert field_errors(response, "action") == []
     assert_untouched(decision)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "errors"),
+    [
+        pytest.param(
+            {"note": "x" * 2001},
+            "note",
+            ["Ensure this value has at most 2000 characters (it has 2001)."],
+            id="a-note-too-long",
+        ),
+        pytest.param(
+            {"to_level": "0"}, "to_level", ["Walk and rebuild has levels 1 to 4."], id="level-0"
+        ),
+        pytest.param(
+            {"action": "pause", "to_stage": "run_walk"},
+            "to_stage",
+            ["A pause means no impact: choose recover or walk."],
+            id="a-pause-into-run-walk",
+        ),
+        pytest.param({"to_level": "two"}, "to_level", ["Enter a whole number."], id="not-a-number"),
+        pytest.param(
+            {"to_stage": "marathon"},
+            "to_stage",
+            ["Select a valid choice. marathon is not one of the available choices."],
+            id="an-unknown-stage",
+        ),
+    ],
+)
+def test_a_bad_override_shows_the_error_beside_its_field_and_changes_nothing(
+    coach_client, decision, changes, field, errors
+):
+    body = {"action": "hold", "to_stage": "walk", "to_level": "1", "note": "Why.", **changes}
+
+    response = coach_client.post(reverse("decision_override", args=[decision.pk]), body)
+
+    assert response.status_code == 400
+    assert field_errors(response, field) == errors
+    assert_untouched(decision)
+
+
+def test_the_override_form_marks_the_note_required_not_optional(coach_client, decision):
+    response = coach_client.get(reverse("decision_override", args=[decision.pk]))
+
+    page = text(response)
+    assert "Why (required)" in page
+    assert "Why (required) (optional)" not in page
+    assert "Clinician's approval (optional)" in page
 
 
 def test_an_override_past_a_safety_gate_without_a_clinician_is_refused_beside_the_field(
