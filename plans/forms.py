@@ -3,14 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from . import protocol
-from .models import ACTION_CHOICES, KIND_CHOICES, TERRAIN_CHOICES
-
-DAY_CHOICES = [
-    (i, name)
-    for i, name in enumerate(
-        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-    )
-]
+from .models import ACTION_CHOICES, SESSION_FIELDS, PlannedSession
 
 
 class OverrideForm(forms.Form):
@@ -42,25 +35,15 @@ class OverrideForm(forms.Form):
         self.fields["note"].shown_as_required = True
 
 
-class SessionForm(forms.Form):
-    day = forms.TypedChoiceField(choices=DAY_CHOICES, coerce=int)
-    kind = forms.ChoiceField(choices=KIND_CHOICES)
-    minutes = forms.IntegerField(min_value=0, max_value=600)
-    run_seconds = forms.IntegerField(label="Run (s)", min_value=1, max_value=3600, required=False)
-    walk_seconds = forms.IntegerField(label="Walk (s)", min_value=1, max_value=3600, required=False)
-    repeats = forms.IntegerField(min_value=1, max_value=50, required=False)
-    terrain = forms.ChoiceField(choices=TERRAIN_CHOICES)
-    notes = forms.CharField(max_length=300, required=False)
+class SessionForm(forms.ModelForm):
+    """One session of the week editor: the model's fields and rules (limits, choices, "a
+    run-walk needs run and walk seconds and repeats"); ``plan_week_update_sessions`` checks
+    them again, with ``full_clean``, as it saves the week."""
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("kind") == protocol.RUN_WALK and not all(
-            cleaned.get(k) for k in ("run_seconds", "walk_seconds", "repeats")
-        ):
-            raise forms.ValidationError(
-                "A run-walk session needs run and walk seconds and repeats."
-            )
-        return cleaned
+    class Meta:
+        model = PlannedSession
+        fields = SESSION_FIELDS
+        labels = {"run_seconds": "Run (s)", "walk_seconds": "Walk (s)"}
 
 
 SessionFormSet = forms.formset_factory(SessionForm, extra=1, can_delete=True, max_num=30)

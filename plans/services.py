@@ -20,6 +20,7 @@ from checkins.models import monday_of
 
 from . import protocol, selectors
 from .models import (
+    SESSION_FIELDS,
     AuditEntry,
     CalendarFeed,
     Decision,
@@ -340,31 +341,18 @@ def decision_override(
     return plan_week
 
 
-SESSION_FIELDS = (
-    "day",
-    "kind",
-    "minutes",
-    "run_seconds",
-    "walk_seconds",
-    "repeats",
-    "terrain",
-    "notes",
-)
-
-
 @transaction.atomic
 def plan_week_update_sessions(
     *, plan_week: PlanWeek, sessions: list[dict[str, Any]], by: User
 ) -> PlanWeek:
-    """Replace a week's sessions with the coach's version (validated, all or nothing)."""
+    """Replace a week's sessions with the coach's version: each validated by the model
+    (``full_clean``: fields, limits, the run-walk rule), all or nothing."""
     rows = []
     errors: dict[str, list[str]] = {}
     for i, data in enumerate(sessions):
         row = PlannedSession(
-            plan_week=plan_week, order=i, **{k: data.get(k) for k in SESSION_FIELDS if k in data}
+            plan_week=plan_week, order=i, **{k: data[k] for k in SESSION_FIELDS if k in data}
         )
-        if row.kind != protocol.RUN_WALK:
-            row.run_seconds = row.walk_seconds = row.repeats = None
         try:
             row.full_clean(exclude=["plan_week"])
         except ValidationError as exc:

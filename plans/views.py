@@ -28,7 +28,7 @@ from . import protocol, selectors, services
 from .calendar import render_ics
 from .export import athlete_export
 from .forms import OverrideForm, SessionFormSet
-from .models import CalendarFeed, PlannedSession
+from .models import SESSION_FIELDS, CalendarFeed, PlannedSession
 
 ROSTER_PAGE_SIZE = 25
 
@@ -219,7 +219,7 @@ def plan_week_edit(request: HttpRequest, pk: int, week: str) -> HttpResponse:
     if plan_week is None:
         raise Http404("No plan for that week.")
     initial = [
-        {name: getattr(s, name) for name in services.SESSION_FIELDS}
+        {name: getattr(s, name) for name in SESSION_FIELDS}
         for s in plan_week.sessions.order_by("day", "order")
     ]
     formset = SessionFormSet(request.POST or None, initial=initial, prefix="s")

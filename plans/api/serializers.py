@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from plans import protocol
-from plans.models import ACTION_CHOICES, Decision, PlannedSession, PlanWeek
+from plans.models import ACTION_CHOICES, SESSION_FIELDS, Decision, PlannedSession, PlanWeek
 
 
 class GateSerializer(serializers.Serializer):
@@ -17,18 +17,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlannedSession
-        fields = [
-            "id",
-            "day",
-            "kind",
-            "minutes",
-            "run_seconds",
-            "walk_seconds",
-            "repeats",
-            "terrain",
-            "notes",
-            "description",
-        ]
+        fields = ["id", *SESSION_FIELDS, "description"]
 
     def get_description(self, session: PlannedSession) -> str:
         return protocol.describe(session)

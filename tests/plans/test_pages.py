@@ -15,7 +15,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans import services
-from plans.models import AuditEntry, Decision, DecisionStatus, Plan, PlannedSession, PlanWeek
+from plans.models import (
+    SESSION_FIELDS,
+    AuditEntry,
+    Decision,
+    DecisionStatus,
+    Plan,
+    PlannedSession,
+    PlanWeek,
+)
 from tests.plans.conftest import next_monday, put_checkin, this_monday
 from tests.sql import written_tables
 
@@ -353,7 +361,7 @@ def current_sessions(athlete, week) -> list[dict]:
     return list(
         PlannedSession.objects.filter(plan_week__plan__athlete=athlete, plan_week__week=week)
         .order_by("day", "order")
-        .values(*services.SESSION_FIELDS)
+        .values(*SESSION_FIELDS)
     )
 
 

@@ -457,6 +457,67 @@ def test_the_planned_sessions_follow_the_coachs_edits(athlete, coach):
     assert checkin.sessions_planned == 2
 
 
+# --- plan_week_update_sessions: the model's rules, checked by full_clean --------------------------
+
+RUN_WALK_SESSION = {
+    "day": 1,
+    "kind": "run_walk",
+    "minutes": 34,
+    "run_seconds": 60,
+    "walk_seconds": 120,
+    "repeats": 8,
+    "terrain": "road",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "errors"),
+    [
+        pytest.param(
+            {"repeats": None},
+            ["A run-walk session needs run and walk seconds and repeats."],
+            id="run-walk-without-repeats",
+        ),
+        pytest.param(
+            {"minutes": 601}, ["Ensure this value is less than or equal to 600."], id="minutes"
+        ),
+        pytest.param({"day": 7}, ["Value 7 is not a valid choice."], id="day-7"),
+        pytest.param({"kind": "swim"}, ["Value 'swim' is not a valid choice."], id="unknown-kind"),
+        pytest.param(
+            {"notes": "x" * 301},
+            ["Ensure this value has at most 300 characters (it has 301)."],
+            id="notes-too-long",
+        ),
+    ],
+)
+def test_a_bad_session_is_refused_with_the_models_message_and_nothing_changes(
+    athlete, coach, change, errors
+):
+    plan_week = PlanWeek.objects.get(plan__athlete=athlete)
+    before = week_sessions(athlete, plan_week.week)
+
+    with pytest.raises(ValidationError) as caught:
+        services.plan_week_update_sessions(
+            plan_week=plan_week,
+            sessions=[{"day": 0, "kind": "walk", "minutes": 20}, {**RUN_WALK_SESSION, **change}],
+            by=coach,
+        )
+
+    assert caught.value.message_dict == {"session 2": errors}
+    assert week_sessions(athlete, plan_week.week) == before
+    assert not AuditEntry.objects.filter(kind=AuditEntry.Kind.SESSIONS_EDITED).exists()
+
+
+def test_a_session_that_is_not_a_run_walk_keeps_no_intervals(athlete, coach):
+    plan_week = PlanWeek.objects.get(plan__athlete=athlete)
+
+    services.plan_week_update_sessions(
+        plan_week=plan_week, sessions=[{**RUN_WALK_SESSION, "kind": "walk"}], by=coach
+    )
+
+    assert week_sessions(athlete, plan_week.week) == [("walk", 34, None, None, None)]
+
+
 # --- close_weeks ---------------------------------------------------------------------------------
 
 
