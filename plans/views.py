@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
+from rest_framework.utils.encoders import JSONEncoder
 
 from athletes import selectors as athlete_selectors
 from athletes.access import athlete_required, coach_required
@@ -313,7 +314,10 @@ def my_week(request: HttpRequest) -> HttpResponse:
 
 
 def _json_download(data: dict, filename: str) -> HttpResponse:
-    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    # DRF's encoder, so that numbers (her weekly km, her sleep) read as in the API.
+    response = JsonResponse(
+        data, encoder=JSONEncoder, json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -322,7 +326,7 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
 @coach_required
 def athlete_export_json(request: HttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
-    return _json_download(athlete_export(athlete), f"athlete-{athlete.pk}.json")
+    return _json_download(athlete_export(athlete, request=request), f"athlete-{athlete.pk}.json")
 
 
 @athlete_required
@@ -330,7 +334,7 @@ def my_export_json(request: HttpRequest) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_user(request.user)
     if athlete is None:
         raise Http404("No athlete profile.")
-    return _json_download(athlete_export(athlete), "my-stridewise-data.json")
+    return _json_download(athlete_export(athlete, request=request), "my-stridewise-data.json")
 
 
 @athlete_required
