@@ -1,4 +1,4 @@
-"""The data migration that starts a plan for every athlete who has none (plans 0003): it gives
+"""The data migration that starts a plan for every athlete who has none (plans 0002): it gives
 her exactly the plan ``plan_start`` would, touches no one who has a plan, and runs twice or
 backwards without harm."""
 
@@ -17,9 +17,9 @@ from plans import services
 from plans.models import AuditEntry, Plan, PlannedSession, PlanWeek
 from tests.factories import AthleteFactory, ClearanceFactory
 
-MIGRATION = ("plans", "0003_start_missing_plans")
-BEFORE = ("plans", "0002_session_kind_labels")
-migration = importlib.import_module("plans.migrations.0003_start_missing_plans")
+MIGRATION = ("plans", "0002_start_missing_plans")
+BEFORE = ("plans", "0001_initial")
+migration = importlib.import_module("plans.migrations.0002_start_missing_plans")
 
 
 def historical_apps():

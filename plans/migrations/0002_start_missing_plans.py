@@ -143,8 +143,8 @@ def start_missing_plans(apps, schema_editor) -> int:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("athletes", "0002_athletes_clearances_assessments"),
-        ("plans", "0002_session_kind_labels"),
+        ("athletes", "0001_initial"),
+        ("plans", "0001_initial"),
     ]
 
     operations = [
