@@ -7,12 +7,10 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         # plans sits above athletes and checkins: it listens to them, they never import it.
-        from athletes.signals import athlete_created
         from checkins.signals import checkin_committed
 
         from . import receivers
 
-        athlete_created.connect(receivers.start_plan, dispatch_uid="plans.start_plan")
         checkin_committed.connect(
             receivers.on_checkin_committed, dispatch_uid="plans.on_checkin_committed"
         )

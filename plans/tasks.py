@@ -48,9 +48,15 @@ def publish_weeks(chunk_size: int = 500) -> dict[str, int]:
     Sunday on, her next week, each by her own Monday 00:00; a pending pause or step back
     applies without the coach; a week that ended without a check-in gets its decision (a
     hold). Set-based: a fixed handful of queries per chunk finds who needs anything, and only
-    they are written. Idempotent: a second run finds nothing to do."""
+    they are written. Idempotent: a second run finds nothing to do.
+
+    Every athlete is enrolled with her plan; one who somehow has none (made outside the
+    product) gets it here, so that pages, which never write, show it within the hour."""
     now = timezone.now()
-    totals = {"athletes": 0, "published": 0, "decisions": 0}
+    totals = {"athletes": 0, "started": 0, "published": 0, "decisions": 0}
+    for athlete in Athlete.objects.active().filter(plan__isnull=True):
+        services.plan_start(athlete=athlete)
+        totals["started"] += 1
     ids = list(
         Athlete.objects.active()
         .filter(plan__isnull=False)
@@ -63,8 +69,9 @@ def publish_weeks(chunk_size: int = 500) -> dict[str, int]:
         totals["decisions"] += decided
     totals["athletes"] = len(ids)
     logger.info(
-        "publish_weeks athletes=%d published=%d decisions=%d",
+        "publish_weeks athletes=%d started=%d published=%d decisions=%d",
         totals["athletes"],
+        totals["started"],
         totals["published"],
         totals["decisions"],
     )
