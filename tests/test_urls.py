@@ -71,6 +71,7 @@ ROUTES = [
     ("api:athlete-assessments", [7], "/api/v1/athletes/7/assessments/"),
     ("api:athlete-checkins", [7], "/api/v1/athletes/7/checkins/"),
     ("api:checkin", [3], "/api/v1/checkins/3/"),
+    ("api:athlete-symptom-reports", [7], "/api/v1/athletes/7/symptom-reports/"),
     ("api:athlete-plan", [7], "/api/v1/athletes/7/plan/"),
     ("api:athlete-decisions", [7], "/api/v1/athletes/7/decisions/"),
     ("api:athlete-list", [], "/api/v1/athletes/"),
