@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from athletes.models import PROFILE_FIELDS, Athlete
-from checkins.services import EDITABLE_FIELDS
+from checkins.services import EDITABLE_FIELDS, REPORT_FIELDS
 from clinical.readiness import ASSESSMENT_ITEM_FIELDS
 
 from .models import PlanWeek
@@ -71,6 +71,16 @@ def athlete_export(athlete: Athlete) -> dict[str, Any]:
                 ],
             }
             for c in athlete.checkins.order_by("week").prefetch_related("revisions")
+        ],
+        "symptom_reports": [
+            _plain(
+                {
+                    "reported_at": r.reported_at,
+                    "week": r.week,
+                    **{name: getattr(r, name) for name in REPORT_FIELDS},
+                }
+            )
+            for r in athlete.symptom_reports.order_by("reported_at", "id")
         ],
         "plan_weeks": [
             {
