@@ -8,8 +8,8 @@ from athletes.forms import DateInput
 from clinical.symptoms import SYMPTOMS
 from clinical.thresholds import CHECKIN_RANGES
 
-from .models import PAIN_LOCATION_MAX, WeeklyCheckIn
-from .services import EDITABLE_FIELDS
+from .models import PAIN_LOCATION_MAX, SymptomReport, WeeklyCheckIn
+from .services import EDITABLE_FIELDS, REPORT_FIELDS
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
@@ -218,3 +218,42 @@ def initial_for(athlete, *, week, previous=None) -> dict:
     for name, _ in SYMPTOMS:
         initial[name] = False
     return initial
+
+
+class SymptomReportForm(forms.Form):
+    """An anytime symptom report: tick what she noticed, pain and where, a note. Whether it
+    says enough is the service's to judge (``symptom_report_submit``)."""
+
+    pain = ScaleField(
+        "pain",
+        label="Pain (not soreness)",
+        help_text="0 = none, 10 = the worst imaginable.",
+        required=False,
+        empty_value=0,
+    )
+    pain_location = forms.CharField(
+        label="Where is the pain?",
+        max_length=PAIN_LOCATION_MAX,
+        required=False,
+        help_text="For example: pubic bone, lower back, scar.",
+    )
+    notes = forms.CharField(
+        label="Anything else your coach should know?",
+        required=False,
+        max_length=SymptomReport._meta.get_field("notes").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="When it started, what you were doing, whether it is getting better.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"pain": 0})
+        super().__init__(*args, **kwargs)
+        for name, question in SYMPTOMS:
+            self.fields[name] = forms.BooleanField(label=question, required=False)
+        self.order_fields(REPORT_FIELDS)
+
+    def symptom_fields(self):
+        return [self[name] for name, _ in SYMPTOMS]
+
+    def report_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in REPORT_FIELDS}

@@ -22,10 +22,10 @@ from web.forms import form_error_from
 from web.weeks import monday_of
 
 from . import selectors, services
-from .advice import advice_for
+from .advice import advice_for, report_advice
 from .charts import chart_series, chart_summary
-from .forms import CheckInForm, initial_for
-from .models import WeeklyCheckIn
+from .forms import CheckInForm, SymptomReportForm, initial_for
+from .models import SymptomReport, WeeklyCheckIn
 from .services import EDITABLE_FIELDS, is_editable
 
 
@@ -180,6 +180,82 @@ def my_history(request: HttpRequest) -> HttpResponse:
             "chart": chart_series(checkins),
             "chart_summary": chart_summary(checkins),
             "checkins": checkins,
+            "symptom_reports": selectors.recent_symptom_reports(request.user, athlete),
+        },
+    )
+
+
+# --- Anytime symptom reports -------------------------------------------------------------------
+
+
+def _handle_report(
+    request: HttpRequest, athlete: Athlete
+) -> tuple[SymptomReportForm, SymptomReport | None]:
+    """Parse the form and hand it to the service; a refusal is shown on the form."""
+    form = SymptomReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.symptom_report_submit(
+                athlete=athlete, data=form.report_data(), by=request.user
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+        else:
+            return form, report
+    return form, None
+
+
+@athlete_required
+def my_symptom_report_create(request: HttpRequest) -> HttpResponse:
+    athlete = _my_athlete(request)
+    form, report = _handle_report(request, athlete)
+    if report is not None:
+        return redirect("checkins:my_symptom_report", pk=report.pk)
+    return render(
+        request,
+        "checkins/my_symptom_report_form.html",
+        {"athlete": athlete, "form": form, "cancel_url": reverse("plans:my_week")},
+    )
+
+
+@athlete_required
+def my_symptom_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """What she reported, the advice of SPEC §6 at once, and what happens next."""
+    report = selectors.symptom_report_for(request.user, pk)
+    return render(
+        request,
+        "checkins/my_symptom_report.html",
+        {
+            "athlete": report.athlete,
+            "report": report,
+            "advice": report_advice(report, report.athlete),
+        },
+    )
+
+
+@coach_required
+def coach_symptom_report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    athlete = athlete_selectors.athlete_for_coach(request.user, pk)
+    form, report = _handle_report(request, athlete)
+    if report is not None:
+        # The message rides in a cookie: it says what follows, never what she reported.
+        if report_advice(report, athlete).red_flags:
+            messages.warning(
+                request,
+                "Symptom report saved on her behalf. It is a red flag: her plan is paused from "
+                "today (gentle walking and pelvic floor work only) until you have talked with "
+                "her, and she should see a pelvic health physio or her GP.",
+            )
+        else:
+            messages.success(request, "Symptom report saved on her behalf.")
+        return redirect("plans:athlete_overview", pk=athlete.pk)
+    return render(
+        request,
+        "checkins/coach_symptom_report_form.html",
+        {
+            "athlete": athlete,
+            "form": form,
+            "cancel_url": reverse("plans:athlete_overview", args=[athlete.pk]),
         },
     )
 

@@ -153,6 +153,7 @@ def athlete_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "this_monday": monday_of(today),
         "decisions": selectors.recent_decisions(athlete),
         "flags": list(checkin_selectors.flags_for_athlete(athlete)[:30]),
+        "symptom_reports": checkin_selectors.recent_symptom_reports(request.user, athlete),
         **_stage_context(athlete),
         **_decision_context(selectors.pending_decision(athlete), request),
     }

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -10,7 +10,13 @@ from checkins import selectors, services
 from checkins.models import FlagStatus, Rule, Severity
 from web.api.pagination import StandardPagination
 
-from .serializers import CheckInSerializer, FlagSerializer, ResolveSerializer
+from .serializers import (
+    CheckInSerializer,
+    FlagSerializer,
+    ResolveSerializer,
+    SymptomReportCreatedSerializer,
+    SymptomReportSerializer,
+)
 
 
 class AthleteCheckInListCreate(AthleteNestedMixin, generics.ListCreateAPIView):
@@ -47,6 +53,34 @@ class CheckInDetail(generics.RetrieveUpdateAPIView):
         serializer.instance = services.checkin_update(
             checkin=serializer.instance, data=serializer.checkin_data(), by=self.request.user
         )
+
+
+class AthleteSymptomReportListCreate(AthleteNestedMixin, generics.ListCreateAPIView):
+    """Her anytime symptom reports, newest first (SPEC §11). The athlete herself, her coach
+    and staff may read and report; anyone else's athlete answers 404.
+
+    A report needs a symptom, or pain high enough to raise a flag: an empty one answers 400
+    and writes nothing. It raises its warning flags at once, and the response to a POST
+    carries the advice she is shown.
+    """
+
+    serializer_class = SymptomReportSerializer
+    permission_classes = [SignedIn]
+    pagination_class = StandardPagination
+
+    def get_queryset(self):
+        return selectors.symptom_reports_for_athlete(self.request.user, self.get_athlete())
+
+    @extend_schema(request=SymptomReportSerializer, responses={201: SymptomReportCreatedSerializer})
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.symptom_report_submit(
+            athlete=self.get_athlete(), data=serializer.report_data(), by=request.user
+        )
+        report = selectors.symptom_report_for(request.user, report.pk)
+        body = SymptomReportCreatedSerializer(report, context=self.get_serializer_context())
+        return Response(body.data, status=status.HTTP_201_CREATED)
 
 
 class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
