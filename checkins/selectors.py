@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
@@ -12,7 +13,7 @@ from athletes.models import Athlete, User
 from .models import CheckInRevision, WarningFlag, WeeklyCheckIn
 
 
-def checkins_visible_to(user: User) -> QuerySet[WeeklyCheckIn]:
+def checkins_visible_to(user: User | AnonymousUser) -> QuerySet[WeeklyCheckIn]:
     """Her own for an athlete, her athletes' for a coach, everyone's for staff."""
     return WeeklyCheckIn.objects.visible_to(user).select_related("athlete", "submitted_by")
 
@@ -54,7 +55,7 @@ SEVERITY_ORDER = Case(
 OPEN_STATUSES = ("open", "acknowledged")
 
 
-def flags_visible_to(user: User) -> QuerySet[WarningFlag]:
+def flags_visible_to(user: User | AnonymousUser) -> QuerySet[WarningFlag]:
     """Coaches see their athletes' flags, staff everyone's; athletes none."""
     return WarningFlag.objects.visible_to(user).select_related(
         "athlete", "checkin", "acknowledged_by", "resolved_by"
