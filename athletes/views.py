@@ -14,7 +14,7 @@ from clinical.thresholds import ASSESSMENT_VALID_WEEKS
 from web.forms import form_error_from
 
 from . import selectors, services
-from .access import coach_required, signed_in_required
+from .access import AuthedHttpRequest, coach_required, signed_in_required
 from .forms import AssessmentForm, AthleteForm, ClearanceForm, InvitationAcceptForm
 from .models import Athlete, Clearance, ReadinessAssessment
 
@@ -24,7 +24,7 @@ def athlete_url(athlete: Athlete) -> str:
 
 
 @coach_required
-def athlete_create(request: HttpRequest) -> HttpResponse:
+def athlete_create(request: AuthedHttpRequest) -> HttpResponse:
     form = AthleteForm(request.POST or None, instance=Athlete(coach=request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -38,7 +38,7 @@ def athlete_create(request: HttpRequest) -> HttpResponse:
 
 
 @coach_required
-def athlete_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def athlete_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     form = AthleteForm(request.POST or None, instance=athlete)
     if request.method == "POST" and form.is_valid():
@@ -57,7 +57,7 @@ def athlete_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coach_required
 @require_POST
-def athlete_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def athlete_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     archive = request.POST.get("archived", "true") != "false"
     services.athlete_set_archived(athlete=athlete, archived=archive)
@@ -69,7 +69,7 @@ def athlete_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-def athlete_erase(request: HttpRequest, pk: int) -> HttpResponse:
+def athlete_erase(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     error = None
     if request.method == "POST":
@@ -83,7 +83,7 @@ def athlete_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-def clearance_create(request: HttpRequest, pk: int) -> HttpResponse:
+def clearance_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     form = ClearanceForm(
         request.POST or None, request.FILES or None, instance=Clearance(athlete=athlete)
@@ -106,7 +106,7 @@ def clearance_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     form = AssessmentForm(request.POST or None, instance=ReadinessAssessment(athlete=athlete))
     if request.method == "POST" and form.is_valid():
@@ -133,7 +133,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coach_required
 @require_POST
-def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_send(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     try:
         invitation = services.invitation_send(
@@ -185,7 +185,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @signed_in_required
-def clearance_document(request: HttpRequest, pk: int) -> FileResponse:
+def clearance_document(request: AuthedHttpRequest, pk: int) -> FileResponse:
     """The clearance's document, as an attachment, for its coach, its athlete or staff."""
     clearance = selectors.clearance_for_download(request.user, pk)
     response = FileResponse(

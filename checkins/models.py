@@ -163,6 +163,10 @@ class CheckInRevision(models.Model):
 
     objects = CheckInRevisionQuerySet.as_manager()
 
+    # Not a column: the coach's check-in page sets it on the revisions it shows, as (field
+    # label, value before) pairs for its template.
+    changes: list[tuple[str, str]]
+
     class Meta:
         ordering = ["-revised_at", "-id"]
 

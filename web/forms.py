@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.forms import Form
+from django.forms import BaseForm
 
 
-def form_error_from(form: Form, exc: ValidationError) -> None:
+def form_error_from(form: BaseForm, exc: ValidationError) -> None:
     """Put a service's ``ValidationError`` beside the form fields it names."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
