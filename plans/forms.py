@@ -35,7 +35,8 @@ class OverrideForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         stage_key, level = cleaned.get("to_stage"), cleaned.get("to_level")
         if stage_key and level and level > protocol.stage(stage_key).top_level:
             self.add_error(
@@ -57,7 +58,8 @@ class SessionForm(forms.Form):
     notes = forms.CharField(max_length=300, required=False)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("kind") == protocol.RUN_WALK and not all(
             cleaned.get(k) for k in ("run_seconds", "walk_seconds", "repeats")
         ):

@@ -7,9 +7,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from athletes.access import AthleteNestedMixin, CoachOrStaffOnly, SignedIn
+from athletes.access import AthleteNestedMixin, CoachOrStaffOnly, SignedIn, signed_in_user
 from clinical import protocol
 from plans import selectors, services
+from plans.models import Decision
 from web.api.pagination import StandardPagination
 
 from .serializers import DecisionSerializer, OverrideSerializer, PlanSerializer
@@ -39,7 +40,7 @@ class AthletePlanView(AthleteNestedMixin, APIView):
         return Response(PlanSerializer(data).data)
 
 
-class AthleteDecisionList(AthleteNestedMixin, generics.ListAPIView):
+class AthleteDecisionList(AthleteNestedMixin, generics.ListAPIView[Decision]):
     """Her decisions, newest first (owner coach and staff)."""
 
     serializer_class = DecisionSerializer
@@ -54,7 +55,7 @@ class AthleteDecisionList(AthleteNestedMixin, generics.ListAPIView):
         )
 
 
-class DecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Decision]):
     """Approve or override a pending decision. Another coach's decision answers 404."""
 
     serializer_class = DecisionSerializer
@@ -67,7 +68,7 @@ class DecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: int | None = None) -> Response:
         decision = self.get_object()
-        services.decision_approve(decision=decision, by=request.user)
+        services.decision_approve(decision=decision, by=signed_in_user(request))
         decision.refresh_from_db()
         return Response(DecisionSerializer(decision).data)
 
@@ -77,6 +78,8 @@ class DecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         decision = self.get_object()
         body = OverrideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.decision_override(decision=decision, by=request.user, **body.validated_data)
+        services.decision_override(
+            decision=decision, by=signed_in_user(request), **body.validated_data
+        )
         decision.refresh_from_db()
         return Response(DecisionSerializer(decision).data)
