@@ -14,6 +14,9 @@ through a path of foreign keys. Every athlete-scoped model has ``objects.visible
 ``can_change_athlete``) apply the same rule to one athlete in memory, and the page decorators,
 the DRF permission classes and the nested-route base below are made from those. Another
 coach's athlete is simply not found (404); the wrong side of the house gets a 403.
+
+For the type checker: a page behind a decorator takes an :class:`AuthedHttpRequest`, whose
+``user`` is a :class:`User`; an API view gets its requester from :func:`signed_in_user`.
 """
 
 from __future__ import annotations
