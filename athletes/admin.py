@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils import timezone
 
+from . import services
 from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, User
 
 
@@ -45,6 +46,11 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    def save_model(self, request, obj: User, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.account_email_ensure(user=obj)
 
 
 class ClearanceInline(admin.TabularInline):

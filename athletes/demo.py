@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -213,8 +214,12 @@ def ensure_demo_athlete(
     profile: dict | None = None,
     weeks: int | None = None,
     history_weeks: int = 16,
+    enrol: Callable[..., Athlete],
 ) -> Athlete:
-    """Create or reset one demo athlete with her clearance and assessment (idempotent)."""
+    """Create or reset one demo athlete with her clearance and assessment (idempotent).
+
+    ``enrol(coach=…, data=…)`` creates her when she does not exist yet: the caller passes the
+    plans layer's ``athlete_enrol``, so a demo athlete starts with a plan like any other."""
     p = profile or _profile(rng, index, weeks=weeks, history_weeks=history_weeks)
     today = timezone.localdate()
     delivery_date = today - timedelta(weeks=p["weeks"], days=rng.randint(0, 6))
@@ -238,8 +243,14 @@ def ensure_demo_athlete(
         "user": user,
         "date_of_birth": date(today.year - rng.randint(26, 41), rng.randint(1, 12), 14),
     }
-    athlete, _ = Athlete.objects.update_or_create(coach=coach, email=email, defaults=defaults)
-    athlete.full_clean()
+    athlete = Athlete.objects.filter(coach=coach, email=email).first()
+    if athlete is None:
+        athlete = enrol(coach=coach, data={**defaults, "email": email})
+    else:
+        for name, value in defaults.items():
+            setattr(athlete, name, value)
+        athlete.full_clean()
+        athlete.save()
     athlete.clearances.all().delete()
     athlete.assessments.all().delete()
     if p["scope"]:

@@ -50,10 +50,14 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, role=role, **extra)
 
     def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        from .services import account_email_ensure  # services import this module
+
         extra.setdefault("role", Role.COACH)
         extra["is_staff"] = True
         extra["is_superuser"] = True
-        return self._create(email, password, **extra)
+        user = self._create(email, password, **extra)
+        account_email_ensure(user=user)
+        return user
 
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email__iexact=username)

@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from .documents import check_document
 from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, Role, User
-from .signals import athlete_created
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +38,14 @@ def athlete_touch(*, athlete_id: int) -> None:
 
 @transaction.atomic
 def athlete_create(*, coach: User, data: dict[str, Any]) -> Athlete:
+    """Her profile alone. The product enrols athletes through ``plans.services.athlete_enrol``,
+    which calls this and starts her plan in the same transaction."""
     if coach.role != Role.COACH:
         raise ValidationError({"coach": "Athletes belong to a coach."})
     athlete = Athlete(coach=coach, last_activity_at=timezone.now())
     _set_fields(athlete, data)
     athlete.full_clean()
     athlete.save()
-    athlete_created.send(sender=Athlete, athlete=athlete)
     logger.info("athlete created athlete=%s coach=%s", athlete.pk, coach.pk)
     return athlete
 
@@ -234,6 +234,18 @@ def invitation_accept(*, token: str, email: str, password: str) -> User:
     athlete_touch(athlete_id=athlete.pk)
     logger.info("invitation accepted invitation=%s athlete=%s", invitation.pk, athlete.pk)
     return user
+
+
+# --- Accounts --------------------------------------------------------------------------------
+
+
+def account_email_ensure(*, user: User) -> None:
+    """Give an account created outside allauth's own flows (the admin's add form,
+    ``createsuperuser``) the EmailAddress row allauth keeps for each login address, at once.
+    Without it allauth's e-mail page creates the row itself, on a GET: a read that writes."""
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": False}
+    )
 
 
 # --- API tokens ------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from . import views
 app_name = "athletes"
 
 urlpatterns = [
-    path("coach/athletes/new/", views.athlete_create, name="athlete_create"),
     path("coach/athletes/<int:pk>/edit/", views.athlete_edit, name="athlete_edit"),
     path("coach/athletes/<int:pk>/archive/", views.athlete_archive, name="athlete_archive"),
     path("coach/athletes/<int:pk>/erase/", views.athlete_erase, name="athlete_erase"),

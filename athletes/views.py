@@ -1,4 +1,5 @@
-"""The coach's pages for profiles, clearances and assessments; the invitation and documents."""
+"""The coach's pages for profiles, clearances and assessments; the invitation and documents.
+(Adding an athlete also starts her plan, so that page lives in ``plans.views``.)"""
 
 from __future__ import annotations
 
@@ -21,20 +22,6 @@ from .models import Athlete, Clearance, ReadinessAssessment
 
 def athlete_url(athlete: Athlete) -> str:
     return reverse("plans:athlete_overview", args=[athlete.pk])
-
-
-@coach_required
-def athlete_create(request: AuthedHttpRequest) -> HttpResponse:
-    form = AthleteForm(request.POST or None, instance=Athlete(coach=request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            athlete = services.athlete_create(coach=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            form_error_from(form, exc)
-        else:
-            messages.success(request, f"{athlete.full_name} was added to your athletes.")
-            return redirect(athlete_url(athlete))
-    return render(request, "athletes/athlete_form.html", {"form": form, "athlete": None})
 
 
 @coach_required

@@ -15,7 +15,8 @@ from plans.api import views as plans
 app_name = "api"
 
 router = DefaultRouter(trailing_slash=True)
-router.register("athletes", athletes.AthleteViewSet, basename="athlete")
+# The plans layer's subclass: creating an athlete there also starts her plan.
+router.register("athletes", plans.EnrollingAthleteViewSet, basename="athlete")
 router.register("decisions", plans.DecisionViewSet, basename="decision")
 router.register("flags", checkins.FlagViewSet, basename="flag")
 

@@ -1,6 +1,29 @@
 from django.contrib import admin
 
+from athletes.admin import AthleteAdmin
+from athletes.models import Athlete
+
+from . import services
 from .models import AuditEntry, CalendarFeed, Decision, Plan, PlannedSession, PlanWeek
+
+# The athletes layer registers its own admin for athletes; the plans layer replaces it with
+# one whose add form enrols her (profile and plan in one transaction), as everywhere else.
+admin.site.unregister(Athlete)
+
+
+@admin.register(Athlete)
+class EnrollingAthleteAdmin(AthleteAdmin):
+    def save_model(self, request, obj: Athlete, form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = {name: value for name, value in form.cleaned_data.items() if name != "coach"}
+        athlete = services.athlete_enrol(
+            coach=form.cleaned_data["coach"], data=data, by=request.user
+        )
+        # The admin goes on with the instance its form built (inlines, log entry, redirect):
+        # make it the saved athlete.
+        obj.__dict__.update(athlete.__dict__)
 
 
 class PlanWeekInline(admin.TabularInline):

@@ -7,10 +7,8 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         # plans sits above athletes and checkins: it listens to them, they never import it.
-        from athletes.signals import athlete_created
         from checkins.signals import checkin_committed
 
         from . import receivers
 
-        athlete_created.connect(receivers.start_plan, dispatch_uid="plans.start_plan")
         checkin_committed.connect(receivers.queue_decision, dispatch_uid="plans.queue_decision")

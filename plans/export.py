@@ -1,134 +1,67 @@
-"""Everything recorded about one athlete, as JSON (her right of access / portability)."""
+"""Everything recorded about one athlete, as JSON (her right of access / portability).
+
+Each record is written by the API's own serializer, so the export shows her data exactly as
+the API does (the same fields, names and formats); only what the API does not show is added:
+when her profile was created, and the earlier values of each edited check-in."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
+from django.http import HttpRequest
 from django.utils import timezone
+from rest_framework import serializers
 
-from athletes.models import PROFILE_FIELDS, Athlete
-from checkins.services import EDITABLE_FIELDS
-from clinical.readiness import ASSESSMENT_ITEM_FIELDS
+from athletes.api.serializers import AssessmentSerializer, AthleteSerializer, ClearanceSerializer
+from athletes.models import Athlete
+from checkins.api.serializers import CheckInRevisionSerializer, CheckInSerializer, FlagSerializer
+from checkins.models import CheckInRevision
 
-from .models import PlanWeek
-
-EXPORTED_PROFILE = (*PROFILE_FIELDS, "archived", "stage", "level")
-
-
-def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for key, value in values.items():
-        if hasattr(value, "isoformat"):
-            value = value.isoformat()
-        elif value is not None and not isinstance(value, bool | int | float | str | list | dict):
-            value = str(value)
-        out[key] = value
-    return out
+from .api.serializers import DecisionSerializer, PlanWeekSerializer
+from .models import PlannedSession, PlanWeek
 
 
-def athlete_export(athlete: Athlete) -> dict[str, Any]:
-    """A fixed handful of queries whatever the size of her history."""
-    profile = _plain({name: getattr(athlete, name) for name in EXPORTED_PROFILE})
-    profile["id"] = athlete.pk
-    profile["created_at"] = athlete.created_at.isoformat()
+class _AthleteRecord(AthleteSerializer):
+    class Meta(AthleteSerializer.Meta):
+        fields = [*AthleteSerializer.Meta.fields, "created_at"]
+
+
+class _CheckInRecord(CheckInSerializer):
+    revisions = CheckInRevisionSerializer(many=True, read_only=True)
+
+    class Meta(CheckInSerializer.Meta):
+        fields = [*CheckInSerializer.Meta.fields, "revisions"]
+
+
+def athlete_export(athlete: Athlete, *, request: HttpRequest | None = None) -> dict[str, Any]:
+    """A fixed handful of queries whatever the size of her history (one per kind of record,
+    and one each for check-in revisions and planned sessions). With ``request``, links (her
+    clearance documents) are absolute."""
+    context = {"request": request}
+
+    def many(serializer: type[serializers.Serializer], rows) -> list:
+        return serializer(rows, many=True, context=context).data
+
+    checkins = athlete.checkins.order_by("week").prefetch_related(
+        Prefetch("revisions", queryset=CheckInRevision.objects.order_by("revised_at", "id"))
+    )
+    plan_weeks = (
+        PlanWeek.objects.filter(plan__athlete=athlete)
+        .order_by("week")
+        .prefetch_related(
+            Prefetch("sessions", queryset=PlannedSession.objects.order_by("day", "order"))
+        )
+    )
     return {
         "exported_at": timezone.now().isoformat(),
-        "athlete": profile,
-        "clearances": [
-            _plain(
-                {
-                    "cleared_on": c.cleared_on,
-                    "clinician_name": c.clinician_name,
-                    "clinician_role": c.clinician_role,
-                    "scope": c.scope,
-                    "expires_on": c.expires_on,
-                    "notes": c.notes,
-                    "document": c.document_name or None,
-                }
-            )
-            for c in athlete.clearances.order_by("cleared_on")
-        ],
-        "assessments": [
-            _plain(
-                {
-                    "assessed_on": a.assessed_on,
-                    "assessed_by": a.assessed_by,
-                    **{name: getattr(a, name) for name in ASSESSMENT_ITEM_FIELDS},
-                    "symptoms": a.symptoms,
-                    "notes": a.notes,
-                    "passed": a.passed,
-                }
-            )
-            for a in athlete.assessments.order_by("assessed_on")
-        ],
-        "checkins": [
-            {
-                **_plain({"week": c.week, "sessions_planned": c.sessions_planned}),
-                **_plain({name: getattr(c, name) for name in EDITABLE_FIELDS}),
-                "revisions": [
-                    {"revised_at": r.revised_at.isoformat(), "previous": r.values}
-                    for r in c.revisions.all()
-                ],
-            }
-            for c in athlete.checkins.order_by("week").prefetch_related("revisions")
-        ],
-        "plan_weeks": [
-            {
-                "week": w.week.isoformat(),
-                "stage": w.stage,
-                "level": w.level,
-                "sessions": [
-                    _plain(
-                        {
-                            "day": s.day,
-                            "kind": s.kind,
-                            "minutes": s.minutes,
-                            "run_seconds": s.run_seconds,
-                            "walk_seconds": s.walk_seconds,
-                            "repeats": s.repeats,
-                            "terrain": s.terrain,
-                            "notes": s.notes,
-                        }
-                    )
-                    for s in w.sessions.all()
-                ],
-            }
-            for w in _plan_weeks(athlete)
-        ],
-        "decisions": [
-            _plain(
-                {
-                    "week": d.week,
-                    "action": d.action,
-                    "to_stage": d.to_stage,
-                    "to_level": d.to_level,
-                    "summary": d.summary,
-                    "status": d.status,
-                    "final_action": d.final_action or None,
-                    "final_stage": d.final_stage or None,
-                    "final_level": d.final_level,
-                    "note": d.note,
-                }
-            )
-            for d in athlete.decisions.order_by("week")
-        ],
-        "flags": [
-            _plain(
-                {
-                    "week": f.week,
-                    "rule": f.rule,
-                    "severity": f.severity,
-                    "summary": f.summary,
-                    "status": f.status,
-                    "resolution_note": f.resolution_note,
-                }
-            )
-            for f in athlete.flags.order_by("week")
-        ],
+        "athlete": _AthleteRecord(athlete, context=context).data,
+        "clearances": many(ClearanceSerializer, athlete.clearances.order_by("cleared_on", "id")),
+        "assessments": many(
+            AssessmentSerializer, athlete.assessments.order_by("assessed_on", "id")
+        ),
+        "checkins": many(_CheckInRecord, checkins),
+        "plan_weeks": many(PlanWeekSerializer, plan_weeks),
+        "decisions": many(DecisionSerializer, athlete.decisions.order_by("week")),
+        "flags": many(FlagSerializer, athlete.flags.order_by("week", "id")),
     }
-
-
-def _plan_weeks(athlete: Athlete):
-    return (
-        PlanWeek.objects.filter(plan__athlete=athlete).order_by("week").prefetch_related("sessions")
-    )

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from athletes.models import Athlete, AthleteScopedQuerySet
 from clinical.progression import ACTIONS
-from clinical.protocol import SESSION_KINDS, STAGE_CHOICES, TERRAINS, describe
+from clinical.protocol import RUN_WALK, SESSION_KINDS, STAGE_CHOICES, TERRAINS, describe
 
 ACTION_CHOICES = [(a, a.replace("_", " ").capitalize()) for a in ACTIONS]
 KIND_LABELS = {"run_walk": "Run-walk", "pelvic_floor": "Pelvic floor"}
@@ -65,15 +66,41 @@ class PlanWeek(models.Model):
         return f"Week of {self.week}: {self.stage} level {self.level}"
 
 
+DAY_CHOICES = [
+    (i, name)
+    for i, name in enumerate(
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    )
+]
+
+# What a coach edits of a session, in the order the week editor, the API and the export show
+# it. Their rules are the model's: field limits, constraints and ``clean()``.
+SESSION_FIELDS = (
+    "day",
+    "kind",
+    "minutes",
+    "run_seconds",
+    "walk_seconds",
+    "repeats",
+    "terrain",
+    "notes",
+)
+
+
 class PlannedSessionQuerySet(AthleteScopedQuerySet):
     athlete_path = "plan_week__plan__athlete__"
 
 
 class PlannedSession(models.Model):
+    """One session of a plan week. The week editor (a ModelForm), the API (a ModelSerializer)
+    and ``plan_week_update_sessions`` (``full_clean``) all validate with these fields, their
+    validators and ``clean()``."""
+
     plan_week = models.ForeignKey(PlanWeek, on_delete=models.CASCADE, related_name="sessions")
     order = models.PositiveSmallIntegerField(default=0)
     day = models.PositiveSmallIntegerField(
         default=0,
+        choices=DAY_CHOICES,
         validators=[MaxValueValidator(6)],
         help_text="0 = Monday … 6 = Sunday (a suggestion; she fits it around her week).",
     )
@@ -114,6 +141,15 @@ class PlannedSession(models.Model):
 
     def __str__(self) -> str:
         return describe(self)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == RUN_WALK:
+            if not (self.run_seconds and self.walk_seconds and self.repeats):
+                raise ValidationError("A run-walk session needs run and walk seconds and repeats.")
+        else:
+            # Intervals mean something only in a run-walk; anything else drops them.
+            self.run_seconds = self.walk_seconds = self.repeats = None
 
 
 class DecisionStatus(models.TextChoices):

@@ -1,5 +1,5 @@
-"""Writes of the plans layer: starting a plan, computing decisions, the coach's approval or
-override, and the weeks and sessions they generate."""
+"""Writes of the plans layer: enrolling an athlete (her profile and her plan), computing
+decisions, the coach's approval or override, and the weeks and sessions they generate."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from typing import Any
 
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from athletes import services as athlete_services
 from athletes.models import Athlete, User, current_clearance
 from clinical import protocol
 from clinical.progression import ACTIONS, recommend, safety_gates_for
@@ -20,6 +22,7 @@ from web.weeks import monday_of
 
 from . import selectors
 from .models import (
+    SESSION_FIELDS,
     AuditEntry,
     CalendarFeed,
     Decision,
@@ -98,9 +101,22 @@ def _generate_week(
 
 
 @transaction.atomic
+def athlete_enrol(*, coach: User, data: dict[str, Any], by: User | None) -> Athlete:
+    """Add an athlete to a coach's roster and start her plan, in one transaction: every
+    athlete has a plan from the moment she exists, so no page or endpoint ever has to create
+    one while it is being read (SPEC §11: a read never writes). This is the only way the
+    product creates athletes: the coach's form, the API, the admin, the demo data."""
+    athlete = athlete_services.athlete_create(coach=coach, data=data)
+    plan_start(athlete=athlete, by=by)
+    return athlete
+
+
+@transaction.atomic
 def plan_start(*, athlete: Athlete, by: User | None = None) -> Plan:
-    """Her plan, created on first need: it starts this week at ``recover`` under 3 weeks
-    postpartum, otherwise at ``walk`` (SPEC §5). Safe to call again."""
+    """Her plan: it starts this week at ``recover`` under 3 weeks postpartum, otherwise at
+    ``walk`` (SPEC §5). Called when she is enrolled (``athlete_enrol``); writes that need a
+    plan call it too, as does the hourly ``close_weeks`` for an athlete who somehow has
+    none. Never from a read. Safe to call again."""
     existing = Plan.objects.filter(athlete=athlete).first()
     if existing is not None:
         return existing
@@ -220,23 +236,32 @@ def decision_override(
     note: str,
     clinician_attestation: str = "",
 ) -> PlanWeek:
-    """Decide otherwise than the engine. A note is always required; moving into an impact
-    stage past a failed safety gate (12 weeks, clearance, readiness, red flag) also requires
-    the clinician's attestation, and is audit-logged as such."""
-    errors: dict[str, str] = {}
+    """Decide otherwise than the engine. The one place its rules live (the form and the API
+    only parse): a note is always required; the level must be one the stage has; a pause
+    goes nowhere with impact; moving into an impact stage past a failed safety gate (12
+    weeks, clearance, readiness, red flag) also requires the clinician's attestation, and is
+    audit-logged as such. Raises ``ValidationError`` keyed by these arguments' names, and
+    writes nothing then."""
+    errors: dict[str, list[str]] = {}
     note, clinician_attestation = (note or "").strip(), (clinician_attestation or "").strip()
     if not note:
-        errors["note"] = "Say why you are overriding the recommendation."
+        errors["note"] = ["Say why you are overriding the recommendation."]
+    # The texts' limits are the model's (a TextField's max_length is not checked by
+    # full_clean, so it is checked here).
+    for name, value in (("note", note), ("clinician_attestation", clinician_attestation)):
+        try:
+            MaxLengthValidator(Decision._meta.get_field(name).max_length)(value)
+        except ValidationError as exc:
+            errors.setdefault(name, []).extend(exc.messages)
     if action not in ACTIONS:
-        errors["action"] = "Choose advance, hold, step back or pause."
+        errors["action"] = ["Choose advance, hold, step back or pause."]
     if to_stage not in protocol.STAGE_BY_KEY:
-        errors["to_stage"] = "Choose one of the protocol's stages."
+        errors["to_stage"] = ["Choose one of the protocol's stages."]
     elif not 1 <= int(to_level or 0) <= protocol.stage(to_stage).top_level:
-        errors["to_level"] = (
-            f"{protocol.stage(to_stage).name} has levels 1 to {protocol.stage(to_stage).top_level}."
-        )
+        stage = protocol.stage(to_stage)
+        errors["to_level"] = [f"{stage.name} has levels 1 to {stage.top_level}."]
     if action == "pause" and to_stage in protocol.IMPACT_STAGE_KEYS:
-        errors["to_stage"] = "A pause means no impact: choose recover or walk."
+        errors["to_stage"] = ["A pause means no impact: choose recover or walk."]
     if errors:
         raise ValidationError(errors)
     decision = _locked_pending(decision)
@@ -289,31 +314,18 @@ def decision_override(
     return plan_week
 
 
-SESSION_FIELDS = (
-    "day",
-    "kind",
-    "minutes",
-    "run_seconds",
-    "walk_seconds",
-    "repeats",
-    "terrain",
-    "notes",
-)
-
-
 @transaction.atomic
 def plan_week_update_sessions(
     *, plan_week: PlanWeek, sessions: list[dict[str, Any]], by: User
 ) -> PlanWeek:
-    """Replace a week's sessions with the coach's version (validated, all or nothing)."""
+    """Replace a week's sessions with the coach's version: each validated by the model
+    (``full_clean``: fields, limits, the run-walk rule), all or nothing."""
     rows = []
     errors: dict[str, list[str]] = {}
     for i, data in enumerate(sessions):
         row = PlannedSession(
-            plan_week=plan_week, order=i, **{k: data.get(k) for k in SESSION_FIELDS if k in data}
+            plan_week=plan_week, order=i, **{k: data[k] for k in SESSION_FIELDS if k in data}
         )
-        if row.kind != protocol.RUN_WALK:
-            row.run_seconds = row.walk_seconds = row.repeats = None
         try:
             row.full_clean(exclude=["plan_week"])
         except ValidationError as exc:

@@ -69,7 +69,9 @@ def close_weeks(chunk_size: int = 200) -> int:
             for_week = monday_of(athlete.today())
             plan = getattr(athlete, "plan", None)
             if plan is None:
-                services.plan_start(athlete=athlete)  # her plan starts this week
+                # Every athlete is enrolled with a plan; this only catches one who somehow has
+                # none, so that pages (which never write) show her plan within the hour.
+                services.plan_start(athlete=athlete)
                 continue
             if plan.started_on >= for_week or (athlete.pk, for_week) in decided:
                 continue

@@ -6,6 +6,7 @@ app_name = "plans"
 
 urlpatterns = [
     path("coach/", views.coach_dashboard, name="coach_dashboard"),
+    path("coach/athletes/new/", views.athlete_create, name="athlete_create"),
     path("coach/athletes/<int:pk>/", views.athlete_overview, name="athlete_overview"),
     path(
         "coach/athletes/<int:pk>/weeks/<str:week>/edit/",

@@ -15,10 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
+from rest_framework.utils.encoders import JSONEncoder
 
 from athletes import selectors as athlete_selectors
 from athletes.access import AuthedHttpRequest, athlete_required, coach_required
+from athletes.forms import AthleteForm
 from athletes.models import Athlete
+from athletes.views import athlete_url
 from checkins import selectors as checkin_selectors
 from checkins.charts import chart_series, chart_summary
 from clinical import protocol
@@ -29,7 +32,7 @@ from . import selectors, services
 from .calendar import render_ics
 from .export import athlete_export
 from .forms import OverrideForm, SessionFormSet
-from .models import CalendarFeed, PlannedSession
+from .models import SESSION_FIELDS, CalendarFeed, PlannedSession
 
 ROSTER_PAGE_SIZE = 25
 
@@ -91,6 +94,23 @@ def coach_dashboard(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+@coach_required
+def athlete_create(request: HttpRequest) -> HttpResponse:
+    """The coach's "new athlete" form: enrolling her also starts her plan."""
+    form = AthleteForm(request.POST or None, instance=Athlete(coach=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            athlete = services.athlete_enrol(
+                coach=request.user, data=form.cleaned_data, by=request.user
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+        else:
+            messages.success(request, f"{athlete.full_name} was added to your athletes.")
+            return redirect(athlete_url(athlete))
+    return render(request, "athletes/athlete_form.html", {"form": form, "athlete": None})
+
+
 def _stage_context(athlete: Athlete) -> dict:
     stage = protocol.STAGE_BY_KEY.get(athlete.stage)
     return {
@@ -118,7 +138,6 @@ def _decision_context(decision, request) -> dict:
 @coach_required
 def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk, clinical=True)
-    services.plan_start(athlete=athlete, by=request.user)
     checkins = list(checkin_selectors.checkins_for_athlete(athlete, with_revisions=True))
     today = athlete.today()
     context = {
@@ -206,7 +225,7 @@ def plan_week_edit(request: AuthedHttpRequest, pk: int, week: str) -> HttpRespon
     if plan_week is None:
         raise Http404("No plan for that week.")
     initial = [
-        {name: getattr(s, name) for name in services.SESSION_FIELDS}
+        {name: getattr(s, name) for name in SESSION_FIELDS}
         for s in plan_week.sessions.order_by("day", "order")
     ]
     formset = SessionFormSet(request.POST or None, initial=initial, prefix="s")
@@ -251,8 +270,6 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_user(request.user)
     if athlete is None:
         return render(request, "plans/my_week.html", {"athlete": None})
-    services.plan_start(athlete=athlete)
-    athlete.refresh_from_db(fields=["stage", "level"])
     today = athlete.today()
     this_monday = monday_of(today)
     plan_week = selectors.plan_week_on(athlete, today)
@@ -303,7 +320,10 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _json_download(data: dict, filename: str) -> HttpResponse:
-    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    # DRF's encoder, so that numbers (her weekly km, her sleep) read as in the API.
+    response = JsonResponse(
+        data, encoder=JSONEncoder, json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -312,7 +332,7 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
 @coach_required
 def athlete_export_json(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
-    return _json_download(athlete_export(athlete), f"athlete-{athlete.pk}.json")
+    return _json_download(athlete_export(athlete, request=request), f"athlete-{athlete.pk}.json")
 
 
 @athlete_required
@@ -320,7 +340,7 @@ def my_export_json(request: AuthedHttpRequest) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_user(request.user)
     if athlete is None:
         raise Http404("No athlete profile.")
-    return _json_download(athlete_export(athlete), "my-stridewise-data.json")
+    return _json_download(athlete_export(athlete, request=request), "my-stridewise-data.json")
 
 
 @athlete_required

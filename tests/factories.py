@@ -1,4 +1,5 @@
-"""factory_boy factories for the athletes app. Other apps keep theirs in their own modules."""
+"""factory_boy factories for the athletes app (an athlete comes with her plan, as in the
+product). Other apps keep theirs in their own modules."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from athletes.models import (
     Role,
     User,
 )
+from plans.services import plan_start
 
 # The same password as the ``password`` fixture in tests/conftest.py.
 DEFAULT_PASSWORD = "correct-horse-battery"
@@ -47,10 +49,15 @@ class UserFactory(DjangoModelFactory):
 
 
 class AthleteFactory(DjangoModelFactory):
-    """An athlete 20 weeks after a vaginal birth, in Europe/London, with no login yet."""
+    """An athlete 20 weeks after a vaginal birth, in Europe/London, with no login yet.
+
+    Her plan starts as she is created, as ``plans.services.athlete_enrol`` does for every
+    athlete the product creates. ``AthleteFactory(plan=False)`` leaves her without one (an
+    athlete from before plans started on enrolment, for the data migration's tests)."""
 
     class Meta:
         model = Athlete
+        skip_postgeneration_save = True
 
     coach = factory.SubFactory(UserFactory)
     first_name = factory.Iterator(["Maya", "Lena", "Priya", "Sofia", "Hana", "Grace", "Ines"])
@@ -59,6 +66,11 @@ class AthleteFactory(DjangoModelFactory):
     timezone = "Europe/London"
     delivery_date = factory.LazyFunction(lambda: london_today() - timedelta(weeks=20))
     delivery_type = DeliveryType.VAGINAL
+
+    @factory.post_generation
+    def plan(obj: Athlete, create: bool, extracted: bool | None, **kwargs) -> None:
+        if create and extracted is not False:
+            plan_start(athlete=obj)
 
 
 class ClearanceFactory(DjangoModelFactory):

@@ -34,7 +34,7 @@ ROOT_NAMES = {"landing", "home", "healthz"}
 # Every named route of our apps, with the path it answers on. The paths are what bookmarks,
 # e-mails already sent, calendar subscriptions and API clients hold: they never change.
 ROUTES = [
-    ("athletes:athlete_create", [], "/coach/athletes/new/"),
+    ("plans:athlete_create", [], "/coach/athletes/new/"),
     ("athletes:athlete_edit", [7], "/coach/athletes/7/edit/"),
     ("athletes:athlete_archive", [7], "/coach/athletes/7/archive/"),
     ("athletes:athlete_erase", [7], "/coach/athletes/7/erase/"),

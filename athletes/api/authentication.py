@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -12,8 +13,9 @@ from rest_framework.request import Request
 from athletes.models import ApiToken
 from athletes.services import api_token_hash
 
-# Recording every use would turn each API read into a write; once a minute is enough.
-LAST_USED_RESOLUTION = timedelta(minutes=1)
+# When a token was last used, to the day: enough for an admin to spot a token nobody uses
+# any more, and a GET writes at most once a day per token instead of on every request.
+LAST_USED_RESOLUTION = timedelta(days=1)
 
 
 class HashedTokenAuthentication(authentication.BaseAuthentication):
@@ -39,8 +41,12 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        stale_before = now - LAST_USED_RESOLUTION
+        if token.last_used_at is None or token.last_used_at < stale_before:
+            # Conditional, so that of concurrent first requests of the day only one writes.
+            ApiToken.objects.filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale_before), pk=token.pk
+            ).update(last_used_at=now)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import authenticate
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -13,7 +15,7 @@ from rest_framework.views import APIView
 
 from athletes import selectors, services
 from athletes.access import AthleteNestedMixin, CoachWritesAthleteReads, SignedIn, signed_in_user
-from athletes.models import ApiToken, Athlete, Clearance, ReadinessAssessment
+from athletes.models import ApiToken, Athlete, Clearance, ReadinessAssessment, User
 from web.api.pagination import StandardPagination
 
 from .serializers import (
@@ -125,7 +127,12 @@ class AthleteViewSet(
             if user.is_staff and user.role != "coach":
                 raise serializers.ValidationError({"coach": ["Staff must say which coach."]})
             coach = user
-        serializer.instance = services.athlete_create(coach=coach, data=data)
+        serializer.instance = self.create_athlete(coach=coach, data=data)
+
+    def create_athlete(self, *, coach: User, data: dict[str, Any]) -> Athlete:
+        """Her profile alone. The API registers the plans layer's subclass, which enrols her
+        (profile and plan in one transaction) instead."""
+        return services.athlete_create(coach=coach, data=data)
 
     def perform_update(self, serializer: BaseSerializer[Athlete]) -> None:
         athlete = serializer.instance

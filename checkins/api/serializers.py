@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from checkins.models import WarningFlag, WeeklyCheckIn
+from checkins.models import CheckInRevision, WarningFlag, WeeklyCheckIn
 from checkins.services import EDITABLE_FIELDS
 from web.weeks import monday_of
 
@@ -46,6 +46,16 @@ class CheckInSerializer(serializers.ModelSerializer):
 
     def checkin_data(self) -> dict:
         return {k: v for k, v in self.validated_data.items() if k in EDITABLE_FIELDS}
+
+
+class CheckInRevisionSerializer(serializers.ModelSerializer):
+    """The values of a check-in before one edit (``values``), which fields the edit changed,
+    who made it and when."""
+
+    class Meta:
+        model = CheckInRevision
+        fields = ["id", "values", "changed_fields", "revised_by", "revised_at"]
+        read_only_fields = fields
 
 
 class FlagSerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from clinical import protocol
 from clinical.gates import SAFETY_GATE_WORDS
-from plans.models import ACTION_CHOICES, Decision, PlannedSession, PlanWeek
+from plans.models import ACTION_CHOICES, SESSION_FIELDS, Decision, PlannedSession, PlanWeek
 
 
 class GateSerializer(serializers.Serializer):
@@ -18,18 +18,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlannedSession
-        fields = [
-            "id",
-            "day",
-            "kind",
-            "minutes",
-            "run_seconds",
-            "walk_seconds",
-            "repeats",
-            "terrain",
-            "notes",
-            "description",
-        ]
+        fields = ["id", *SESSION_FIELDS, "description"]
 
     def get_description(self, session: PlannedSession) -> str:
         return protocol.describe(session)
@@ -41,6 +30,10 @@ class PlanWeekSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlanWeek
         fields = ["week", "stage", "level", "sessions"]
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
 
 
 class PlanSerializer(serializers.Serializer):
@@ -87,13 +80,17 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class OverrideSerializer(serializers.Serializer):
+    """Parses the body into the values ``services.decision_override`` takes; the service
+    judges them, and its ``ValidationError`` answers 400 with field errors."""
+
     action = serializers.ChoiceField(choices=ACTION_CHOICES)
     to_stage = serializers.ChoiceField(choices=protocol.STAGE_CHOICES)
-    to_level = serializers.IntegerField(min_value=1, max_value=10)
-    note = serializers.CharField(max_length=2000, help_text="Required: why you override.")
+    to_level = serializers.IntegerField(help_text="A level of ``to_stage``.")
+    note = serializers.CharField(
+        default="", allow_blank=True, help_text="Required: why you override."
+    )
     clinician_attestation = serializers.CharField(
-        max_length=2000,
-        required=False,
+        default="",
         allow_blank=True,
         help_text="Required when the override moves her into running past a failed safety "
         f"gate ({SAFETY_GATE_WORDS}).",

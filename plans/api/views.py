@@ -1,31 +1,50 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from athletes.access import AthleteNestedMixin, CoachOrStaffOnly, SignedIn, signed_in_user
+from athletes.api.views import AthleteViewSet
+from athletes.models import Athlete, User
 from clinical import protocol
 from plans import selectors, services
 from plans.models import Decision
 from web.api.pagination import StandardPagination
 
-from .serializers import DecisionSerializer, OverrideSerializer, PlanSerializer
+from .serializers import DecisionSerializer, ErrorSerializer, OverrideSerializer, PlanSerializer
+
+
+class EnrollingAthleteViewSet(AthleteViewSet):
+    """``/api/v1/athletes/``: the athletes layer's endpoint, except that creating an athlete
+    enrols her, so her plan starts in the same transaction as her profile."""
+
+    def create_athlete(self, *, coach: User, data: dict[str, Any]) -> Athlete:
+        return services.athlete_enrol(coach=coach, data=data, by=self.request.user)
 
 
 class AthletePlanView(AthleteNestedMixin, APIView):
-    """Her stage, level and this week's approved sessions (owner coach, the athlete, staff)."""
+    """Her stage, level and this week's approved sessions (owner coach, the athlete, staff).
+
+    A read: it never starts a plan. Every athlete gets hers when she is enrolled; one who
+    somehow has none (the hourly ``close_weeks`` starts it) answers 404 with
+    ``{"detail": "Her plan has not started yet."}``, as distinct from the 404 of an athlete
+    the requester may not see."""
 
     permission_classes = [SignedIn]
 
-    @extend_schema(responses=PlanSerializer)
+    @extend_schema(responses={200: PlanSerializer, 404: ErrorSerializer})
     def get(self, request: Request, athlete_id: int) -> Response:
         athlete = self.get_athlete()
-        plan = services.plan_start(athlete=athlete)
-        athlete.refresh_from_db(fields=["stage", "level"])
+        plan = getattr(athlete, "plan", None)
+        if plan is None or athlete.stage not in protocol.STAGE_BY_KEY:
+            raise NotFound("Her plan has not started yet.")
         stage = protocol.stage(athlete.stage)
         data = {
             "athlete": athlete.pk,

@@ -6,9 +6,12 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from athletes.models import Role, User
+from tests.sql import written_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +156,34 @@ def test_create_user_normalises_the_email_and_keeps_it_unique(coach):
 def test_superuser_is_staff_and_a_coach():
     admin = User.objects.create_superuser("root@example.org", "pw-long-enough")
     assert (admin.is_staff, admin.is_superuser, admin.role) == (True, True, Role.COACH)
+
+
+def test_an_account_made_outside_allauth_gets_its_email_address_at_once(client):
+    # createsuperuser and the admin's add form bypass allauth's sign-up; allauth's e-mail page
+    # would otherwise create the missing EmailAddress on a GET (a read that writes).
+    root = User.objects.create_superuser("root@example.org", "pw-long-enough")
+    client.force_login(root)
+    response = client.post(
+        reverse("admin:athletes_user_add"),
+        {
+            "email": "new.staff@example.org",
+            "name": "Nat",
+            "role": "coach",
+            "password1": "trail-and-tide-77",
+            "password2": "trail-and-tide-77",
+        },
+    )
+    assert response.status_code == 302
+    added = User.objects.get(email="new.staff@example.org")
+
+    for user in (root, added):
+        address = EmailAddress.objects.get(user=user)
+        assert (address.email, address.primary, address.verified) == (user.email, True, False)
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("account_email")).status_code == 200
+        assert written_tables(queries) == []
+    assert EmailAddress.objects.count() == 2
 
 
 def test_admin_lists_users_for_staff(client, staff, coach):

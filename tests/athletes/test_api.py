@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from unittest.mock import ANY
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,6 +27,7 @@ from clinical.readiness import ASSESSMENT_ITEM_FIELDS
 from tests.athletes import samples
 from tests.athletes.records import everything, stored_files
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory, UserFactory
+from tests.sql import written_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -273,6 +275,26 @@ def test_the_token_authenticates_requests(api, coach, password):
         "athlete_id": None,
     }
     assert ApiToken.objects.get().last_used_at is not None
+
+
+def test_a_token_records_its_use_at_most_once_a_day(api, coach):
+    _, raw = services.api_token_create(user=coach)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+
+    def writes_of_a_read() -> list:
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(ME).status_code == 200
+        return written_tables(queries)
+
+    assert writes_of_a_read() == [("athletes_apitoken", ANY)]  # first use
+    first_use = ApiToken.objects.get().last_used_at
+    assert first_use is not None
+    assert writes_of_a_read() == []  # the same day: a read writes nothing
+    ApiToken.objects.update(last_used_at=timezone.now() - timedelta(hours=23))
+    assert writes_of_a_read() == []
+    ApiToken.objects.update(last_used_at=timezone.now() - timedelta(hours=25))
+    assert writes_of_a_read() == [("athletes_apitoken", ANY)]  # a day later, once
+    assert ApiToken.objects.get().last_used_at > timezone.now() - timedelta(minutes=1)
 
 
 def test_deleting_the_token_revokes_it(api, coach, password):
@@ -791,7 +813,12 @@ def test_read_only_fields_are_ignored_on_update(as_coach, athlete, other_athlete
 
     assert response.status_code == 200
     athlete.refresh_from_db()
-    assert (athlete.stage, athlete.level, athlete.user.email) == ("", None, "athlete@example.org")
+    # Her plan started at walk 1 when she was enrolled; only the plans layer moves her.
+    assert (athlete.stage, athlete.level, athlete.user.email) == (
+        "walk",
+        1,
+        "athlete@example.org",
+    )
     assert response.json() == body_of(athlete)
 
 

@@ -158,7 +158,7 @@ def record_clearance(athlete: Athlete, by: User, document=None) -> Clearance:
 
 
 def test_the_add_form_has_a_label_for_every_field(coach_client):
-    response = coach_client.get(reverse("athletes:athlete_create"))
+    response = coach_client.get(reverse("plans:athlete_create"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -171,7 +171,7 @@ def test_the_add_form_has_a_label_for_every_field(coach_client):
 
 
 def test_coach_adds_an_athlete_through_the_form_and_lands_on_her_page(coach_client, coach):
-    response = coach_client.post(reverse("athletes:athlete_create"), athlete_form())
+    response = coach_client.post(reverse("plans:athlete_create"), athlete_form())
 
     athlete = Athlete.objects.get()
     assert response.status_code == 302
@@ -311,7 +311,7 @@ def test_an_invalid_new_profile_shows_the_error_beside_the_field_and_writes_noth
 ):
     before = everything()
 
-    response = coach_client.post(reverse("athletes:athlete_create"), athlete_form(**changes))
+    response = coach_client.post(reverse("plans:athlete_create"), athlete_form(**changes))
 
     assert response.status_code == 200
     assert list(response.context["form"].errors) == [field]
@@ -340,9 +340,7 @@ def test_an_invalid_edit_shows_the_error_beside_the_field_and_changes_nothing(
 def test_a_second_athlete_with_the_same_email_is_refused(coach_client, mia):
     before = everything()
 
-    response = coach_client.post(
-        reverse("athletes:athlete_create"), athlete_form(email="MIA@ex.org")
-    )
+    response = coach_client.post(reverse("plans:athlete_create"), athlete_form(email="MIA@ex.org"))
 
     assert response.status_code == 200
     assert "You already have an athlete with this e-mail address." in unescape(
@@ -1037,7 +1035,7 @@ def test_an_athlete_gets_403_on_coach_pages_about_herself_and_nothing_is_written
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("url_name", ["plans:coach_dashboard", "athletes:athlete_create"])
+@pytest.mark.parametrize("url_name", ["plans:coach_dashboard", "plans:athlete_create"])
 def test_an_athlete_gets_403_on_the_roster_and_the_add_form(client, athlete_user, url_name):
     client.force_login(athlete_user)
     before = everything()

@@ -47,6 +47,7 @@ def test_the_form_opens_on_this_week_with_an_ordinary_week_filled_in(athlete_cli
     assert response.status_code == 200
     html = response.content.decode()
     assert input_value(html, "week") == monday_of(athlete.today()).isoformat()
+    # Her plan (started when she was enrolled) holds four walks: she did them, by default.
     assert {
         name: input_value(html, name)
         for name in ("run_minutes", "walk_minutes", "unavailable_days")

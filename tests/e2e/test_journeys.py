@@ -136,11 +136,12 @@ def test_coach_and_athlete_journey(live_server, page, browser, axe_check):
 
 @pytest.fixture
 def invited_athlete(db):
-    from athletes.services import athlete_create
+    from plans.services import athlete_enrol
 
     coach = User.objects.create_user("cora@example.org", PASSWORD, role=Role.COACH, name="Cora")
-    athlete = athlete_create(
+    athlete = athlete_enrol(
         coach=coach,
+        by=coach,
         data={
             "first_name": "Ada",
             "last_name": "Stone",
@@ -162,6 +163,7 @@ def test_athlete_week_on_a_phone(live_server, page, invited_athlete, axe_check):
     sign_in(page, base, "ada@example.org", PASSWORD)
     page.wait_for_url(f"{base}/me/")
     page.get_by_role("heading", name="Hello, Ada").wait_for()
+    page.get_by_role("heading", name="This week's sessions").wait_for()  # her plan, from day one
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     page.get_by_role("link", name="Check in").first.click()

@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from athletes.models import Athlete
+import pytest
+
+from athletes.models import Athlete, User
 from checkins.models import WeeklyCheckIn
+from tests.factories import AthleteFactory
 from web.weeks import monday_of
 
 # An ordinary week: every session done, no symptom, nothing that holds her back.
@@ -25,6 +28,21 @@ CLEAN_WEEK: dict = {
     "soreness": 1,
     "pain": 0,
 }
+
+
+@pytest.fixture
+def athlete_without_plan(coach: User, athlete_user: User) -> Athlete:
+    """The coach's athlete, like ``athlete``, but with no plan: as if she had been added
+    before plans started on enrolment (the data migration starts one), or as the moment
+    just before ``plan_start`` runs inside ``athlete_enrol``."""
+    return AthleteFactory(
+        coach=coach,
+        user=athlete_user,
+        first_name="Anna",
+        last_name="Lind",
+        email=athlete_user.email,
+        plan=False,
+    )
 
 
 def this_monday(athlete: Athlete) -> date:

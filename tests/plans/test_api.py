@@ -12,8 +12,9 @@ from rest_framework.test import APIClient
 
 from clinical import protocol
 from plans import services
-from plans.models import AuditEntry, Decision, DecisionStatus, PlanWeek
+from plans.models import AuditEntry, Decision, DecisionStatus, Plan, PlanWeek
 from tests.plans.conftest import next_monday, put_checkin, this_monday
+from tests.sql import written_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -176,11 +177,28 @@ def test_her_plan_is_readable_by_her_coach_herself_and_staff(request, athlete, w
     assert descriptions.count("10 min pelvic floor exercises") == 7
 
 
-def test_her_plan_starts_on_first_read(coach_api, athlete):
+def test_an_enrolled_athletes_plan_is_there_at_the_first_read(coach_api, athlete):
     response = coach_api.get(plan_url(athlete))
 
     assert response.status_code == 200
     assert response.json() == expected_plan(athlete)
+
+
+@pytest.mark.parametrize("who", ["coach", "athlete_user", "staff"])
+def test_reading_the_plan_of_an_athlete_without_one_answers_404_and_starts_nothing(
+    request, athlete_without_plan, who
+):
+    api = APIClient()
+    api.force_login(request.getfixturevalue(who))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(plan_url(athlete_without_plan))
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Her plan has not started yet."}
+    assert not Plan.objects.filter(athlete=athlete_without_plan).exists()
+    assert not AuditEntry.objects.exists()
+    assert written_tables(queries) == []
 
 
 def test_a_run_walk_session_is_described_in_plain_words(coach_api, coach, athlete):
@@ -209,11 +227,14 @@ def test_a_run_walk_session_is_described_in_plain_words(coach_api, coach, athlet
     ]
 
 
-def test_another_coach_gets_404_for_her_plan_and_no_plan_is_started(other_coach_api, athlete):
-    response = other_coach_api.get(plan_url(athlete))
+def test_another_coach_gets_404_for_her_plan_and_no_plan_is_started(
+    other_coach_api, athlete_without_plan
+):
+    response = other_coach_api.get(plan_url(athlete_without_plan))
 
     assert response.status_code == 404
-    assert not PlanWeek.objects.filter(plan__athlete=athlete).exists()
+    assert response.json() == {"detail": "No Athlete matches the given query."}
+    assert not PlanWeek.objects.filter(plan__athlete=athlete_without_plan).exists()
 
 
 def test_another_athlete_gets_404_for_her_plan(athlete, other_athlete):
@@ -223,11 +244,11 @@ def test_another_athlete_gets_404_for_her_plan(athlete, other_athlete):
     assert api.get(plan_url(athlete)).status_code == 404
 
 
-def test_an_anonymous_request_for_her_plan_gets_401(athlete):
-    response = APIClient().get(plan_url(athlete))
+def test_an_anonymous_request_for_her_plan_gets_401(athlete_without_plan):
+    response = APIClient().get(plan_url(athlete_without_plan))
 
     assert response.status_code == 401
-    assert not PlanWeek.objects.filter(plan__athlete=athlete).exists()
+    assert not PlanWeek.objects.filter(plan__athlete=athlete_without_plan).exists()
 
 
 # --- GET /athletes/{id}/decisions/ -------------------------------------------------------------
@@ -379,15 +400,49 @@ def test_an_unknown_decision_is_404(coach_api, decision):
 
 HOLD = {"action": "hold", "to_stage": "walk", "to_level": 1}
 INTO_RUN_WALK = {"action": "advance", "to_stage": "run_walk", "to_level": 1}
+NOTE_NEEDED = "Say why you are overriding the recommendation."
 
 
 @pytest.mark.parametrize(
     ("body", "errors"),
     [
-        pytest.param(HOLD, {"note": ["This field is required."]}, id="no-note"),
-        pytest.param({**HOLD, "note": ""}, {"note": ["This field may not be blank."]}, id="empty"),
+        # The rules are the service's (decision_override); the serializer only parses.
+        pytest.param(HOLD, {"note": [NOTE_NEEDED]}, id="no-note"),
+        pytest.param({**HOLD, "note": ""}, {"note": [NOTE_NEEDED]}, id="empty"),
+        pytest.param({**HOLD, "note": "   "}, {"note": [NOTE_NEEDED]}, id="blank-note"),
         pytest.param(
-            {**HOLD, "note": "   "}, {"note": ["This field may not be blank."]}, id="blank-note"
+            {**HOLD, "note": "x" * 2001},
+            {"note": ["Ensure this value has at most 2000 characters (it has 2001)."]},
+            id="a-note-too-long",
+        ),
+        pytest.param(
+            {**HOLD, "note": "Why not.", "clinician_attestation": "x" * 2001},
+            {
+                "clinician_attestation": [
+                    "Ensure this value has at most 2000 characters (it has 2001)."
+                ]
+            },
+            id="an-attestation-too-long",
+        ),
+        pytest.param(
+            {**HOLD, "to_level": 0, "note": "Zero."},
+            {"to_level": ["Walk and rebuild has levels 1 to 4."]},
+            id="level-0",
+        ),
+        pytest.param(
+            {**HOLD, "to_level": -3, "note": "Minus."},
+            {"to_level": ["Walk and rebuild has levels 1 to 4."]},
+            id="a-negative-level",
+        ),
+        pytest.param(
+            {"action": "pause", "to_stage": "walk", "to_level": 9},
+            {"note": [NOTE_NEEDED], "to_level": ["Walk and rebuild has levels 1 to 4."]},
+            id="every-rule-broken-at-once",
+        ),
+        pytest.param(
+            {**HOLD, "to_level": "two", "note": "Two."},
+            {"to_level": ["A valid integer is required."]},
+            id="a-level-that-is-not-a-number",
         ),
         pytest.param(
             {"note": "Why not."},

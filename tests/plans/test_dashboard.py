@@ -43,8 +43,9 @@ def populate(coach, count: int) -> list[Athlete]:
     """``count`` athletes, each with clearances, an assessment, 8 weeks of check-ins, an open
     flag and a pending decision: every thing a roster row shows."""
     this_monday = monday_of(timezone.localdate())
+    # Her stage and level are set as the roster shows them; the roster never reads her plan.
     athletes = [
-        AthleteFactory(coach=coach, first_name=f"Runner{i:03d}", stage="walk", level=2)
+        AthleteFactory(coach=coach, first_name=f"Runner{i:03d}", stage="walk", level=2, plan=False)
         for i in range(count)
     ]
     checkins, flags, decisions = [], [], []
@@ -177,7 +178,7 @@ def test_a_new_coach_sees_what_to_do_first(coach_client):
     html = coach_client.get(URL).content.decode()
 
     assert "Welcome — let's set up your first athlete" in html
-    assert reverse("athletes:athlete_create") in html
+    assert reverse("plans:athlete_create") in html
 
 
 def test_archived_athletes_are_left_out_unless_asked_for(coach, coach_client):

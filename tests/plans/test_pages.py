@@ -9,12 +9,23 @@ from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans import services
-from plans.models import AuditEntry, Decision, DecisionStatus, PlannedSession, PlanWeek
+from plans.models import (
+    SESSION_FIELDS,
+    AuditEntry,
+    Decision,
+    DecisionStatus,
+    Plan,
+    PlannedSession,
+    PlanWeek,
+)
 from tests.plans.conftest import next_monday, put_checkin, this_monday
+from tests.sql import written_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +117,20 @@ def test_the_athlete_page_without_a_pending_decision_says_what_comes_next(coach_
     page = text(coach_client.get(overview_url(athlete)))
 
     assert "Nothing to decide right now." in page
+
+
+def test_the_athlete_page_of_an_athlete_without_a_plan_says_when_it_starts_and_writes_nothing(
+    coach_client, athlete_without_plan
+):
+    with CaptureQueriesContext(connection) as queries:
+        response = coach_client.get(overview_url(athlete_without_plan))
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "Her plan hasn't started yet: it starts within the hour." in page
+    assert "Nothing to decide right now." in page
+    assert written_tables(queries) == []
+    assert not Plan.objects.exists()
 
 
 def test_another_coachs_athlete_page_is_404(other_coach_client, decision):
@@ -209,9 +234,58 @@ def test_an_override_without_a_note_shows_the_error_beside_the_field(coach_clien
     )
 
     assert response.status_code == 400
-    assert field_errors(response, "note") == ["This field is required."]
+    # The service's message, shown beside the field it names.
+    assert field_errors(response, "note") == ["Say why you are overriding the recommendation."]
     assert field_errors(response, "action") == []
     assert_untouched(decision)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "errors"),
+    [
+        pytest.param(
+            {"note": "x" * 2001},
+            "note",
+            ["Ensure this value has at most 2000 characters (it has 2001)."],
+            id="a-note-too-long",
+        ),
+        pytest.param(
+            {"to_level": "0"}, "to_level", ["Walk and rebuild has levels 1 to 4."], id="level-0"
+        ),
+        pytest.param(
+            {"action": "pause", "to_stage": "run_walk"},
+            "to_stage",
+            ["A pause means no impact: choose recover or walk."],
+            id="a-pause-into-run-walk",
+        ),
+        pytest.param({"to_level": "two"}, "to_level", ["Enter a whole number."], id="not-a-number"),
+        pytest.param(
+            {"to_stage": "marathon"},
+            "to_stage",
+            ["Select a valid choice. marathon is not one of the available choices."],
+            id="an-unknown-stage",
+        ),
+    ],
+)
+def test_a_bad_override_shows_the_error_beside_its_field_and_changes_nothing(
+    coach_client, decision, changes, field, errors
+):
+    body = {"action": "hold", "to_stage": "walk", "to_level": "1", "note": "Why.", **changes}
+
+    response = coach_client.post(reverse("plans:decision_override", args=[decision.pk]), body)
+
+    assert response.status_code == 400
+    assert field_errors(response, field) == errors
+    assert_untouched(decision)
+
+
+def test_the_override_form_marks_the_note_required_not_optional(coach_client, decision):
+    response = coach_client.get(reverse("plans:decision_override", args=[decision.pk]))
+
+    page = text(response)
+    assert "Why (required)" in page
+    assert "Why (required) (optional)" not in page
+    assert "Clinician's approval (optional)" in page
 
 
 def test_an_override_past_a_safety_gate_without_a_clinician_is_refused_beside_the_field(
@@ -287,7 +361,7 @@ def current_sessions(athlete, week) -> list[dict]:
     return list(
         PlannedSession.objects.filter(plan_week__plan__athlete=athlete, plan_week__week=week)
         .order_by("day", "order")
-        .values(*services.SESSION_FIELDS)
+        .values(*SESSION_FIELDS)
     )
 
 
@@ -529,6 +603,22 @@ def test_my_week_before_any_approved_week_says_so(athlete_client, athlete):
 
     assert "Your coach hasn't published a plan yet." in text(response)
     assert sessions_shown(response) == []
+
+
+def test_my_week_without_a_plan_says_so_kindly_and_writes_nothing(athlete_without_plan):
+    client = Client()
+    client.force_login(athlete_without_plan.user)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("plans:my_week"))
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "Hello, Anna" in page
+    assert "Your coach hasn't published a plan yet." in page
+    assert sessions_shown(response) == []
+    assert written_tables(queries) == []
+    assert not Plan.objects.exists()
 
 
 def test_a_coach_cannot_open_my_week(coach_client):

@@ -53,7 +53,7 @@ def decision_for_next_week(athlete, **checkin_changes) -> Decision:
     ],
 )
 def test_a_plan_starts_at_recover_under_3_weeks_and_at_walk_after(coach, days_before_monday, stage):
-    athlete = AthleteFactory(coach=coach)
+    athlete = AthleteFactory(coach=coach, plan=False)
     athlete.delivery_date = this_monday(athlete) - timedelta(days=days_before_monday)
     athlete.save()
 
@@ -88,7 +88,8 @@ def test_starting_a_plan_twice_changes_nothing(athlete, coach):
     assert AuditEntry.objects.filter(athlete=athlete).count() == 1
 
 
-def test_walking_weeks_add_strength_once_she_is_cleared_for_exercise(athlete):
+def test_walking_weeks_add_strength_once_she_is_cleared_for_exercise(athlete_without_plan):
+    athlete = athlete_without_plan
     ClearanceFactory(athlete=athlete, scope=ClearanceScope.EXERCISE)
 
     services.plan_start(athlete=athlete)
@@ -424,8 +425,9 @@ def test_no_decision_is_computed_before_the_checkin_commits(athlete):
     ],
 )
 def test_a_checkins_planned_sessions_come_from_her_plan(
-    athlete, scope, planned, django_capture_on_commit_callbacks
+    athlete_without_plan, scope, planned, django_capture_on_commit_callbacks
 ):
+    athlete = athlete_without_plan
     if scope:
         ClearanceFactory(athlete=athlete, scope=scope)
     services.plan_start(athlete=athlete)
@@ -477,6 +479,67 @@ def test_the_planned_sessions_follow_the_coachs_edits(
     assert checkin.sessions_planned == 2
 
 
+# --- plan_week_update_sessions: the model's rules, checked by full_clean --------------------------
+
+RUN_WALK_SESSION = {
+    "day": 1,
+    "kind": "run_walk",
+    "minutes": 34,
+    "run_seconds": 60,
+    "walk_seconds": 120,
+    "repeats": 8,
+    "terrain": "road",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "errors"),
+    [
+        pytest.param(
+            {"repeats": None},
+            ["A run-walk session needs run and walk seconds and repeats."],
+            id="run-walk-without-repeats",
+        ),
+        pytest.param(
+            {"minutes": 601}, ["Ensure this value is less than or equal to 600."], id="minutes"
+        ),
+        pytest.param({"day": 7}, ["Value 7 is not a valid choice."], id="day-7"),
+        pytest.param({"kind": "swim"}, ["Value 'swim' is not a valid choice."], id="unknown-kind"),
+        pytest.param(
+            {"notes": "x" * 301},
+            ["Ensure this value has at most 300 characters (it has 301)."],
+            id="notes-too-long",
+        ),
+    ],
+)
+def test_a_bad_session_is_refused_with_the_models_message_and_nothing_changes(
+    athlete, coach, change, errors
+):
+    plan_week = PlanWeek.objects.get(plan__athlete=athlete)
+    before = week_sessions(athlete, plan_week.week)
+
+    with pytest.raises(ValidationError) as caught:
+        services.plan_week_update_sessions(
+            plan_week=plan_week,
+            sessions=[{"day": 0, "kind": "walk", "minutes": 20}, {**RUN_WALK_SESSION, **change}],
+            by=coach,
+        )
+
+    assert caught.value.message_dict == {"session 2": errors}
+    assert week_sessions(athlete, plan_week.week) == before
+    assert not AuditEntry.objects.filter(kind=AuditEntry.Kind.SESSIONS_EDITED).exists()
+
+
+def test_a_session_that_is_not_a_run_walk_keeps_no_intervals(athlete, coach):
+    plan_week = PlanWeek.objects.get(plan__athlete=athlete)
+
+    services.plan_week_update_sessions(
+        plan_week=plan_week, sessions=[{**RUN_WALK_SESSION, "kind": "walk"}], by=coach
+    )
+
+    assert week_sessions(athlete, plan_week.week) == [("walk", 34, None, None, None)]
+
+
 # --- close_weeks ---------------------------------------------------------------------------------
 
 
@@ -505,11 +568,14 @@ def test_closing_a_silent_week_holds_her_and_is_idempotent(athlete):
     assert Decision.objects.filter(athlete=athlete).count() == 1
 
 
-def test_closing_the_weeks_starts_a_plan_for_an_athlete_without_one(athlete):
+def test_closing_the_weeks_starts_a_plan_for_an_athlete_without_one(athlete_without_plan):
+    athlete = athlete_without_plan
+
     made = tasks.close_weeks()
 
     assert made == 0
     assert Plan.objects.filter(athlete=athlete).exists()
+    assert position(athlete) == ("walk", 1)
     assert not Decision.objects.filter(athlete=athlete).exists()
 
 

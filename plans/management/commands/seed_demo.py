@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sys
+from functools import partial
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -12,6 +13,7 @@ from django.db import transaction
 from athletes import demo as athlete_demo
 from athletes.models import Role
 from plans import demo as plan_demo
+from plans import services as plan_services
 
 # Last week's answers for a few of the demo coach's athletes, so the review queue has
 # something to show: a pelvic floor symptom, mid-range pain, a hard week emotionally.
@@ -97,6 +99,7 @@ class Command(BaseCommand):
                         profile=athlete_demo.DEMO_ATHLETE_PROFILE if is_demo_athlete else None,
                         weeks=athlete_demo.DEMO_SPREAD.get(index) if coach_index == 0 else None,
                         history_weeks=options["weeks"],
+                        enrol=partial(plan_services.athlete_enrol, by=coach),
                     )
                     plan_demo.simulate(
                         athlete=athlete,
