@@ -95,7 +95,7 @@ def coach_dashboard(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @coach_required
-def athlete_create(request: HttpRequest) -> HttpResponse:
+def athlete_create(request: AuthedHttpRequest) -> HttpResponse:
     """The coach's "new athlete" form: enrolling her also starts her plan."""
     form = AthleteForm(request.POST or None, instance=Athlete(coach=request.user))
     if request.method == "POST" and form.is_valid():

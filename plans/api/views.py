@@ -26,7 +26,7 @@ class EnrollingAthleteViewSet(AthleteViewSet):
     enrols her, so her plan starts in the same transaction as her profile."""
 
     def create_athlete(self, *, coach: User, data: dict[str, Any]) -> Athlete:
-        return services.athlete_enrol(coach=coach, data=data, by=self.request.user)
+        return services.athlete_enrol(coach=coach, data=data, by=signed_in_user(self.request))
 
 
 class AthletePlanView(AthleteNestedMixin, APIView):
