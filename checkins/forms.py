@@ -52,8 +52,8 @@ def _minutes(name: str, label: str, help_text: str = "") -> forms.IntegerField:
     low, high = CHECKIN_RANGES[name]
     return forms.IntegerField(
         label=label,
-        min_value=low,
-        max_value=high,
+        min_value=int(low),
+        max_value=int(high),
         initial=0,
         help_text=help_text,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": low, "max": high}),
@@ -181,7 +181,8 @@ class CheckInForm(forms.Form):
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         sessions = cleaned.get("sessions_completed")
         if sessions and cleaned.get("effort") is None and "effort" not in self.errors:
             self.add_error("effort", "Say how hard the sessions felt (1–10).")

@@ -164,6 +164,10 @@ class CheckInRevision(models.Model):
 
     objects = CheckInRevisionQuerySet.as_manager()
 
+    # Not a column: the coach's check-in page sets it on the revisions it shows, as (field
+    # label, value before) pairs for its template.
+    changes: list[tuple[str, str]]
+
     class Meta:
         ordering = ["-revised_at", "-id"]
 
@@ -253,7 +257,12 @@ class SymptomReport(models.Model):
         return CheckInFacts(
             week=self.week,
             pain=self.pain,
-            **{name: bool(getattr(self, name)) for name in SYMPTOM_FIELDS},
+            leakage=self.leakage,
+            urgency=self.urgency,
+            heaviness=self.heaviness,
+            pelvic_pain=self.pelvic_pain,
+            bleeding=self.bleeding,
+            abdominal_doming=self.abdominal_doming,
         )
 
 

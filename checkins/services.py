@@ -432,9 +432,9 @@ def _scan_chunk(athlete_ids: list[int]) -> int:
     # A flag that became more severe (an edit whose evaluation never ran): rare, one by one.
     escalated = 0
     for row in rows:
-        current = existing.get((row.athlete_id, row.rule, row.week))
-        if current is not None and SEVERITY_RANK[row.severity] > SEVERITY_RANK[current.severity]:
-            locked = WarningFlag.objects.select_for_update().get(pk=current.pk)
+        stored = existing.get((row.athlete_id, row.rule, row.week))
+        if stored is not None and SEVERITY_RANK[row.severity] > SEVERITY_RANK[stored.severity]:
+            locked = WarningFlag.objects.select_for_update().get(pk=stored.pk)
             escalated += _escalate(locked, row)
     return len(new) + escalated
 

@@ -47,7 +47,8 @@ def athlete_export(athlete: Athlete, *, request: HttpRequest | None = None) -> d
     context = {"request": request}
 
     def many(serializer: type[serializers.Serializer], rows) -> list:
-        return serializer(rows, many=True, context=context).data
+        # Stubs: Serializer(many=True) is a Serializer (data a dict); DRF makes a ListSerializer.
+        return serializer(rows, many=True, context=context).data  # type: ignore[return-value]
 
     checkins = athlete.checkins.order_by("week").prefetch_related(
         Prefetch("revisions", queryset=CheckInRevision.objects.order_by("revised_at", "id"))

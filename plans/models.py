@@ -120,6 +120,10 @@ class PlannedSession(models.Model):
 
     objects = PlannedSessionQuerySet.as_manager()
 
+    # Not a column: the athlete's week page sets it on the sessions it shows, so that the same
+    # note appears once a week (unset elsewhere: the template then shows the note).
+    show_note: bool
+
     class Meta:
         ordering = ["day", "order", "id"]
         constraints = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
@@ -81,7 +82,7 @@ def upcoming_weeks(athlete: Athlete, today: date) -> list[PlanWeek]:
     return sorted(weeks, key=lambda w: w.week)
 
 
-def decisions_visible_to(user: User) -> QuerySet[Decision]:
+def decisions_visible_to(user: User | AnonymousUser) -> QuerySet[Decision]:
     """Her coach's and staff's; athletes see the weeks decisions lead to, not the decisions."""
     return Decision.objects.visible_to(user).select_related("athlete", "decided_by")
 

@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from athletes import services as athlete_services
@@ -249,8 +250,11 @@ def decision_override(
     # The texts' limits are the model's (a TextField's max_length is not checked by
     # full_clean, so it is checked here).
     for name, value in (("note", note), ("clinician_attestation", clinician_attestation)):
+        field = Decision._meta.get_field(name)
+        if not isinstance(field, Field):  # a reverse relation: no text of the coach's
+            raise TypeError(f"{name} is not a field of a decision.")
         try:
-            MaxLengthValidator(Decision._meta.get_field(name).max_length)(value)
+            MaxLengthValidator(field.max_length)(value)
         except ValidationError as exc:
             errors.setdefault(name, []).extend(exc.messages)
     if action not in ACTIONS:

@@ -11,6 +11,7 @@ from django.db import OperationalError
 
 from athletes.models import Athlete
 from checkins.models import WeeklyCheckIn
+from web.retries import RetryOptions
 from web.weeks import monday_of
 
 from . import services
@@ -19,7 +20,12 @@ from .models import Decision
 logger = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError,)
-RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_jitter": True, "max_retries": 5}
+RETRY: RetryOptions = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
 
 @shared_task(acks_late=True, **RETRY)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.utils.encoders import JSONEncoder
 
 from athletes import selectors as athlete_selectors
-from athletes.access import athlete_required, coach_required
+from athletes.access import AuthedHttpRequest, athlete_required, coach_required
 from athletes.forms import AthleteForm
 from athletes.models import Athlete
 from athletes.views import athlete_url
@@ -37,7 +38,7 @@ ROSTER_PAGE_SIZE = 25
 
 
 @coach_required
-def coach_dashboard(request: HttpRequest) -> HttpResponse:
+def coach_dashboard(request: AuthedHttpRequest) -> HttpResponse:
     """Counts, the top of the review queue, then the roster (25 a page). A fixed number of
     queries whatever the roster's size."""
     this_monday = monday_of(timezone.localdate())
@@ -57,7 +58,10 @@ def coach_dashboard(request: HttpRequest) -> HttpResponse:
         include_archived=include_archived,
     )
     page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(selectors.roster_page(page.object_list, this_monday))
+    on_page = page.object_list
+    if not isinstance(on_page, QuerySet):  # the slice of the roster QuerySet it was given
+        raise TypeError("The roster is paginated as a QuerySet.")
+    page.object_list = list(selectors.roster_page(on_page, this_monday))
     filtering = bool(search or stage or flagged or due or include_archived)
     counts = selectors.dashboard_counts(request.user, this_monday)
     return render(
@@ -91,7 +95,7 @@ def coach_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @coach_required
-def athlete_create(request: HttpRequest) -> HttpResponse:
+def athlete_create(request: AuthedHttpRequest) -> HttpResponse:
     """The coach's "new athlete" form: enrolling her also starts her plan."""
     form = AthleteForm(request.POST or None, instance=Athlete(coach=request.user))
     if request.method == "POST" and form.is_valid():
@@ -132,7 +136,7 @@ def _decision_context(decision, request) -> dict:
 
 
 @coach_required
-def athlete_overview(request: HttpRequest, pk: int) -> HttpResponse:
+def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk, clinical=True)
     checkins = list(checkin_selectors.checkins_for_athlete(athlete, with_revisions=True))
     today = athlete.today()
@@ -160,7 +164,7 @@ def athlete_overview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/athlete_overview.html", context)
 
 
-def _after_decision(request: HttpRequest, decision) -> HttpResponse:
+def _after_decision(request: AuthedHttpRequest, decision) -> HttpResponse:
     # A distinct query string makes htmx's HX-Redirect a real navigation (a change of
     # fragment alone would not reload the page).
     overview = reverse("plans:athlete_overview", args=[decision.athlete_id])
@@ -174,7 +178,7 @@ def _after_decision(request: HttpRequest, decision) -> HttpResponse:
 
 @coach_required
 @require_POST
-def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_approve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_for_coach(request.user, pk)
     try:
         services.decision_approve(decision=decision, by=request.user)
@@ -189,7 +193,7 @@ def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-def decision_override(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_override(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_for_coach(request.user, pk)
     if not decision.is_pending:
         messages.info(request, "That decision has already been made.")
@@ -212,7 +216,7 @@ def decision_override(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-def plan_week_edit(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+def plan_week_edit(request: AuthedHttpRequest, pk: int, week: str) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
     try:
         monday = parse_date(week) if week else None
@@ -263,7 +267,7 @@ ENCOURAGEMENT = (
 
 
 @athlete_required
-def my_week(request: HttpRequest) -> HttpResponse:
+def my_week(request: AuthedHttpRequest) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_user(request.user)
     if athlete is None:
         return render(request, "plans/my_week.html", {"athlete": None})
@@ -278,7 +282,8 @@ def my_week(request: HttpRequest) -> HttpResponse:
             week__gte=this_monday - timedelta(weeks=12)
         )
     )
-    days, daily = [], []
+    days: list[dict] = []
+    daily: list[PlannedSession] = []
     if plan_week is not None:
         main, daily = protocol.split_daily(list(plan_week.sessions.all()))
         seen_notes: set[str] = set()
@@ -326,13 +331,13 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
 
 
 @coach_required
-def athlete_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+def athlete_export_json(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
     return _json_download(athlete_export(athlete, request=request), f"athlete-{athlete.pk}.json")
 
 
 @athlete_required
-def my_export_json(request: HttpRequest) -> HttpResponse:
+def my_export_json(request: AuthedHttpRequest) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_user(request.user)
     if athlete is None:
         raise Http404("No athlete profile.")
@@ -341,7 +346,7 @@ def my_export_json(request: HttpRequest) -> HttpResponse:
 
 @athlete_required
 @require_POST
-def my_calendar(request: HttpRequest) -> HttpResponse:
+def my_calendar(request: AuthedHttpRequest) -> HttpResponse:
     """Create her calendar link, or replace it (the old link stops working)."""
     athlete = athlete_selectors.athlete_for_user(request.user)
     if athlete is None:
