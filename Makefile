@@ -67,7 +67,7 @@ test: setup  ## Set up and run the whole test suite
 lint: setup  ## ruff check, ruff format --check, mypy, migrations up to date, API schema valid
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --config-file pyproject.toml
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 

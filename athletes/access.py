@@ -14,22 +14,42 @@ through a path of foreign keys. Every athlete-scoped model has ``objects.visible
 ``can_change_athlete``) apply the same rule to one athlete in memory, and the page decorators,
 the DRF permission classes and the nested-route base below are made from those. Another
 coach's athlete is simply not found (404); the wrong side of the house gets a 403.
+
+For the type checker: a page behind a decorator takes an :class:`AuthedHttpRequest`, whose
+``user`` is a :class:`User`; an API view gets its requester from :func:`signed_in_user`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, Protocol, TypeGuard, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
-from rest_framework import permissions
+from rest_framework import exceptions, permissions
 
-from .models import Athlete, Role
+from .models import Athlete, AthleteScopedQuerySet, Role, User
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+    from typing_extensions import TypeIs
+
+    # The nested-route base below is mixed into API views. Only for the type checker: importing
+    # DRF's views here would load the DRF settings, which name this module's permission classes.
+    _NestedViewBase = APIView
+else:
+    _NestedViewBase = object
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R", bound=HttpResponseBase)
 
 # The attribute a page view carries once a decorator of this module guards it; its value says
 # who may open the page ("coach", "athlete" or "signed_in").
@@ -41,20 +61,20 @@ NOTHING = Q(pk__in=[])
 _EVERYONE = "*"
 
 
-def is_signed_in(user) -> bool:
+def is_signed_in(user: User | AnonymousUser | None) -> TypeIs[User]:
     return bool(user is not None and user.is_authenticated)
 
 
-def is_coach_side(user) -> bool:
+def is_coach_side(user: User | AnonymousUser | None) -> TypeGuard[User]:
     """Coaches and staff: they manage athletes (staff anyone's, a coach her own)."""
     return is_signed_in(user) and (user.is_staff or user.role == Role.COACH)
 
 
-def is_athlete(user) -> bool:
+def is_athlete(user: User | AnonymousUser | None) -> TypeGuard[User]:
     return is_signed_in(user) and user.role == Role.ATHLETE
 
 
-def _link(user, *, coach_side_only: bool) -> str | None:
+def _link(user: User | AnonymousUser, *, coach_side_only: bool) -> str | None:
     """The athlete field that ties ``user`` to the athletes she may see (``_EVERYONE`` for
     all of them), or None for none. The single statement of the policy."""
     if not is_signed_in(user):
@@ -68,7 +88,9 @@ def _link(user, *, coach_side_only: bool) -> str | None:
     return None
 
 
-def athlete_scope(user, path: str = "", *, coach_side_only: bool = False) -> Q:
+def athlete_scope(
+    user: User | AnonymousUser, path: str = "", *, coach_side_only: bool = False
+) -> Q:
     """The filter that keeps the rows ``user`` may see of a model whose rows belong to an
     athlete through ``path``: ``""`` for Athlete itself, ``"athlete__"`` for a model with an
     ``athlete`` foreign key, ``"plan_week__plan__athlete__"`` for a planned session, and so on.
@@ -81,7 +103,9 @@ def athlete_scope(user, path: str = "", *, coach_side_only: bool = False) -> Q:
     return Q(**{f"{path}{link}": user})
 
 
-def can_view_athlete(user, athlete: Athlete, *, coach_side_only: bool = False) -> bool:
+def can_view_athlete(
+    user: User | AnonymousUser, athlete: Athlete, *, coach_side_only: bool = False
+) -> bool:
     """The rule of :func:`athlete_scope`, for one athlete already in memory."""
     link = _link(user, coach_side_only=coach_side_only)
     if link is None:
@@ -89,7 +113,7 @@ def can_view_athlete(user, athlete: Athlete, *, coach_side_only: bool = False) -
     return link == _EVERYONE or getattr(athlete, f"{link}_id") == user.pk
 
 
-def can_change_athlete(user, athlete: Athlete) -> bool:
+def can_change_athlete(user: User | AnonymousUser, athlete: Athlete) -> bool:
     """Only the coach side changes an athlete or her records: her coach, or staff."""
     return is_coach_side(user) and can_view_athlete(user, athlete)
 
@@ -98,10 +122,15 @@ def athlete_of(obj: Model) -> Athlete:
     """The athlete a row belongs to, following its queryset's ``athlete_path``."""
     if isinstance(obj, Athlete):
         return obj
-    path = type(obj)._default_manager.get_queryset().athlete_path
-    for name in path.removesuffix("__").split("__"):
-        obj = getattr(obj, name)
-    return obj
+    queryset = type(obj)._default_manager.get_queryset()
+    if not isinstance(queryset, AthleteScopedQuerySet):
+        raise TypeError(f"{type(obj).__name__} does not belong to an athlete.")
+    row: object = obj
+    for name in queryset.athlete_path.removesuffix("__").split("__"):
+        row = getattr(row, name)
+    if not isinstance(row, Athlete):
+        raise TypeError(f"{type(obj).__name__}: {queryset.athlete_path!r} leads to no athlete.")
+    return row
 
 
 def _is_coach_side_only(obj: Model) -> bool:
@@ -116,14 +145,36 @@ _WALL_MESSAGES = {
 }
 
 
-def _page_guard(who: str, allowed: Callable[[Any], bool]) -> Callable:
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+class AuthedHttpRequest(HttpRequest):
+    """What a page guarded by a decorator below receives: someone is signed in, so
+    ``request.user`` is a :class:`User`. Only a type: the decorators make it true. It also
+    names ``htmx``, which django-htmx's middleware sets on every request."""
+
+    user: User
+    htmx: HtmxDetails
+
+
+def _is_signed_in_request(request: HttpRequest) -> TypeIs[AuthedHttpRequest]:
+    return is_signed_in(request.user)
+
+
+class _PageGuard(Protocol):
+    def __call__(
+        self, view: Callable[Concatenate[AuthedHttpRequest, _P], _R], /
+    ) -> Callable[Concatenate[HttpRequest, _P], _R | HttpResponseRedirect]: ...
+
+
+def _page_guard(who: str, allowed: Callable[[User], bool]) -> _PageGuard:
+    def decorator(
+        view: Callable[Concatenate[AuthedHttpRequest, _P], _R],
+    ) -> Callable[Concatenate[HttpRequest, _P], _R | HttpResponseRedirect]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            user = request.user
-            if not is_signed_in(user):
+        def wrapper(
+            request: HttpRequest, *args: _P.args, **kwargs: _P.kwargs
+        ) -> _R | HttpResponseRedirect:
+            if not _is_signed_in_request(request):
                 return redirect_to_login(request.get_full_path())
-            if not allowed(user):
+            if not allowed(request.user):
                 raise PermissionDenied(_WALL_MESSAGES[who])
             return view(request, *args, **kwargs)
 
@@ -149,10 +200,10 @@ class SignedIn(permissions.BasePermission):
     """Anyone signed in; the queryset shows only what the policy lets her see. On an object:
     only one she may see (her coach, herself, staff)."""
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return is_signed_in(request.user)
 
-    def has_object_permission(self, request, view, obj) -> bool:
+    def has_object_permission(self, request: Request, view: APIView, obj: Model) -> bool:
         return can_view_athlete(
             request.user, athlete_of(obj), coach_side_only=_is_coach_side_only(obj)
         )
@@ -163,12 +214,12 @@ class CoachWritesAthleteReads(SignedIn):
 
     message = "Only coaches can change this."
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         if not is_signed_in(request.user):
             return False
         return request.method in permissions.SAFE_METHODS or is_coach_side(request.user)
 
-    def has_object_permission(self, request, view, obj) -> bool:
+    def has_object_permission(self, request: Request, view: APIView, obj: Model) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return super().has_object_permission(request, view, obj)
         return can_change_athlete(request.user, athlete_of(obj))
@@ -179,17 +230,26 @@ class CoachOrStaffOnly(permissions.BasePermission):
 
     message = "Only coaches can see this."
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return is_coach_side(request.user)
 
-    def has_object_permission(self, request, view, obj) -> bool:
+    def has_object_permission(self, request: Request, view: APIView, obj: Model) -> bool:
         return can_change_athlete(request.user, athlete_of(obj))
+
+
+def signed_in_user(request: Request) -> User:
+    """The user of an API request. Every permission class above lets only someone signed in
+    through, so behind them this is her :class:`User`; without one the request is refused."""
+    user = request.user
+    if not is_signed_in(user):
+        raise exceptions.NotAuthenticated()
+    return user
 
 
 # --- API: routes under /athletes/{athlete_id}/ ------------------------------------------------
 
 
-class AthleteNestedMixin:
+class AthleteNestedMixin(_NestedViewBase):
     """The base of every API view under ``/athletes/{athlete_id}/…``.
 
     The athlete is looked up among those the requester may see as soon as the request is

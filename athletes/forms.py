@@ -134,7 +134,9 @@ class ClearanceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A radio list needs no "---------" choice; the field stays required.
-        self.fields["scope"].choices = list(ClearanceScope.choices)
+        scope = self.fields["scope"]
+        if isinstance(scope, forms.ChoiceField):  # what a model field with choices becomes
+            scope.choices = list(ClearanceScope.choices)
         if not self.is_bound and not self.instance.pk and not self.initial.get("cleared_on"):
             self.initial["cleared_on"] = self.instance.athlete.today()
 
@@ -192,7 +194,8 @@ class InvitationAcceptForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords are not the same.")

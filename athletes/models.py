@@ -9,7 +9,7 @@ from typing import ClassVar, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.models import AnonymousUser, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -79,7 +79,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         constraints = [
@@ -190,7 +190,7 @@ class AthleteScopedQuerySet(models.QuerySet):
     athlete_path: ClassVar[str] = "athlete__"
     coach_side_only: ClassVar[bool] = False
 
-    def visible_to(self, user) -> Self:
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         # Imported here: the policy module imports this one.
         from .access import athlete_scope
 

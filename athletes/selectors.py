@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -20,7 +21,7 @@ from .models import (
 )
 
 
-def athletes_visible_to(user: User) -> QuerySet[Athlete]:
+def athletes_visible_to(user: User | AnonymousUser) -> QuerySet[Athlete]:
     """Staff see everyone; a coach her own athletes; an athlete only herself."""
     return Athlete.objects.visible_to(user).select_related("coach", "user")
 

@@ -71,7 +71,7 @@ def athlete_erase(*, athlete: Athlete, by: User) -> None:
     """Delete her profile, everything recorded about her, her documents and her login."""
     athlete_id = athlete.pk
     document_names = [
-        c.document.name for c in athlete.clearances.exclude(document="") if c.document
+        c.document.name for c in athlete.clearances.exclude(document="") if c.document.name
     ]
     user = athlete.user
     athlete.delete()  # cascades to clearances, assessments, invitations, check-ins, plans
@@ -180,7 +180,7 @@ def invitation_from_token(token: str) -> Invitation:
         payload = signing.loads(
             token,
             salt=INVITATION_SALT,
-            max_age=settings.INVITATION_MAX_AGE.total_seconds(),
+            max_age=settings.INVITATION_MAX_AGE,
         )
     except signing.SignatureExpired:
         raise InvitationError(

@@ -15,7 +15,7 @@ from clinical.thresholds import ASSESSMENT_VALID_WEEKS
 from web.forms import form_error_from
 
 from . import selectors, services
-from .access import coach_required, signed_in_required
+from .access import AuthedHttpRequest, coach_required, signed_in_required
 from .forms import AssessmentForm, AthleteForm, ClearanceForm, InvitationAcceptForm
 from .models import Athlete, Clearance, ReadinessAssessment
 
@@ -25,7 +25,7 @@ def athlete_url(athlete: Athlete) -> str:
 
 
 @coach_required
-def athlete_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def athlete_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     form = AthleteForm(request.POST or None, instance=athlete)
     if request.method == "POST" and form.is_valid():
@@ -44,7 +44,7 @@ def athlete_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coach_required
 @require_POST
-def athlete_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def athlete_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     archive = request.POST.get("archived", "true") != "false"
     services.athlete_set_archived(athlete=athlete, archived=archive)
@@ -56,7 +56,7 @@ def athlete_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-def athlete_erase(request: HttpRequest, pk: int) -> HttpResponse:
+def athlete_erase(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     error = None
     if request.method == "POST":
@@ -70,7 +70,7 @@ def athlete_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-def clearance_create(request: HttpRequest, pk: int) -> HttpResponse:
+def clearance_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     form = ClearanceForm(
         request.POST or None, request.FILES or None, instance=Clearance(athlete=athlete)
@@ -93,7 +93,7 @@ def clearance_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     form = AssessmentForm(request.POST or None, instance=ReadinessAssessment(athlete=athlete))
     if request.method == "POST" and form.is_valid():
@@ -120,7 +120,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coach_required
 @require_POST
-def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_send(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     try:
         invitation = services.invitation_send(
@@ -172,7 +172,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @signed_in_required
-def clearance_document(request: HttpRequest, pk: int) -> FileResponse:
+def clearance_document(request: AuthedHttpRequest, pk: int) -> FileResponse:
     """The clearance's document, as an attachment, for its coach, its athlete or staff."""
     clearance = selectors.clearance_for_download(request.user, pk)
     response = FileResponse(

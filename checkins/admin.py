@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CheckInRevision, EmailLog, WarningFlag, WeeklyCheckIn
+from .models import CheckInRevision, EmailLog, SymptomReport, WarningFlag, WeeklyCheckIn
 
 
 class RevisionInline(admin.TabularInline):
@@ -35,6 +35,44 @@ class WeeklyCheckInAdmin(admin.ModelAdmin):
     inlines = (RevisionInline,)
 
 
+@admin.register(SymptomReport)
+class SymptomReportAdmin(admin.ModelAdmin):
+    """Read-only: a report is written by the service that raises its flags at once; an edit
+    here would leave the flags, the coach's e-mail and her plan's pause out of step."""
+
+    list_display = (
+        "athlete",
+        "reported_at",
+        "week",
+        "symptoms",
+        "pain",
+        "submitted_by",
+    )
+    list_filter = (
+        "week",
+        "leakage",
+        "urgency",
+        "heaviness",
+        "pelvic_pain",
+        "bleeding",
+        "abdominal_doming",
+    )
+    search_fields = ("athlete__first_name", "athlete__last_name")
+    list_select_related = ("athlete", "submitted_by")
+    date_hierarchy = "reported_at"
+    readonly_fields = [f.name for f in SymptomReport._meta.fields]
+
+    @admin.display(description="Symptoms")
+    def symptoms(self, obj: SymptomReport) -> str:
+        return ", ".join(obj.symptom_names) or "—"
+
+    def has_add_permission(self, request) -> bool:
+        return False  # reports come through symptom_report_submit, which raises the flags
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(WarningFlag)
 class WarningFlagAdmin(admin.ModelAdmin):
     list_display = ("athlete", "rule", "severity", "week", "status", "created_at", "notified_at")
@@ -45,6 +83,7 @@ class WarningFlagAdmin(admin.ModelAdmin):
     readonly_fields = (
         "athlete",
         "checkin",
+        "symptom_report",
         "rule",
         "severity",
         "week",

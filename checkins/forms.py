@@ -8,8 +8,8 @@ from athletes.forms import DateInput
 from clinical.symptoms import SYMPTOMS
 from clinical.thresholds import CHECKIN_RANGES
 
-from .models import PAIN_LOCATION_MAX, WeeklyCheckIn
-from .services import EDITABLE_FIELDS
+from .models import PAIN_LOCATION_MAX, SymptomReport, WeeklyCheckIn
+from .services import EDITABLE_FIELDS, REPORT_FIELDS
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
@@ -52,8 +52,8 @@ def _minutes(name: str, label: str, help_text: str = "") -> forms.IntegerField:
     low, high = CHECKIN_RANGES[name]
     return forms.IntegerField(
         label=label,
-        min_value=low,
-        max_value=high,
+        min_value=int(low),
+        max_value=int(high),
         initial=0,
         help_text=help_text,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": low, "max": high}),
@@ -181,7 +181,8 @@ class CheckInForm(forms.Form):
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         sessions = cleaned.get("sessions_completed")
         if sessions and cleaned.get("effort") is None and "effort" not in self.errors:
             self.add_error("effort", "Say how hard the sessions felt (1–10).")
@@ -218,3 +219,42 @@ def initial_for(athlete, *, week, previous=None) -> dict:
     for name, _ in SYMPTOMS:
         initial[name] = False
     return initial
+
+
+class SymptomReportForm(forms.Form):
+    """An anytime symptom report: tick what she noticed, pain and where, a note. Whether it
+    says enough is the service's to judge (``symptom_report_submit``)."""
+
+    pain = ScaleField(
+        "pain",
+        label="Pain (not soreness)",
+        help_text="0 = none, 10 = the worst imaginable.",
+        required=False,
+        empty_value=0,
+    )
+    pain_location = forms.CharField(
+        label="Where is the pain?",
+        max_length=PAIN_LOCATION_MAX,
+        required=False,
+        help_text="For example: pubic bone, lower back, scar.",
+    )
+    notes = forms.CharField(
+        label="Anything else your coach should know?",
+        required=False,
+        max_length=SymptomReport._meta.get_field("notes").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="When it started, what you were doing, whether it is getting better.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"pain": 0})
+        super().__init__(*args, **kwargs)
+        for name, question in SYMPTOMS:
+            self.fields[name] = forms.BooleanField(label=question, required=False)
+        self.order_fields(REPORT_FIELDS)
+
+    def symptom_fields(self):
+        return [self[name] for name, _ in SYMPTOMS]
+
+    def report_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in REPORT_FIELDS}

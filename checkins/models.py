@@ -4,11 +4,12 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
 from athletes.models import Athlete, AthleteScopedQuerySet
-from clinical.symptoms import SYMPTOM_FIELDS
+from clinical.facts import CheckInFacts
+from clinical.symptoms import PLAIN_NAMES, SYMPTOM_FIELDS
 from clinical.thresholds import CHECKIN_RANGES
 
 PAIN_LOCATION_MAX = 200
@@ -163,11 +164,106 @@ class CheckInRevision(models.Model):
 
     objects = CheckInRevisionQuerySet.as_manager()
 
+    # Not a column: the coach's check-in page sets it on the revisions it shows, as (field
+    # label, value before) pairs for its template.
+    changes: list[tuple[str, str]]
+
     class Meta:
         ordering = ["-revised_at", "-id"]
 
     def __str__(self) -> str:
         return f"Revision of check-in {self.checkin_id} at {self.revised_at:%Y-%m-%d %H:%M}"
+
+
+# --- Anytime symptom reports -------------------------------------------------------------------
+
+
+class SymptomReport(models.Model):
+    """A symptom she reported when she noticed it, between check-ins (SPEC §11).
+
+    Not a check-in: there may be any number in a week, each stored with its time. It is
+    judged at once by the check-in rules for symptoms and pain, as a check-in of ``week``
+    that says only this (``facts()``), so a flag it raises is the one that week's check-in
+    would raise, and that check-in does not raise it again.
+    """
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="symptom_reports")
+    reported_at = models.DateTimeField(help_text="When she reported it.")
+    week = models.DateField(
+        editable=False,
+        help_text="The Monday of the day she reported it, in her time zone.",
+    )
+    leakage = models.BooleanField(default=False)
+    urgency = models.BooleanField(default=False)
+    heaviness = models.BooleanField(default=False)
+    pelvic_pain = models.BooleanField(default=False)
+    bleeding = models.BooleanField(default=False)
+    abdominal_doming = models.BooleanField(default=False)
+    pain = models.PositiveSmallIntegerField(default=0, validators=_range("pain"))
+    pain_location = models.CharField(max_length=PAIN_LOCATION_MAX, blank=True)
+    # A TextField's max_length is only a form hint: the validator holds it for every writer.
+    notes = models.TextField(
+        blank=True, max_length=NOTES_MAX, validators=[MaxLengthValidator(NOTES_MAX)]
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AthleteScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    pain__gte=CHECKIN_RANGES["pain"][0], pain__lte=CHECKIN_RANGES["pain"][1]
+                ),
+                name="symptom_report_pain_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["athlete", "-reported_at"], name="symptom_report_recent")]
+
+    def __str__(self) -> str:
+        return f"Symptom report of {self.reported_at:%Y-%m-%d %H:%M} (athlete {self.athlete_id})"
+
+    @property
+    def reported_symptoms(self) -> list[str]:
+        return [name for name in SYMPTOM_FIELDS if getattr(self, name)]
+
+    @property
+    def symptom_names(self) -> list[str]:
+        return [PLAIN_NAMES[name] for name in self.reported_symptoms]
+
+    @property
+    def description(self) -> str:
+        """What she reported, in the plain words she is shown: "leaking and pain of 4/10
+        (pubic bone)"."""
+        parts = self.symptom_names
+        if self.pain:
+            where = f" ({self.pain_location})" if self.pain_location else ""
+            parts.append(f"pain of {self.pain}/10{where}")
+        if len(parts) <= 1:
+            return "".join(parts)
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+    def facts(self) -> CheckInFacts:
+        """The report as the clinical core judges it: a check-in of its week that says only
+        the six symptoms and the pain."""
+        return CheckInFacts(
+            week=self.week,
+            pain=self.pain,
+            leakage=self.leakage,
+            urgency=self.urgency,
+            heaviness=self.heaviness,
+            pelvic_pain=self.pelvic_pain,
+            bleeding=self.bleeding,
+            abdominal_doming=self.abdominal_doming,
+        )
 
 
 # --- Warning flags ---------------------------------------------------------------------------
@@ -212,6 +308,14 @@ class WarningFlag(models.Model):
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="flags")
     checkin = models.ForeignKey(
         WeeklyCheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
+    )
+    symptom_report = models.ForeignKey(
+        SymptomReport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="flags",
+        help_text="The anytime symptom report that raised it, if one did.",
     )
     rule = models.CharField(max_length=32, choices=Rule.choices)
     severity = models.CharField(max_length=6, choices=Severity.choices)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
 from athletes.models import Athlete, User
 
-from .models import CheckInRevision, WarningFlag, WeeklyCheckIn
+from .models import CheckInRevision, SymptomReport, WarningFlag, WeeklyCheckIn
 
 
-def checkins_visible_to(user: User) -> QuerySet[WeeklyCheckIn]:
+def checkins_visible_to(user: User | AnonymousUser) -> QuerySet[WeeklyCheckIn]:
     """Her own for an athlete, her athletes' for a coach, everyone's for staff."""
     return WeeklyCheckIn.objects.visible_to(user).select_related("athlete", "submitted_by")
 
@@ -54,7 +55,7 @@ SEVERITY_ORDER = Case(
 OPEN_STATUSES = ("open", "acknowledged")
 
 
-def flags_visible_to(user: User) -> QuerySet[WarningFlag]:
+def flags_visible_to(user: User | AnonymousUser) -> QuerySet[WarningFlag]:
     """Coaches see their athletes' flags, staff everyone's; athletes none."""
     return WarningFlag.objects.visible_to(user).select_related(
         "athlete", "checkin", "acknowledged_by", "resolved_by"
@@ -99,3 +100,46 @@ def flags_for_athlete(athlete: Athlete) -> QuerySet[WarningFlag]:
         .annotate(severity_rank=SEVERITY_ORDER)
         .order_by("-week", "-severity_rank")
     )
+
+
+# --- Anytime symptom reports -------------------------------------------------------------------
+
+
+def symptom_reports_visible_to(user: User | AnonymousUser) -> QuerySet[SymptomReport]:
+    """Her own for an athlete, her athletes' for a coach, everyone's for staff; newest first,
+    each with the flags it raised (SPEC §9: the report answers with them, for her too: what
+    she reported is hers to see)."""
+    return with_report_flags(SymptomReport.objects.visible_to(user)).order_by("-reported_at", "-id")
+
+
+def with_report_flags(qs: QuerySet[SymptomReport]) -> QuerySet[SymptomReport]:
+    """Each report with who sent it and the flags it raised, most severe first."""
+    return qs.select_related("athlete", "submitted_by").prefetch_related(
+        Prefetch(
+            "flags",
+            queryset=WarningFlag.objects.annotate(severity_rank=SEVERITY_ORDER).order_by(
+                "-severity_rank", "rule"
+            ),
+        )
+    )
+
+
+def symptom_reports_for_athlete(
+    user: User | AnonymousUser, athlete: Athlete
+) -> QuerySet[SymptomReport]:
+    return symptom_reports_visible_to(user).filter(athlete=athlete)
+
+
+# How many of her latest symptom reports a page lists beside her weekly check-ins.
+RECENT_REPORTS = 10
+
+
+def recent_symptom_reports(user: User, athlete: Athlete) -> list[SymptomReport]:
+    return list(symptom_reports_for_athlete(user, athlete)[:RECENT_REPORTS])
+
+
+def symptom_report_for(user: User | AnonymousUser, pk: int) -> SymptomReport:
+    try:
+        return symptom_reports_visible_to(user).get(pk=pk)
+    except SymptomReport.DoesNotExist:
+        raise Http404("No such symptom report.") from None

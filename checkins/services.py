@@ -18,17 +18,19 @@ from athletes.selectors import athlete_facts
 from athletes.services import athlete_touch
 from clinical import rules
 from clinical.facts import HIGH, SEVERITY_RANK, CheckInFacts, Flag
-from clinical.thresholds import CHECKIN_RANGES, RULE_HISTORY_WEEKS
+from clinical.symptoms import SYMPTOM_FIELDS, red_flags
+from clinical.thresholds import CHECKIN_RANGES, PAIN_MEDIUM, RULE_HISTORY_WEEKS
 from web.weeks import monday_of
 
 from .models import (
     CheckInRevision,
     EmailLog,
     FlagStatus,
+    SymptomReport,
     WarningFlag,
     WeeklyCheckIn,
 )
-from .signals import checkin_committed
+from .signals import checkin_committed, symptom_reported
 
 logger = logging.getLogger(__name__)
 
@@ -174,10 +176,13 @@ def checkin_set_planned(*, checkin_id: int, planned: int | None) -> None:
 # --- Warning flags ---------------------------------------------------------------------------
 
 
-def _flag_row(athlete_id: int, flag: Flag, checkin_id: int | None) -> WarningFlag:
+def _flag_row(
+    athlete_id: int, flag: Flag, checkin_id: int | None, symptom_report_id: int | None = None
+) -> WarningFlag:
     return WarningFlag(
         athlete_id=athlete_id,
         checkin_id=checkin_id,
+        symptom_report_id=symptom_report_id,
         rule=flag.rule,
         severity=flag.severity,
         week=flag.week,
@@ -209,6 +214,10 @@ def _escalate(existing: WarningFlag, new: WarningFlag) -> bool:
     if SEVERITY_RANK[new.severity] <= SEVERITY_RANK[existing.severity]:
         return False
     existing.severity, existing.summary, existing.evidence = new.severity, new.summary, new.evidence
+    # The summary and evidence are now the new finding's, so the flag points at the report
+    # that made it (none, if the week's check-in did); the week's check-in stays linked.
+    existing.checkin_id = new.checkin_id or existing.checkin_id
+    existing.symptom_report_id = new.symptom_report_id
     existing.status, existing.notified_at = FlagStatus.OPEN, None
     existing.acknowledged_by = existing.acknowledged_at = None
     existing.resolved_by = existing.resolved_at = None
@@ -218,14 +227,19 @@ def _escalate(existing: WarningFlag, new: WarningFlag) -> bool:
 
 @transaction.atomic
 def flags_raise(
-    *, athlete: Athlete, flags: list[Flag], checkin_ids: dict[date, int]
+    *,
+    athlete: Athlete,
+    flags: list[Flag],
+    checkin_ids: dict[date, int],
+    symptom_report_id: int | None = None,
 ) -> list[WarningFlag]:
-    """Store the flags a rule evaluation produced. Idempotent: a flag that exists for the
-    same athlete, rule and week is kept (and escalated if the new one is more severe, which
-    reopens it); concurrent runs are settled by the unique constraint."""
+    """Store the flags a rule evaluation produced (of her check-ins, or of one symptom report,
+    ``symptom_report_id``). Idempotent: a flag that exists for the same athlete, rule and week
+    is kept (and escalated if the new one is more severe, which reopens it); concurrent runs
+    are settled by the unique constraint. Returns the flags created or escalated."""
     created: list[WarningFlag] = []
     for flag in flags:
-        row = _flag_row(athlete.pk, flag, checkin_ids.get(flag.week))
+        row = _flag_row(athlete.pk, flag, checkin_ids.get(flag.week), symptom_report_id)
         try:
             with transaction.atomic():
                 row.save(force_insert=True)
@@ -235,6 +249,11 @@ def flags_raise(
             )
             if _escalate(existing, row):
                 created.append(existing)
+            elif existing.checkin_id is None and row.checkin_id is not None:
+                # Raised earlier in the week by a symptom report: the week's check-in, which
+                # says the same, is linked to it rather than raising it a second time.
+                existing.checkin_id = row.checkin_id
+                existing.save(update_fields=["checkin", "updated_at"])
             continue
         created.append(row)
     for row in created:
@@ -251,6 +270,69 @@ def warnings_evaluate(*, athlete: Athlete, week: date) -> list[WarningFlag]:
     facts = [CheckInFacts.of(c) for c in rows]
     flags = rules.evaluate_checkin(athlete_facts(athlete), facts, week)
     return flags_raise(athlete=athlete, flags=flags, checkin_ids={c.week: c.pk for c in rows})
+
+
+# --- Anytime symptom reports -------------------------------------------------------------------
+
+REPORT_FIELDS = (*SYMPTOM_FIELDS, "pain", "pain_location", "notes")
+EMPTY_REPORT = (
+    f"Tick what you noticed, or give a pain score of {PAIN_MEDIUM} or more. "
+    "If all is well, there is nothing to report."
+)
+
+
+def _announce_report(report: SymptomReport, *, red: list[str], reported_on: date) -> None:
+    report_id, athlete_id = report.pk, report.athlete_id
+
+    def send() -> None:
+        symptom_reported.send(
+            sender=SymptomReport,
+            report_id=report_id,
+            athlete_id=athlete_id,
+            red_flags=list(red),
+            reported_on=reported_on,
+        )
+
+    # robust: a receiver's failure is logged by Django and never undoes the saved report.
+    transaction.on_commit(send, robust=True)
+
+
+@transaction.atomic
+def symptom_report_submit(*, athlete: Athlete, data: dict[str, Any], by: User) -> SymptomReport:
+    """Store a symptom she noticed, now, and raise its flags at once (SPEC §11).
+
+    A report must say something (``clinical.rules.report_is_empty``): an empty one gets a
+    ``ValidationError`` and writes nothing. Its flags are raised in the same transaction by
+    the check-in rules for symptoms and pain, through ``flags_raise``: one per athlete, rule
+    and week, so the week's check-in saying the same raises nothing new, and a high flag
+    e-mails the coach once, after the commit. After the commit ``symptom_reported`` is sent
+    with the report's red flags (see ``checkins.signals``).
+    """
+    now = timezone.now()
+    reported_on = now.astimezone(athlete.tz).date()
+    report = SymptomReport(
+        athlete=athlete, reported_at=now, week=monday_of(reported_on), submitted_by=by
+    )
+    for name in REPORT_FIELDS:
+        if name in data:
+            setattr(report, name, data[name])
+    report.full_clean(validate_constraints=False)  # the field validators hold the same ranges
+    facts = report.facts()
+    if rules.report_is_empty(facts):
+        raise ValidationError(EMPTY_REPORT)
+    report.save()
+    profile = athlete_facts(athlete)
+    flags_raise(
+        athlete=athlete,
+        flags=rules.evaluate_report(profile, facts),
+        checkin_ids={},
+        symptom_report_id=report.pk,
+    )
+    athlete_touch(athlete_id=athlete.pk)
+    # Ids only: what she reported is health data.
+    logger.info("symptom report submitted report=%s athlete=%s by=%s", report.pk, athlete.pk, by.pk)
+    _announce_report(report, red=red_flags(facts, profile), reported_on=reported_on)
+    return report
 
 
 @transaction.atomic
@@ -350,9 +432,9 @@ def _scan_chunk(athlete_ids: list[int]) -> int:
     # A flag that became more severe (an edit whose evaluation never ran): rare, one by one.
     escalated = 0
     for row in rows:
-        current = existing.get((row.athlete_id, row.rule, row.week))
-        if current is not None and SEVERITY_RANK[row.severity] > SEVERITY_RANK[current.severity]:
-            locked = WarningFlag.objects.select_for_update().get(pk=current.pk)
+        stored = existing.get((row.athlete_id, row.rule, row.week))
+        if stored is not None and SEVERITY_RANK[row.severity] > SEVERITY_RANK[stored.severity]:
+            locked = WarningFlag.objects.select_for_update().get(pk=stored.pk)
             escalated += _escalate(locked, row)
     return len(new) + escalated
 

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from athletes.models import Athlete, Role, User
+from web.retries import RetryOptions
 from web.weeks import monday_of
 
 from . import services
@@ -31,7 +32,12 @@ logger = logging.getLogger(__name__)
 # Transient: the database or the mail server briefly unavailable. Anything else is a bug
 # and should fail loudly rather than be retried.
 TRANSIENT = (OperationalError, smtplib.SMTPException, ConnectionError, TimeoutError)
-RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_jitter": True, "max_retries": 6}
+RETRY: RetryOptions = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 6,
+}
 
 
 def _site_url(path: str) -> str:

@@ -9,6 +9,13 @@ urlpatterns = [
     path("me/checkins/", views.my_history, name="my_history"),
     path("me/checkins/<int:pk>/edit/", views.my_checkin_edit, name="my_checkin_edit"),
     path("me/checkins/<int:pk>/done/", views.my_checkin_done, name="my_checkin_done"),
+    path("me/symptoms/new/", views.my_symptom_report_create, name="my_symptom_report_create"),
+    path("me/symptoms/<int:pk>/", views.my_symptom_report, name="my_symptom_report"),
+    path(
+        "coach/athletes/<int:pk>/symptoms/new/",
+        views.coach_symptom_report_create,
+        name="coach_symptom_report_create",
+    ),
     path(
         "coach/athletes/<int:pk>/checkins/new/",
         views.coach_checkin_create,

@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Field
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,20 +17,20 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from athletes import selectors as athlete_selectors
-from athletes.access import athlete_required, coach_required
+from athletes.access import AuthedHttpRequest, athlete_required, coach_required
 from athletes.models import Athlete
 from web.forms import form_error_from
 from web.weeks import monday_of
 
 from . import selectors, services
-from .advice import advice_for
+from .advice import advice_for, report_advice
 from .charts import chart_series, chart_summary
-from .forms import CheckInForm, initial_for
-from .models import WeeklyCheckIn
+from .forms import CheckInForm, SymptomReportForm, initial_for
+from .models import SymptomReport, WeeklyCheckIn
 from .services import EDITABLE_FIELDS, is_editable
 
 
-def _my_athlete(request: HttpRequest) -> Athlete:
+def _my_athlete(request: AuthedHttpRequest) -> Athlete:
     athlete = athlete_selectors.athlete_for_user(request.user)
     if athlete is None:
         raise Http404("Your login is not linked to an athlete profile yet.")
@@ -52,7 +53,7 @@ def _form_page(request, *, athlete, form, checkin, template, cancel_url):
     )
 
 
-def _handle_submit(request, athlete: Athlete, *, done_url, template, cancel_url):
+def _handle_submit(request: AuthedHttpRequest, athlete: Athlete, *, done_url, template, cancel_url):
     try:
         week = _requested_week(request, athlete)
     except ValueError:
@@ -89,7 +90,9 @@ def _handle_submit(request, athlete: Athlete, *, done_url, template, cancel_url)
     )
 
 
-def _handle_edit(request, checkin: WeeklyCheckIn, *, done_url, template, cancel_url):
+def _handle_edit(
+    request: AuthedHttpRequest, checkin: WeeklyCheckIn, *, done_url, template, cancel_url
+):
     athlete = checkin.athlete
     if not is_editable(checkin, athlete):
         messages.warning(request, "That week can no longer be changed.")
@@ -121,7 +124,7 @@ def _handle_edit(request, checkin: WeeklyCheckIn, *, done_url, template, cancel_
 
 
 @athlete_required
-def my_checkin(request: HttpRequest) -> HttpResponse:
+def my_checkin(request: AuthedHttpRequest) -> HttpResponse:
     athlete = _my_athlete(request)
     response, existing = _handle_submit(
         request,
@@ -139,7 +142,7 @@ def my_checkin(request: HttpRequest) -> HttpResponse:
 
 
 @athlete_required
-def my_checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def my_checkin_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     checkin = selectors.checkin_for(request.user, pk)
     return _handle_edit(
         request,
@@ -151,7 +154,7 @@ def my_checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @athlete_required
-def my_checkin_done(request: HttpRequest, pk: int) -> HttpResponse:
+def my_checkin_done(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     checkin = selectors.checkin_for(request.user, pk)
     athlete = checkin.athlete
     return render(
@@ -168,7 +171,7 @@ def my_checkin_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @athlete_required
-def my_history(request: HttpRequest) -> HttpResponse:
+def my_history(request: AuthedHttpRequest) -> HttpResponse:
     athlete = _my_athlete(request)
     checkins = list(selectors.checkins_for_athlete(athlete))
     return render(
@@ -180,6 +183,82 @@ def my_history(request: HttpRequest) -> HttpResponse:
             "chart": chart_series(checkins),
             "chart_summary": chart_summary(checkins),
             "checkins": checkins,
+            "symptom_reports": selectors.recent_symptom_reports(request.user, athlete),
+        },
+    )
+
+
+# --- Anytime symptom reports -------------------------------------------------------------------
+
+
+def _handle_report(
+    request: AuthedHttpRequest, athlete: Athlete
+) -> tuple[SymptomReportForm, SymptomReport | None]:
+    """Parse the form and hand it to the service; a refusal is shown on the form."""
+    form = SymptomReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.symptom_report_submit(
+                athlete=athlete, data=form.report_data(), by=request.user
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+        else:
+            return form, report
+    return form, None
+
+
+@athlete_required
+def my_symptom_report_create(request: AuthedHttpRequest) -> HttpResponse:
+    athlete = _my_athlete(request)
+    form, report = _handle_report(request, athlete)
+    if report is not None:
+        return redirect("checkins:my_symptom_report", pk=report.pk)
+    return render(
+        request,
+        "checkins/my_symptom_report_form.html",
+        {"athlete": athlete, "form": form, "cancel_url": reverse("plans:my_week")},
+    )
+
+
+@athlete_required
+def my_symptom_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """What she reported, the advice of SPEC §6 at once, and what happens next."""
+    report = selectors.symptom_report_for(request.user, pk)
+    return render(
+        request,
+        "checkins/my_symptom_report.html",
+        {
+            "athlete": report.athlete,
+            "report": report,
+            "advice": report_advice(report, report.athlete),
+        },
+    )
+
+
+@coach_required
+def coach_symptom_report_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    athlete = athlete_selectors.athlete_for_coach(request.user, pk)
+    form, report = _handle_report(request, athlete)
+    if report is not None:
+        # The message rides in a cookie: it says what follows, never what she reported.
+        if report_advice(report, athlete).red_flags:
+            messages.warning(
+                request,
+                "Symptom report saved on her behalf. It is a red flag: her plan is paused from "
+                "today (gentle walking and pelvic floor work only) until you have talked with "
+                "her, and she should see a pelvic health physio or her GP.",
+            )
+        else:
+            messages.success(request, "Symptom report saved on her behalf.")
+        return redirect("plans:athlete_overview", pk=athlete.pk)
+    return render(
+        request,
+        "checkins/coach_symptom_report_form.html",
+        {
+            "athlete": athlete,
+            "form": form,
+            "cancel_url": reverse("plans:athlete_overview", args=[athlete.pk]),
         },
     )
 
@@ -188,7 +267,7 @@ def my_history(request: HttpRequest) -> HttpResponse:
 
 
 @coach_required
-def coach_checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
+def coach_checkin_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
     overview = reverse("plans:athlete_overview", args=[athlete.pk])
     response, existing = _handle_submit(
@@ -206,7 +285,7 @@ def coach_checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-def coach_checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def coach_checkin_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     checkin = selectors.checkin_for(request.user, pk)
     return _handle_edit(
         request,
@@ -218,7 +297,7 @@ def coach_checkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-def coach_checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def coach_checkin_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     checkin = selectors.checkin_for(request.user, pk)
     revisions = list(checkin.revisions.select_related("revised_by"))
     for revision in revisions:
@@ -240,7 +319,10 @@ def coach_checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _label(name: str) -> str:
-    return WeeklyCheckIn._meta.get_field(name).verbose_name.capitalize()
+    field = WeeklyCheckIn._meta.get_field(name)
+    if not isinstance(field, Field):  # a reverse relation: no answer of hers
+        raise TypeError(f"{name} is not a field of a check-in.")
+    return field.verbose_name.capitalize()
 
 
 def _display(value) -> str:
@@ -255,7 +337,7 @@ CSV_COLUMNS = ("week", "sessions_planned", *EDITABLE_FIELDS, "submitted_by", "up
 
 
 @coach_required
-def coach_checkins_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def coach_checkins_csv(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
     filename = f"checkins-{slugify(athlete.full_name) or athlete.pk}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -283,7 +365,7 @@ def coach_checkins_csv(request: HttpRequest, pk: int) -> HttpResponse:
 FLAG_PAGE_SIZE = 25
 
 
-def _queue_page(request: HttpRequest, *, errors: dict | None = None, status: int = 200):
+def _queue_page(request: AuthedHttpRequest, *, errors: dict | None = None, status: int = 200):
     show = request.GET.get("show", "open")
     if show == "resolved":
         flags = (
@@ -310,18 +392,18 @@ def _queue_page(request: HttpRequest, *, errors: dict | None = None, status: int
 
 
 @coach_required
-def coach_flags(request: HttpRequest) -> HttpResponse:
+def coach_flags(request: AuthedHttpRequest) -> HttpResponse:
     return _queue_page(request)
 
 
-def _back(request: HttpRequest) -> str:
+def _back(request: AuthedHttpRequest) -> str:
     target = request.POST.get("next", "")
     if target.startswith("/") and not target.startswith("//"):
         return target
     return reverse("checkins:coach_flags")
 
 
-def _flag_row(request: HttpRequest, flag, *, error: str = "") -> HttpResponse:
+def _flag_row(request: AuthedHttpRequest, flag, *, error: str = "") -> HttpResponse:
     return render(
         request, "checkins/_flag_row.html", {"flag": flag, "error": error, "next": _back(request)}
     )
@@ -329,7 +411,7 @@ def _flag_row(request: HttpRequest, flag, *, error: str = "") -> HttpResponse:
 
 @coach_required
 @require_POST
-def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_acknowledge(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     flag = selectors.flag_for(request.user, pk)
     try:
         flag = services.flag_acknowledge(flag=flag, by=request.user)
@@ -346,7 +428,7 @@ def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coach_required
 @require_POST
-def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_resolve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     flag = selectors.flag_for(request.user, pk)
     try:
         services.flag_resolve(flag=flag, by=request.user, note=request.POST.get("note", ""))

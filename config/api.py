@@ -39,6 +39,11 @@ urlpatterns = [
         name="athlete-checkins",
     ),
     path("checkins/<int:pk>/", checkins.CheckInDetail.as_view(), name="checkin"),
+    path(
+        "athletes/<int:athlete_id>/symptom-reports/",
+        checkins.AthleteSymptomReportListCreate.as_view(),
+        name="athlete-symptom-reports",
+    ),
     path("athletes/<int:athlete_id>/plan/", plans.AthletePlanView.as_view(), name="athlete-plan"),
     path(
         "athletes/<int:athlete_id>/decisions/",

@@ -4,7 +4,7 @@ from athletes.admin import AthleteAdmin
 from athletes.models import Athlete
 
 from . import services
-from .models import AuditEntry, CalendarFeed, Decision, Plan, PlannedSession, PlanWeek
+from .models import AuditEntry, CalendarFeed, Decision, Plan, PlannedSession, PlanPause, PlanWeek
 
 # The athletes layer registers its own admin for athletes; the plans layer replaces it with
 # one whose add form enrols her (profile and plan in one transaction), as everywhere else.
@@ -29,9 +29,22 @@ class EnrollingAthleteAdmin(AthleteAdmin):
 class PlanWeekInline(admin.TabularInline):
     model = PlanWeek
     extra = 0
-    fields = ("week", "stage", "level", "approved", "approved_by", "approved_at")
+    fields = ("week", "stage", "level", "reason", "applies_from", "approved_by", "approved_at")
     readonly_fields = ("approved_by", "approved_at")
     show_change_link = True
+
+
+class PlanPauseInline(admin.TabularInline):
+    """Pauses after a red flag: started by the product, lifted by the coach's override."""
+
+    model = PlanPause
+    extra = 0
+    fields = ("started_on", "red_flags", "checkin", "lifted_at", "lifted_by", "lifted_by_decision")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Plan)
@@ -40,7 +53,7 @@ class PlanAdmin(admin.ModelAdmin):
     search_fields = ("athlete__first_name", "athlete__last_name")
     list_select_related = ("athlete",)
     autocomplete_fields = ("athlete",)
-    inlines = (PlanWeekInline,)
+    inlines = (PlanPauseInline, PlanWeekInline)
 
 
 class PlannedSessionInline(admin.TabularInline):
@@ -50,8 +63,8 @@ class PlannedSessionInline(admin.TabularInline):
 
 @admin.register(PlanWeek)
 class PlanWeekAdmin(admin.ModelAdmin):
-    list_display = ("plan", "week", "stage", "level", "approved")
-    list_filter = ("stage", "approved")
+    list_display = ("plan", "week", "stage", "level", "reason")
+    list_filter = ("stage", "reason")
     search_fields = ("plan__athlete__first_name", "plan__athlete__last_name")
     list_select_related = ("plan__athlete",)
     raw_id_fields = ("plan", "decision")

@@ -179,7 +179,6 @@ def simulate(
             level=lv,
             reason=reason,
             decision=decisions[i] if i is not None else None,
-            approved=True,
             approved_by=decisions[i].decided_by if i is not None else None,
             approved_at=decisions[i].decided_at if i is not None else None,
         )

@@ -15,8 +15,14 @@ from rest_framework import serializers
 
 from athletes.api.serializers import AssessmentSerializer, AthleteSerializer, ClearanceSerializer
 from athletes.models import Athlete
-from checkins.api.serializers import CheckInRevisionSerializer, CheckInSerializer, FlagSerializer
+from checkins.api.serializers import (
+    CheckInRevisionSerializer,
+    CheckInSerializer,
+    FlagSerializer,
+    SymptomReportSerializer,
+)
 from checkins.models import CheckInRevision
+from checkins.selectors import with_report_flags
 
 from .api.serializers import DecisionSerializer, PlanWeekSerializer
 from .models import PlannedSession, PlanWeek
@@ -41,7 +47,8 @@ def athlete_export(athlete: Athlete, *, request: HttpRequest | None = None) -> d
     context = {"request": request}
 
     def many(serializer: type[serializers.Serializer], rows) -> list:
-        return serializer(rows, many=True, context=context).data
+        # Stubs: Serializer(many=True) is a Serializer (data a dict); DRF makes a ListSerializer.
+        return serializer(rows, many=True, context=context).data  # type: ignore[return-value]
 
     checkins = athlete.checkins.order_by("week").prefetch_related(
         Prefetch("revisions", queryset=CheckInRevision.objects.order_by("revised_at", "id"))
@@ -61,6 +68,10 @@ def athlete_export(athlete: Athlete, *, request: HttpRequest | None = None) -> d
             AssessmentSerializer, athlete.assessments.order_by("assessed_on", "id")
         ),
         "checkins": many(_CheckInRecord, checkins),
+        "symptom_reports": many(
+            SymptomReportSerializer,
+            with_report_flags(athlete.symptom_reports.order_by("reported_at", "id")),
+        ),
         "plan_weeks": many(PlanWeekSerializer, plan_weeks),
         "decisions": many(DecisionSerializer, athlete.decisions.order_by("week")),
         "flags": many(FlagSerializer, athlete.flags.order_by("week", "id")),

@@ -4,6 +4,7 @@ from django import forms
 
 from clinical import protocol
 from clinical.gates import SAFETY_GATE_WORDS
+from web.forms import RequiredByServiceCharField
 
 from .models import ACTION_CHOICES, SESSION_FIELDS, PlannedSession
 
@@ -17,7 +18,7 @@ class OverrideForm(forms.Form):
     action = forms.ChoiceField(label="Your decision", choices=ACTION_CHOICES)
     to_stage = forms.ChoiceField(label="Stage", choices=protocol.STAGE_CHOICES)
     to_level = forms.IntegerField(label="Level")
-    note = forms.CharField(
+    note = RequiredByServiceCharField(
         label="Why (required)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
@@ -30,11 +31,6 @@ class OverrideForm(forms.Form):
         help_text="Needed only when this moves her into running although a safety gate failed "
         f"({SAFETY_GATE_WORDS}): who approved it, and when.",
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # Required by the service, which says so beside the field; not "(optional)" here.
-        self.fields["note"].shown_as_required = True
 
 
 class SessionForm(forms.ModelForm):

@@ -104,12 +104,18 @@ class PlanWeek(models.Model):
     week = models.DateField(help_text="Monday of the week.")
     stage = models.CharField(max_length=20, choices=STAGE_CHOICES)
     level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
-    reason = models.CharField(max_length=14, choices=WeekReason.choices, default=WeekReason.STARTED)
+    # db_default too: rows written by code that predates the field (the data migration that
+    # starts missing plans) get a valid reason from the database.
+    reason = models.CharField(
+        max_length=14,
+        choices=WeekReason.choices,
+        default=WeekReason.STARTED,
+        db_default=WeekReason.STARTED,
+    )
     applies_from = models.DateField(null=True, blank=True)
     decision = models.ForeignKey(
         "Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_weeks"
     )
-    approved = models.BooleanField(default=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -184,6 +190,10 @@ class PlannedSession(models.Model):
     notes = models.CharField(max_length=300, blank=True)
 
     objects = PlannedSessionQuerySet.as_manager()
+
+    # Not a column: the athlete's week page sets it on the sessions it shows, so that the same
+    # note appears once a week (unset elsewhere: the template then shows the note).
+    show_note: bool
 
     class Meta:
         ordering = ["day", "order", "id"]

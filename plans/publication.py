@@ -131,7 +131,7 @@ def week_publish(
         plan_week = PlanWeek(plan=plan, week=week)
     plan_week.stage, plan_week.level, plan_week.reason = stage, level, reason
     plan_week.decision = decision
-    plan_week.approved, plan_week.approved_by, plan_week.approved_at = True, by, timezone.now()
+    plan_week.approved_by, plan_week.approved_at = by, timezone.now()
     plan_week.applies_from = week + timedelta(days=cut) if keep_past else None
     plan_week.save()
     rows = session_rows(plan_week, _specs(athlete, week, stage, level, reason))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
@@ -56,9 +57,9 @@ def engine_snapshot(athlete: Athlete, for_week: date) -> Snapshot:
 
 
 def plan_week_on(athlete: Athlete, day: date) -> PlanWeek | None:
-    """The approved week that applies on ``day``: that week's, or the latest before it."""
+    """The published week that applies on ``day``: that week's, or the latest before it."""
     return (
-        PlanWeek.objects.filter(plan__athlete=athlete, week__lte=monday_of(day), approved=True)
+        PlanWeek.objects.filter(plan__athlete=athlete, week__lte=monday_of(day))
         .prefetch_related(
             Prefetch("sessions", queryset=PlannedSession.objects.order_by("day", "order"))
         )
@@ -86,7 +87,7 @@ def planned_sessions_count(athlete: Athlete | int, week: date) -> int | None:
     return plan_week.sessions.filter(kind__in=COUNTED_KINDS).count()
 
 
-PLAN_STATUS_OF_REASON = {
+PLAN_STATUS_OF_REASON: dict[str, str] = {
     WeekReason.PAUSED: "paused",
     WeekReason.STEPPED_BACK: "stepped_back",
     WeekReason.CARRIED_OVER: "carried_over",
@@ -135,7 +136,7 @@ def week_overview(athlete: Athlete, today: date) -> WeekOverview:
     return WeekOverview(today, this_monday, this_week, next_week, pause)
 
 
-def decisions_visible_to(user: User) -> QuerySet[Decision]:
+def decisions_visible_to(user: User | AnonymousUser) -> QuerySet[Decision]:
     """Her coach's and staff's; athletes see the weeks decisions lead to, not the decisions."""
     return Decision.objects.visible_to(user).select_related("athlete", "decided_by")
 

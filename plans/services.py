@@ -13,6 +13,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from athletes import services as athlete_services
@@ -232,11 +233,10 @@ def _apply(
     )
     Decision.objects.filter(pk=decision.pk).update(applies_from=from_day or week)
     following = PlanWeek.objects.filter(plan=plan, week=week + timedelta(weeks=1)).first()
-    derived = following is not None and (
+    if following is not None and (
         following.reason == WeekReason.CARRIED_OVER
         or (lifts_pause and following.reason == WeekReason.PAUSED)
-    )
-    if derived:
+    ):
         week_publish(
             athlete=athlete,
             plan=plan,
@@ -308,8 +308,11 @@ def decision_override(
     # The texts' limits are the model's (a TextField's max_length is not checked by
     # full_clean, so it is checked here).
     for name, value in (("note", note), ("clinician_attestation", clinician_attestation)):
+        field = Decision._meta.get_field(name)
+        if not isinstance(field, Field):  # a reverse relation: no text of the coach's
+            raise TypeError(f"{name} is not a field of a decision.")
         try:
-            MaxLengthValidator(Decision._meta.get_field(name).max_length)(value)
+            MaxLengthValidator(field.max_length)(value)
         except ValidationError as exc:
             errors.setdefault(name, []).extend(exc.messages)
     if action not in ACTIONS:

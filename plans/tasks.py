@@ -14,6 +14,7 @@ from django.utils import timezone
 from athletes.models import Athlete
 from checkins.models import WeeklyCheckIn
 from clinical.progression import PAUSE, STEP_BACK
+from web.retries import RetryOptions
 from web.weeks import monday_of
 
 from . import publication, services
@@ -22,7 +23,12 @@ from .models import Decision, DecisionStatus, PlanWeek
 logger = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError,)
-RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_jitter": True, "max_retries": 5}
+RETRY: RetryOptions = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
 
 @shared_task(acks_late=True, **RETRY)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.utils.encoders import JSONEncoder
 
 from athletes import selectors as athlete_selectors
-from athletes.access import athlete_required, coach_required
+from athletes.access import AuthedHttpRequest, athlete_required, coach_required
 from athletes.forms import AthleteForm
 from athletes.models import Athlete
 from athletes.views import athlete_url
@@ -32,12 +33,13 @@ from .calendar import render_ics
 from .export import athlete_export
 from .forms import OverrideForm, SessionFormSet
 from .models import SESSION_FIELDS, CalendarFeed, PlannedSession
+from .wording import coach_note, why_for_coach, why_for_her
 
 ROSTER_PAGE_SIZE = 25
 
 
 @coach_required
-def coach_dashboard(request: HttpRequest) -> HttpResponse:
+def coach_dashboard(request: AuthedHttpRequest) -> HttpResponse:
     """Counts, the top of the review queue, then the roster (25 a page). A fixed number of
     queries whatever the roster's size."""
     this_monday = monday_of(timezone.localdate())
@@ -57,7 +59,10 @@ def coach_dashboard(request: HttpRequest) -> HttpResponse:
         include_archived=include_archived,
     )
     page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(selectors.roster_page(page.object_list, this_monday))
+    on_page = page.object_list
+    if not isinstance(on_page, QuerySet):  # the slice of the roster QuerySet it was given
+        raise TypeError("The roster is paginated as a QuerySet.")
+    page.object_list = list(selectors.roster_page(on_page, this_monday))
     filtering = bool(search or stage or flagged or due or include_archived)
     counts = selectors.dashboard_counts(request.user, this_monday)
     return render(
@@ -91,7 +96,7 @@ def coach_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @coach_required
-def athlete_create(request: HttpRequest) -> HttpResponse:
+def athlete_create(request: AuthedHttpRequest) -> HttpResponse:
     """The coach's "new athlete" form: enrolling her also starts her plan."""
     form = AthleteForm(request.POST or None, instance=Athlete(coach=request.user))
     if request.method == "POST" and form.is_valid():
@@ -132,10 +137,11 @@ def _decision_context(decision, request) -> dict:
 
 
 @coach_required
-def athlete_overview(request: HttpRequest, pk: int) -> HttpResponse:
+def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk, clinical=True)
     checkins = list(checkin_selectors.checkins_for_athlete(athlete, with_revisions=True))
     today = athlete.today()
+    overview = selectors.week_overview(athlete, today)
     context = {
         "athlete": athlete,
         "checkins": checkins,
@@ -146,20 +152,31 @@ def athlete_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "clearances": athlete.clearances.all(),
         "assessments": athlete.assessments.all(),
         "invitation": athlete.invitations.order_by("-created_at").first(),
-        "weeks": [
-            (w, *protocol.split_daily(list(w.sessions.all())))
-            for w in selectors.upcoming_weeks(athlete, today)
+        "overview": overview,
+        "plan_weeks": [
+            {
+                "label": label,
+                "monday": monday,
+                "week": week,
+                "why": why_for_coach(week) if week else "",
+                "parts": protocol.split_daily(list(week.sessions.all())) if week else ([], []),
+            }
+            for label, monday, week in (
+                ("This week", overview.this_monday, overview.this_week),
+                ("Next week", overview.this_monday + timedelta(weeks=1), overview.next_week),
+            )
         ],
-        "this_monday": monday_of(today),
+        "this_monday": overview.this_monday,
         "decisions": selectors.recent_decisions(athlete),
         "flags": list(checkin_selectors.flags_for_athlete(athlete)[:30]),
+        "symptom_reports": checkin_selectors.recent_symptom_reports(request.user, athlete),
         **_stage_context(athlete),
         **_decision_context(selectors.pending_decision(athlete), request),
     }
     return render(request, "plans/athlete_overview.html", context)
 
 
-def _after_decision(request: HttpRequest, decision) -> HttpResponse:
+def _after_decision(request: AuthedHttpRequest, decision) -> HttpResponse:
     # A distinct query string makes htmx's HX-Redirect a real navigation (a change of
     # fragment alone would not reload the page).
     overview = reverse("plans:athlete_overview", args=[decision.athlete_id])
@@ -173,7 +190,7 @@ def _after_decision(request: HttpRequest, decision) -> HttpResponse:
 
 @coach_required
 @require_POST
-def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_approve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_for_coach(request.user, pk)
     try:
         services.decision_approve(decision=decision, by=request.user)
@@ -188,7 +205,7 @@ def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-def decision_override(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_override(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_for_coach(request.user, pk)
     if not decision.is_pending:
         messages.info(request, "That decision has already been made.")
@@ -211,7 +228,7 @@ def decision_override(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-def plan_week_edit(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+def plan_week_edit(request: AuthedHttpRequest, pk: int, week: str) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
     try:
         monday = parse_date(week) if week else None
@@ -262,13 +279,13 @@ ENCOURAGEMENT = (
 
 
 @athlete_required
-def my_week(request: HttpRequest) -> HttpResponse:
+def my_week(request: AuthedHttpRequest) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_user(request.user)
     if athlete is None:
         return render(request, "plans/my_week.html", {"athlete": None})
     today = athlete.today()
-    this_monday = monday_of(today)
-    plan_week = selectors.plan_week_on(athlete, today)
+    overview = selectors.week_overview(athlete, today)
+    this_monday = overview.this_monday
     checked_in = checkin_selectors.checkin_for_week(athlete, this_monday)
     last_week = checkin_selectors.checkin_for_week(athlete, this_monday - timedelta(weeks=1))
     feed = CalendarFeed.objects.filter(athlete=athlete).first()
@@ -277,7 +294,9 @@ def my_week(request: HttpRequest) -> HttpResponse:
             week__gte=this_monday - timedelta(weeks=12)
         )
     )
-    days, daily = [], []
+    plan_week = overview.this_week
+    days: list[dict] = []
+    daily: list = []
     if plan_week is not None:
         main, daily = protocol.split_daily(list(plan_week.sessions.all()))
         seen_notes: set[str] = set()
@@ -285,18 +304,27 @@ def my_week(request: HttpRequest) -> HttpResponse:
             s.show_note = s.notes not in seen_notes
             seen_notes.add(s.notes)
         for offset in range(7):
-            day = plan_week.week + timedelta(days=offset)
+            day = this_monday + timedelta(days=offset)
             items = [s for s in main if s.day == offset]
-            days.append({"date": day, "is_today": day == today, "sessions": items})
+            days.append(
+                {"date": day, "is_today": day == today, "is_past": day < today, "sessions": items}
+            )
+    next_main: list = []
+    if overview.next_week is not None:
+        next_main, _ = protocol.split_daily(list(overview.next_week.sessions.all()))
     return render(
         request,
         "plans/my_week.html",
         {
             "athlete": athlete,
+            "overview": overview,
             "plan_week": plan_week,
-            "is_current_week": plan_week is not None and plan_week.week == this_monday,
+            "why": why_for_her(plan_week) if plan_week and overview.is_current else "",
+            "coach_note": coach_note(plan_week) if plan_week and overview.is_current else "",
             "days": days,
             "daily": daily,
+            "next_main": next_main,
+            "pause_guidance": protocol.PAUSE_GUIDANCE,
             "recent_checkins": recent,
             "chart": chart_series(recent),
             "chart_summary": chart_summary(recent),
@@ -325,13 +353,13 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
 
 
 @coach_required
-def athlete_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+def athlete_export_json(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
     return _json_download(athlete_export(athlete, request=request), f"athlete-{athlete.pk}.json")
 
 
 @athlete_required
-def my_export_json(request: HttpRequest) -> HttpResponse:
+def my_export_json(request: AuthedHttpRequest) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_user(request.user)
     if athlete is None:
         raise Http404("No athlete profile.")
@@ -340,7 +368,7 @@ def my_export_json(request: HttpRequest) -> HttpResponse:
 
 @athlete_required
 @require_POST
-def my_calendar(request: HttpRequest) -> HttpResponse:
+def my_calendar(request: AuthedHttpRequest) -> HttpResponse:
     """Create her calendar link, or replace it (the old link stops working)."""
     athlete = athlete_selectors.athlete_for_user(request.user)
     if athlete is None:
@@ -362,7 +390,6 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     sessions = (
         PlannedSession.objects.filter(
             plan_week__plan__athlete=athlete,
-            plan_week__approved=True,
             plan_week__week__gte=start,
             plan_week__week__lte=end,
         )

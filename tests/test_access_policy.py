@@ -34,7 +34,7 @@ from athletes.models import (
     Role,
     User,
 )
-from checkins.models import CheckInRevision, WarningFlag, WeeklyCheckIn
+from checkins.models import CheckInRevision, SymptomReport, WarningFlag, WeeklyCheckIn
 from plans import services as plan_services
 from plans.models import AuditEntry, CalendarFeed, Decision, Plan, PlannedSession, PlanWeek
 from tests.checkins.factories import CheckInFactory
@@ -162,6 +162,9 @@ def records_of(athlete: Athlete, coach: User) -> None:
         week=checkin.week,
         summary="Pain 3/10",
     )
+    SymptomReport.objects.create(
+        athlete=athlete, reported_at=timezone.now(), week=checkin.week, leakage=True
+    )
     plan_services.plan_start(athlete=athlete, by=coach)  # plan, week, sessions, audit entry
     Decision.objects.create(
         athlete=athlete,
@@ -183,6 +186,7 @@ SHARED_WITH_HER = (
     Clearance,
     ReadinessAssessment,
     WeeklyCheckIn,
+    SymptomReport,
     Plan,
     PlanWeek,
     PlannedSession,
@@ -328,8 +332,8 @@ def test_staff_are_the_coach_side_on_pages_and_in_the_api_alike(client, staff_at
 
 # --- The nested routes ------------------------------------------------------------------------
 
-NESTED = ["clearances", "assessments", "checkins", "plan", "decisions"]
-NESTED_WRITES = ["clearances", "assessments", "checkins"]
+NESTED = ["clearances", "assessments", "checkins", "symptom-reports", "plan", "decisions"]
+NESTED_WRITES = ["clearances", "assessments", "checkins", "symptom-reports"]
 
 
 def nested_url(name: str, athlete: Athlete) -> str:
@@ -370,7 +374,8 @@ def test_an_athlete_writing_a_coachs_record_about_herself_gets_403(athlete_api, 
     assert row_counts() == before
 
 
-def test_another_athlete_is_not_found_under_her_checkins(other_athlete_api, world):
-    response = other_athlete_api.get(nested_url("checkins", world["mine"]))
+@pytest.mark.parametrize("name", ["checkins", "symptom-reports"])
+def test_another_athlete_is_not_found_under_her_reports(other_athlete_api, world, name):
+    response = other_athlete_api.get(nested_url(name, world["mine"]))
 
     assert response.status_code == 404

@@ -38,7 +38,8 @@ from django.utils.regex_helper import normalize
 
 from athletes import services as athlete_services
 from athletes.models import ApiToken, Athlete, Role, User
-from checkins.models import CheckInRevision, EmailLog, WarningFlag, WeeklyCheckIn
+from checkins import services as checkin_services
+from checkins.models import CheckInRevision, EmailLog, SymptomReport, WarningFlag, WeeklyCheckIn
 from plans import services as plan_services
 from plans.models import Decision, PlanWeek
 from tests.athletes.samples import PNG
@@ -118,6 +119,7 @@ class World:
     athlete: Athlete
     invited: Athlete
     checkin: WeeklyCheckIn
+    report: SymptomReport
     flag: WarningFlag
     decision: Decision
     plan_week: PlanWeek
@@ -182,6 +184,9 @@ def build_world() -> World:
         summary="Pain 4/10 reported.",
         evidence={"pain": 4},
     )
+    report = checkin_services.symptom_report_submit(
+        athlete=athlete, data={"urgency": True, "pain": 3}, by=athlete_user
+    )
     decision = plan_services.decision_compute(
         athlete=athlete, for_week=monday_of(athlete.today()) + timedelta(weeks=1)
     )
@@ -218,6 +223,7 @@ def build_world() -> World:
         athlete=athlete,
         invited=invited,
         checkin=checkin,
+        report=report,
         flag=flag,
         decision=decision,
         plan_week=athlete.plan.weeks.get(),
@@ -255,6 +261,8 @@ RECIPES: dict[str, Recipe] = {
     "coach/checkins/<int:pk>/": lambda w: [{"pk": w.checkin.pk}],
     "coach/checkins/<int:pk>/edit/": lambda w: [{"pk": w.checkin.pk}],
     "coach/flags/<int:pk>/acknowledge/": lambda w: [{"pk": w.flag.pk}],
+    "me/symptoms/<int:pk>/": lambda w: [{"pk": w.report.pk}],
+    "coach/athletes/<int:pk>/symptoms/new/": lambda w: [{"pk": w.athlete.pk}],
     "coach/flags/<int:pk>/resolve/": lambda w: [{"pk": w.flag.pk}],
     # plans
     "coach/athletes/<int:pk>/": lambda w: [{"pk": w.athlete.pk}],
@@ -269,6 +277,7 @@ RECIPES: dict[str, Recipe] = {
     "api/v1/athletes/<int:athlete_id>/clearances/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/athletes/<int:athlete_id>/assessments/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/athletes/<int:athlete_id>/checkins/": lambda w: [{"athlete_id": w.athlete.pk}],
+    "api/v1/athletes/<int:athlete_id>/symptom-reports/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/checkins/<int:pk>/": lambda w: [{"pk": w.checkin.pk}],
     "api/v1/athletes/<int:athlete_id>/plan/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/athletes/<int:athlete_id>/decisions/": lambda w: [{"athlete_id": w.athlete.pk}],
@@ -328,6 +337,7 @@ NOT_FOR_GET = {
     "admin/athletes/apitoken/add/": "tokens are issued through the API only",
     "admin/plans/decision/add/": "decisions come from the engine",
     "admin/plans/auditentry/add/": "the audit trail is append-only",
+    "admin/checkins/symptomreport/add/": "she (or her coach) reports symptoms in the product",
     "admin/plans/auditentry/<path:object_id>/delete/": "the audit trail is append-only",
 }
 

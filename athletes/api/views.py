@@ -9,12 +9,13 @@ from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from athletes import selectors, services
-from athletes.access import AthleteNestedMixin, CoachWritesAthleteReads, SignedIn
-from athletes.models import ApiToken, Athlete, User
+from athletes.access import AthleteNestedMixin, CoachWritesAthleteReads, SignedIn, signed_in_user
+from athletes.models import ApiToken, Athlete, Clearance, ReadinessAssessment, User
 from web.api.pagination import StandardPagination
 
 from .serializers import (
@@ -40,7 +41,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        user = request.user
+        user = signed_in_user(request)
         profile = selectors.athlete_for_user(user) if user.role == "athlete" else None
         data = {
             "id": user.pk,
@@ -102,7 +103,7 @@ class AthleteViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Athlete],
 ):
     """Coaches: their athletes. Athletes: themselves (read only). Staff: everyone."""
 
@@ -118,10 +119,10 @@ class AthleteViewSet(
             qs = qs.filter(archived=archived == "true")
         return qs
 
-    def perform_create(self, serializer: AthleteSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Athlete]) -> None:
         data = dict(serializer.validated_data)
         coach = data.pop("coach", None)
-        user = self.request.user
+        user = signed_in_user(self.request)
         if coach is None:
             if user.is_staff and user.role != "coach":
                 raise serializers.ValidationError({"coach": ["Staff must say which coach."]})
@@ -133,16 +134,19 @@ class AthleteViewSet(
         (profile and plan in one transaction) instead."""
         return services.athlete_create(coach=coach, data=data)
 
-    def perform_update(self, serializer: AthleteSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Athlete]) -> None:
+        athlete = serializer.instance
+        if athlete is None:  # DRF's update() always passes the athlete it looked up
+            raise TypeError("perform_update needs the athlete being updated.")
         serializer.instance = services.athlete_update(
-            athlete=serializer.instance, data=dict(serializer.validated_data)
+            athlete=athlete, data=dict(serializer.validated_data)
         )
 
     def perform_destroy(self, instance: Athlete) -> None:
-        services.athlete_erase(athlete=instance, by=self.request.user)
+        services.athlete_erase(athlete=instance, by=signed_in_user(self.request))
 
 
-class ClearanceListCreate(AthleteNestedMixin, generics.ListCreateAPIView):
+class ClearanceListCreate(AthleteNestedMixin, generics.ListCreateAPIView[Clearance]):
     """Her clearances, newest first. Her coach and staff add them; she may read them."""
 
     serializer_class = ClearanceSerializer
@@ -153,15 +157,18 @@ class ClearanceListCreate(AthleteNestedMixin, generics.ListCreateAPIView):
         return selectors.clearances_for(self.get_athlete())
 
     @transaction.atomic
-    def perform_create(self, serializer: ClearanceSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Clearance]) -> None:
         data = dict(serializer.validated_data)
         document = data.pop("document", None)
         serializer.instance = services.clearance_create(
-            athlete=self.get_athlete(), data=data, document=document, by=self.request.user
+            athlete=self.get_athlete(),
+            data=data,
+            document=document,
+            by=signed_in_user(self.request),
         )
 
 
-class AssessmentListCreate(AthleteNestedMixin, generics.ListCreateAPIView):
+class AssessmentListCreate(AthleteNestedMixin, generics.ListCreateAPIView[ReadinessAssessment]):
     """Her readiness assessments, newest first. Her coach and staff add them; she may read."""
 
     serializer_class = AssessmentSerializer
@@ -171,7 +178,9 @@ class AssessmentListCreate(AthleteNestedMixin, generics.ListCreateAPIView):
     def get_queryset(self):
         return selectors.assessments_for(self.get_athlete())
 
-    def perform_create(self, serializer: AssessmentSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[ReadinessAssessment]) -> None:
         serializer.instance = services.assessment_create(
-            athlete=self.get_athlete(), data=dict(serializer.validated_data), by=self.request.user
+            athlete=self.get_athlete(),
+            data=dict(serializer.validated_data),
+            by=signed_in_user(self.request),
         )

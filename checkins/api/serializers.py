@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from checkins.models import CheckInRevision, WarningFlag, WeeklyCheckIn
-from checkins.services import EDITABLE_FIELDS
+from checkins.advice import advice_message, red_flag_names, report_advice
+from checkins.models import CheckInRevision, SymptomReport, WarningFlag, WeeklyCheckIn
+from checkins.services import EDITABLE_FIELDS, REPORT_FIELDS
+from clinical.advice import Advice
+from clinical.symptoms import SYMPTOMS
 from web.weeks import monday_of
 
 
@@ -84,3 +88,85 @@ class FlagSerializer(serializers.ModelSerializer):
 
 class ResolveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, help_text="What was done or decided.")
+
+
+# --- Anytime symptom reports -------------------------------------------------------------------
+
+
+class ReportFlagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WarningFlag
+        fields = ["id", "rule", "severity", "summary"]
+        read_only_fields = fields
+
+
+class SymptomReportSerializer(serializers.ModelSerializer):
+    """An anytime symptom report (SPEC §11). A request sends what she noticed: any of the six
+    symptoms, ``pain`` 0–10 and where, a note; the rest is set by the server."""
+
+    flags = ReportFlagSerializer(
+        many=True,
+        read_only=True,
+        help_text="The warning flags this report raised, most severe first. A symptom already "
+        "flagged that week raises nothing again.",
+    )
+
+    class Meta:
+        model = SymptomReport
+        fields = [
+            "id",
+            "athlete",
+            "reported_at",
+            "week",
+            *REPORT_FIELDS,
+            "submitted_by",
+            "flags",
+        ]
+        read_only_fields = ["id", "athlete", "reported_at", "week", "submitted_by", "flags"]
+        extra_kwargs = {
+            **{name: {"help_text": question} for name, question in SYMPTOMS},
+            "pain": {"help_text": "Pain (not soreness): 0 = none, 10 = the worst imaginable."},
+            "pain_location": {"help_text": "Where it hurts, e.g. pubic bone, scar."},
+        }
+
+    def report_data(self) -> dict:
+        return {k: v for k, v in self.validated_data.items() if k in REPORT_FIELDS}
+
+
+class AdviceSerializer(serializers.Serializer):
+    """What she is told at once (SPEC §6): advice, never a diagnosis."""
+
+    stop_running = serializers.BooleanField(
+        help_text="A red flag: stop running and contact a pelvic health physio or GP."
+    )
+    red_flags = serializers.ListField(
+        child=serializers.CharField(),
+        help_text='The red flags she reported, in plain words (e.g. "leaking").',
+    )
+    early_bleeding = serializers.BooleanField(
+        help_text="Bleeding in the early weeks after birth: advice on when to call for help."
+    )
+    message = serializers.CharField(help_text="The advice in a few plain sentences.")
+
+    @staticmethod
+    def of(advice: Advice) -> dict:
+        return {
+            "stop_running": bool(advice.red_flags),
+            "red_flags": red_flag_names(advice),
+            "early_bleeding": advice.early_bleeding,
+            "message": advice_message(advice),
+        }
+
+
+class SymptomReportCreatedSerializer(SymptomReportSerializer):
+    """The stored report, with the advice she is shown at once."""
+
+    advice = serializers.SerializerMethodField()
+
+    class Meta(SymptomReportSerializer.Meta):
+        fields = [*SymptomReportSerializer.Meta.fields, "advice"]
+        read_only_fields = [*SymptomReportSerializer.Meta.read_only_fields, "advice"]
+
+    @extend_schema_field(AdviceSerializer)
+    def get_advice(self, report: SymptomReport) -> dict:
+        return AdviceSerializer.of(report_advice(report, report.athlete))

@@ -10,11 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from athletes.access import AthleteNestedMixin, CoachOrStaffOnly, SignedIn
+from athletes.access import AthleteNestedMixin, CoachOrStaffOnly, SignedIn, signed_in_user
 from athletes.api.views import AthleteViewSet
 from athletes.models import Athlete, User
 from clinical import protocol
 from plans import selectors, services
+from plans.models import Decision
 from web.api.pagination import StandardPagination
 
 from .serializers import DecisionSerializer, ErrorSerializer, OverrideSerializer, PlanSerializer
@@ -25,7 +26,7 @@ class EnrollingAthleteViewSet(AthleteViewSet):
     enrols her, so her plan starts in the same transaction as her profile."""
 
     def create_athlete(self, *, coach: User, data: dict[str, Any]) -> Athlete:
-        return services.athlete_enrol(coach=coach, data=data, by=self.request.user)
+        return services.athlete_enrol(coach=coach, data=data, by=signed_in_user(self.request))
 
 
 class AthletePlanView(AthleteNestedMixin, APIView):
@@ -58,7 +59,7 @@ class AthletePlanView(AthleteNestedMixin, APIView):
         return Response(PlanSerializer(data).data)
 
 
-class AthleteDecisionList(AthleteNestedMixin, generics.ListAPIView):
+class AthleteDecisionList(AthleteNestedMixin, generics.ListAPIView[Decision]):
     """Her decisions, newest first (owner coach and staff)."""
 
     serializer_class = DecisionSerializer
@@ -73,7 +74,7 @@ class AthleteDecisionList(AthleteNestedMixin, generics.ListAPIView):
         )
 
 
-class DecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Decision]):
     """Approve or override a pending decision. Another coach's decision answers 404."""
 
     serializer_class = DecisionSerializer
@@ -86,7 +87,7 @@ class DecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: int | None = None) -> Response:
         decision = self.get_object()
-        services.decision_approve(decision=decision, by=request.user)
+        services.decision_approve(decision=decision, by=signed_in_user(request))
         decision.refresh_from_db()
         return Response(DecisionSerializer(decision).data)
 
@@ -96,6 +97,8 @@ class DecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         decision = self.get_object()
         body = OverrideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.decision_override(decision=decision, by=request.user, **body.validated_data)
+        services.decision_override(
+            decision=decision, by=signed_in_user(request), **body.validated_data
+        )
         decision.refresh_from_db()
         return Response(DecisionSerializer(decision).data)

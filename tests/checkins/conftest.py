@@ -1,5 +1,6 @@
 """Fixtures for the check-in tests: her profile and login, another coach's athlete, signed-in
-clients, a clock that can be stopped, and a recorder of ``checkin_committed``."""
+clients, a clock that can be stopped, and recorders of ``checkin_committed`` and
+``symptom_reported``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
-from checkins.signals import checkin_committed
+from checkins.signals import checkin_committed, symptom_reported
 
 
 @pytest.fixture
@@ -36,3 +37,17 @@ def committed():
     checkin_committed.connect(receiver, weak=False, dispatch_uid="tests-checkins-recorder")
     yield calls
     checkin_committed.disconnect(dispatch_uid="tests-checkins-recorder")
+
+
+@pytest.fixture
+def reported():
+    """Every ``symptom_reported`` sent during the test, as the keyword arguments it carried."""
+    calls: list[dict] = []
+
+    def receiver(sender, **kwargs):
+        kwargs.pop("signal", None)
+        calls.append(kwargs)
+
+    symptom_reported.connect(receiver, weak=False, dispatch_uid="tests-symptoms-recorder")
+    yield calls
+    symptom_reported.disconnect(dispatch_uid="tests-symptoms-recorder")

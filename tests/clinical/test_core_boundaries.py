@@ -36,7 +36,10 @@ NOT_CLINICAL = {
         "LAST_USED_RESOLUTION": "how often a token's last use is written"
     },
     "checkins/services.py": {"SCAN_RECENT_DAYS": "how far back the daily scan catches up"},
-    "checkins/selectors.py": {"SEVERITY_ORDER": "SQL ordering of severities"},
+    "checkins/selectors.py": {
+        "SEVERITY_ORDER": "SQL ordering of severities",
+        "RECENT_REPORTS": "how many symptom reports a page lists",
+    },
     "checkins/models.py": {"PAIN_LOCATION_MAX": "text length", "NOTES_MAX": "text length"},
     "checkins/views.py": {"FLAG_PAGE_SIZE": "pagination"},
     "checkins/tasks.py": {

@@ -13,7 +13,7 @@ from django.core import mail
 from django.utils import timezone
 
 from athletes.models import Athlete, Role, User
-from checkins.models import WarningFlag, WeeklyCheckIn
+from checkins.models import SymptomReport, WarningFlag, WeeklyCheckIn
 from plans.models import Decision
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -167,6 +167,7 @@ def test_athlete_week_on_a_phone(live_server, page, invited_athlete, axe_check):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     page.get_by_role("link", name="Check in").first.click()
+    page.wait_for_url(f"{base}/me/checkin/")  # measure the form, not the page it leaves
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_label("Sessions done").fill("4")
     page.get_by_label("Minutes walking").fill("120")
@@ -182,3 +183,44 @@ def test_athlete_week_on_a_phone(live_server, page, invited_athlete, axe_check):
     page.goto(f"{base}/me/checkins/")
     page.get_by_role("heading", name="My check-ins").wait_for()
     assert page.locator("canvas[data-chart='load']").count() == 1
+
+
+def test_athlete_reports_a_symptom_in_one_tap_on_a_phone(
+    live_server, page, invited_athlete, axe_check
+):
+    base = live_server.url
+    page.set_viewport_size({"width": 375, "height": 812})
+    sign_in(page, base, "ada@example.org", PASSWORD)
+    page.wait_for_url(f"{base}/me/")
+
+    # One tap from her week, at any time of the week.
+    page.get_by_role("link", name="Report a symptom").click()
+    page.wait_for_url(f"{base}/me/symptoms/new/")
+    axe_check(page, "symptom report form")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    # Sent with nothing ticked, it is refused kindly and nothing is stored.
+    page.get_by_role("button", name="Send to my coach").click()
+    page.get_by_text("Tick what you noticed, or give a pain score of 3 or more.").wait_for()
+    assert SymptomReport.objects.count() == 0
+    axe_check(page, "symptom report form with an error")
+
+    page.get_by_label(re.compile("heaviness, dragging or a bulge")).check()
+    page.get_by_role("group", name="Pain (not soreness)").get_by_label("6", exact=True).check()
+    page.get_by_label("Where is the pain?").fill("lower tummy")
+    page.get_by_role("button", name="Send to my coach").click()
+
+    # The advice is on the page she lands on, at once.
+    page.get_by_role("heading", name="Please stop running for now").wait_for()
+    page.get_by_text("Your plan is paused from today:").wait_for()
+    axe_check(page, "symptom report confirmation")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    report = SymptomReport.objects.get(athlete=invited_athlete)
+    assert (report.heaviness, report.pain, report.pain_location) == (True, 6, "lower tummy")
+    assert sorted(WarningFlag.objects.values_list("rule", "severity")) == [
+        ("pain", "high"),
+        ("pelvic_floor", "high"),
+    ]
+
+    page.get_by_role("link", name="Back to my week").click()
+    page.wait_for_url(f"{base}/me/")

@@ -45,11 +45,11 @@ def assert_enrolled_with_a_plan(athlete: Athlete, *, stage: str = "walk", by: Us
         this_monday(athlete),
     )
     week = PlanWeek.objects.get(plan=plan)
-    assert (week.week, week.stage, week.level, week.approved) == (
+    assert (week.week, week.stage, week.level, week.reason) == (
         this_monday(athlete),
         stage,
         1,
-        True,
+        "started",
     )
     assert PlannedSession.objects.filter(plan_week=week).count() == len(
         protocol.sessions_for(stage, 1, clearance_scope=None)
@@ -95,7 +95,7 @@ def test_a_plan_start_that_fails_rolls_her_profile_back(coach, monkeypatch):
         raise IntegrityError("the plan week could not be written")
 
     # The plan row is written, then writing its week fails: nothing at all may remain.
-    monkeypatch.setattr(services, "_generate_week", fail)
+    monkeypatch.setattr(services, "week_publish", fail)
 
     with pytest.raises(IntegrityError):
         services.athlete_enrol(coach=coach, data=profile(), by=coach)

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from athletes import services as athlete_services
 from checkins.models import CheckInRevision, WarningFlag, WeeklyCheckIn
-from checkins.services import checkin_update
+from checkins.services import checkin_update, symptom_report_submit
 from clinical import protocol
-from plans import services
+from plans import publication, services
 from plans.models import Decision, PlannedSession, PlanWeek
 from tests.athletes.samples import PNG
 from tests.checkins.factories import ORDINARY_WEEK, CheckInFactory
@@ -31,6 +31,7 @@ SECTIONS = {
     "clearances",
     "assessments",
     "checkins",
+    "symptom_reports",
     "plan_weeks",
     "decisions",
     "flags",
@@ -44,7 +45,8 @@ def export_url(athlete) -> str:
 @pytest.fixture
 def history(athlete, coach):
     """A clearance with its document, an assessment, last week's check-in edited once, a
-    pain flag on it, this week's plan and next week's pending decision."""
+    pain flag on it, a symptom report (pain 3, another flag) this week, this week's plan and
+    next week's pending decision."""
     athlete.prior_weekly_km = "42.5"
     athlete.save()
     athlete_services.clearance_create(
@@ -70,6 +72,7 @@ def history(athlete, coach):
         summary="Pain 4/10 reported.",
         evidence={"pain": 4},
     )
+    symptom_report_submit(athlete=athlete, data={"pain": 3, "pain_location": "hip"}, by=coach)
     services.decision_compute(athlete=athlete, for_week=next_monday(athlete))
     return athlete
 
@@ -117,14 +120,16 @@ def test_the_coachs_export_is_everything_about_her_as_the_api_shows_it(
     assert plan_week == coach_api.get(f"{api}plan/").json()["week"]
     assert body["decisions"] == results(coach_api.get(f"{api}decisions/"))
     assert body["flags"] == results(coach_api.get("/api/v1/flags/", {"athlete": athlete.pk}))
-    assert [len(body[name]) for name in sorted(SECTIONS - {"exported_at", "athlete"})] == [
-        1,
-        1,
-        1,
-        1,
-        1,
-        1,
-    ]
+    assert body["symptom_reports"] == results(coach_api.get(f"{api}symptom-reports/"))
+    assert {name: len(body[name]) for name in SECTIONS - {"exported_at", "athlete"}} == {
+        "clearances": 1,
+        "assessments": 1,
+        "checkins": 1,
+        "symptom_reports": 1,
+        "plan_weeks": 1,
+        "decisions": 1,
+        "flags": 2,
+    }
 
 
 def test_her_own_export_holds_the_same_as_her_coachs(athlete_client, coach_client, history):
@@ -192,7 +197,7 @@ def add_weeks(athlete, coach, first: int, last: int) -> None:
     PlannedSession.objects.bulk_create(
         session
         for plan_week in plan_weeks
-        for session in services.session_rows(
+        for session in publication.session_rows(
             plan_week, protocol.sessions_for("walk", 1, clearance_scope=None)
         )
     )
@@ -217,8 +222,8 @@ def test_the_export_does_the_same_queries_for_2_and_52_weeks(coach_client, coach
 
     assert at_2 == at_52
     # Her session and login, her profile, then one query per kind of record (check-in
-    # revisions and planned sessions prefetched): no query per week.
-    assert at_52 <= 15
+    # revisions, planned sessions and report flags prefetched): no query per week.
+    assert at_52 <= 17
     body = coach_client.get(export_url(athlete)).json()
     assert [len(body[name]) for name in ("checkins", "flags", "decisions", "plan_weeks")] == [
         52,

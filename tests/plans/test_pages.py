@@ -577,32 +577,19 @@ def test_my_week_shows_a_run_walk_session_in_plain_words(athlete_client, athlete
     assert "8 × (1 min run, 2 min walk)" in text(response)
 
 
-def test_my_week_shows_only_approved_weeks(athlete_client, athlete, coach):
+def test_my_week_never_says_unpublished_even_if_the_publisher_missed_this_week(
+    athlete_client, athlete
+):
     services.plan_start(athlete=athlete)
     last_monday = this_monday(athlete) - timedelta(weeks=1)
     PlanWeek.objects.filter(plan__athlete=athlete).update(week=last_monday)
-    # A week for this Monday that nobody approved, and a pending decision for next week.
-    unapproved = PlanWeek.objects.create(
-        plan=athlete.plan, week=this_monday(athlete), stage="speed", level=2, approved=False
-    )
-    PlannedSession.objects.create(plan_week=unapproved, day=0, kind="run", minutes=45)
-    put_checkin(athlete, this_monday(athlete))
-    services.decision_compute(athlete=athlete, for_week=next_monday(athlete))
 
     response = athlete_client.get(reverse("plans:my_week"))
 
-    assert "Your latest plan" in text(response)
+    page = text(response)
+    assert "The same as last week for now." in page
+    assert "published" not in page
     assert sessions_shown(response) == ["15 min walk"] * 4 + ["10 min pelvic floor exercises"]
-
-
-def test_my_week_before_any_approved_week_says_so(athlete_client, athlete):
-    services.plan_start(athlete=athlete)
-    PlanWeek.objects.filter(plan__athlete=athlete).update(approved=False)
-
-    response = athlete_client.get(reverse("plans:my_week"))
-
-    assert "Your coach hasn't published a plan yet." in text(response)
-    assert sessions_shown(response) == []
 
 
 def test_my_week_without_a_plan_says_so_kindly_and_writes_nothing(athlete_without_plan):
@@ -615,7 +602,7 @@ def test_my_week_without_a_plan_says_so_kindly_and_writes_nothing(athlete_withou
     assert response.status_code == 200
     page = text(response)
     assert "Hello, Anna" in page
-    assert "Your coach hasn't published a plan yet." in page
+    assert "Your plan starts soon." in page
     assert sessions_shown(response) == []
     assert written_tables(queries) == []
     assert not Plan.objects.exists()

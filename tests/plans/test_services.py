@@ -14,6 +14,7 @@ from checkins.services import checkin_submit, checkin_update
 from clinical import protocol
 from plans import services, tasks
 from plans.models import AuditEntry, Decision, DecisionStatus, Plan, PlannedSession, PlanWeek
+from plans.publication import REASON_OF_ACTION
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory
 from tests.plans.conftest import CLEAN_WEEK, next_monday, put_checkin, this_monday
 
@@ -63,11 +64,11 @@ def test_a_plan_starts_at_recover_under_3_weeks_and_at_walk_after(coach, days_be
     assert plan.started_on == this_monday(athlete)
     assert position(athlete) == (stage, 1)
     week = PlanWeek.objects.get(plan=plan)
-    assert (week.week, week.stage, week.level, week.approved) == (
+    assert (week.week, week.stage, week.level, week.reason) == (
         this_monday(athlete),
         stage,
         1,
-        True,
+        "started",
     )
     expected = protocol.sessions_for(stage, 1, clearance_scope=None)
     assert sorted(week_sessions(athlete, week.week)) == sorted(
@@ -162,7 +163,7 @@ def test_approving_publishes_next_week_and_moves_her(athlete, coach):
     assert decision.decided_by == coach
     assert decision.decided_at is not None
     assert (plan_week.week, plan_week.stage, plan_week.level) == (next_monday(athlete), "walk", 2)
-    assert plan_week.approved is True
+    assert plan_week.reason == REASON_OF_ACTION[decision.outcome_action]
     assert plan_week.decision == decision
     assert plan_week.approved_by == coach
     walks = [m for kind, m, *_ in week_sessions(athlete, next_monday(athlete)) if kind == "walk"]
@@ -635,20 +636,6 @@ def test_a_forged_calendar_token_is_404(client, athlete, token):
     services.calendar_feed(athlete=athlete)
 
     assert client.get(f"/calendar/{token}.ics").status_code == 404
-
-
-def test_the_calendar_feed_leaves_out_weeks_nobody_approved(client, athlete):
-    services.plan_start(athlete=athlete)
-    unapproved = PlanWeek.objects.create(
-        plan=athlete.plan, week=next_monday(athlete), stage="speed", level=2, approved=False
-    )
-    PlannedSession.objects.create(plan_week=unapproved, day=2, kind="run", minutes=45)
-    token = services.calendar_token(services.calendar_feed(athlete=athlete))
-
-    body = client.get(f"/calendar/{token}.ics").content.decode()
-
-    assert body.count("BEGIN:VEVENT") == 11
-    assert "SUMMARY:45 min" not in body
 
 
 def test_she_can_replace_her_calendar_link_from_her_week(client, athlete):

@@ -17,7 +17,7 @@ from plans import services as plan_services
 
 # Last week's answers for a few of the demo coach's athletes, so the review queue has
 # something to show: a pelvic floor symptom, mid-range pain, a hard week emotionally.
-SCRIPTED_WEEKS = {
+SCRIPTED_WEEKS: dict[int, dict[str, object]] = {
     1: {"heaviness": True, "leakage": True, "pain": 2},
     3: {"pain": 4, "pain_location": "right knee"},
     4: {"feeling_low": True, "mood": 2, "sleep_hours": 4.5},
