@@ -7,10 +7,13 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         # plans sits above athletes and checkins: it listens to them, they never import it.
-        from checkins.signals import checkin_committed
+        from checkins.signals import checkin_committed, symptom_reported
 
         from . import receivers
 
         checkin_committed.connect(
             receivers.on_checkin_committed, dispatch_uid="plans.on_checkin_committed"
+        )
+        symptom_reported.connect(
+            receivers.on_symptom_reported, dispatch_uid="plans.on_symptom_reported"
         )

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from clinical.protocol import describe
 
-from .models import PlannedSession
+from .models import PlannedSession, WeekReason
 
 
 def _escape(text: str) -> str:
@@ -27,6 +27,20 @@ def _fold(line: str) -> str:
     return "\r\n".join(out)
 
 
+PAUSED_NOTE = "Your plan is paused after a symptom: gentle walks and pelvic floor work only."
+
+
+def _summary(session: PlannedSession) -> str:
+    paused = session.plan_week.reason == WeekReason.PAUSED
+    return ("Paused: " if paused else "") + describe(session)
+
+
+def _description(session: PlannedSession) -> str:
+    if session.plan_week.reason == WeekReason.PAUSED:
+        return f"{PAUSED_NOTE} {session.notes}".strip()
+    return session.notes
+
+
 def render_ics(sessions: Iterable[PlannedSession], *, name: str, now: datetime) -> str:
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     lines = [
@@ -44,8 +58,8 @@ def render_ics(sessions: Iterable[PlannedSession], *, name: str, now: datetime) 
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
             f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_escape(describe(session))}",
-            f"DESCRIPTION:{_escape(session.notes)}",
+            f"SUMMARY:{_escape(_summary(session))}",
+            f"DESCRIPTION:{_escape(_description(session))}",
             "TRANSP:TRANSPARENT",
             "END:VEVENT",
         ]

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from kombu.exceptions import OperationalError as BrokerError
 
+from athletes.models import Athlete
 from athletes.selectors import athlete_facts
 from checkins.models import WeeklyCheckIn
 from checkins.services import checkin_set_planned
@@ -56,3 +57,15 @@ def on_checkin_committed(
             checkin_id,
             athlete_id,
         )
+
+
+def on_symptom_reported(
+    sender, report_id: int, athlete_id: int, red_flags: list[str], reported_on, **kwargs
+) -> None:
+    """A red flag in an anytime symptom report pauses her plan at once, in the request that
+    reported it (SPEC §11)."""
+    if not red_flags:
+        return
+    athlete = Athlete.objects.filter(pk=athlete_id, archived=False).first()
+    if athlete is not None:
+        pause_now(athlete=athlete, red_flags=red_flags, on=reported_on)

@@ -56,18 +56,6 @@ def engine_snapshot(athlete: Athlete, for_week: date) -> Snapshot:
     )
 
 
-def plan_week_on(athlete: Athlete, day: date) -> PlanWeek | None:
-    """The published week that applies on ``day``: that week's, or the latest before it."""
-    return (
-        PlanWeek.objects.filter(plan__athlete=athlete, week__lte=monday_of(day))
-        .prefetch_related(
-            Prefetch("sessions", queryset=PlannedSession.objects.order_by("day", "order"))
-        )
-        .order_by("-week")
-        .first()
-    )
-
-
 def plan_week_for(athlete: Athlete, week: date) -> PlanWeek | None:
     return (
         PlanWeek.objects.filter(plan__athlete=athlete, week=week)

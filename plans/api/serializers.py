@@ -29,7 +29,17 @@ class PlanWeekSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlanWeek
-        fields = ["week", "stage", "level", "sessions"]
+        fields = ["week", "stage", "level", "reason", "applies_from", "sessions"]
+        extra_kwargs = {
+            "reason": {
+                "help_text": "Why the week holds what it holds: started, advanced, held, "
+                "stepped_back, paused or carried_over (SPEC §11)."
+            },
+            "applies_from": {
+                "help_text": "Set when the week was changed after it began (a pause, or a "
+                "decision approved mid-week): the sessions of the days before are as they were."
+            },
+        }
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -44,11 +54,30 @@ class PlanSerializer(serializers.Serializer):
     stage_name = serializers.CharField()
     level = serializers.IntegerField()
     guidance = serializers.CharField()
-    week = PlanWeekSerializer(allow_null=True, help_text="This week's sessions (approved).")
+    status = serializers.ChoiceField(
+        choices=["active", "paused", "carried_over", "stepped_back"],
+        help_text="paused while a pause after a red flag holds (only the coach's override "
+        "lifts it); otherwise from this week's reason.",
+    )
+    paused_since = serializers.DateField(
+        allow_null=True, help_text="The day a red flag paused her, while the pause holds."
+    )
+    week = PlanWeekSerializer(allow_null=True, help_text="This week's published sessions.")
+    next_week = PlanWeekSerializer(
+        allow_null=True,
+        help_text="Next week's sessions once published (from her Sunday, or when her coach "
+        "decides it); null before.",
+    )
 
 
 class DecisionSerializer(serializers.ModelSerializer):
     gates = GateSerializer(many=True, read_only=True)
+    applies_from = serializers.DateField(
+        source="starts_on",
+        read_only=True,
+        help_text="The first day it takes (or took) effect: its week's Monday, or a later day "
+        "when her week had begun.",
+    )
 
     class Meta:
         model = Decision
@@ -56,6 +85,8 @@ class DecisionSerializer(serializers.ModelSerializer):
             "id",
             "athlete",
             "week",
+            "applies_from",
+            "trigger",
             "action",
             "from_stage",
             "from_level",

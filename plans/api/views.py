@@ -30,10 +30,11 @@ class EnrollingAthleteViewSet(AthleteViewSet):
 
 
 class AthletePlanView(AthleteNestedMixin, APIView):
-    """Her stage, level and this week's approved sessions (owner coach, the athlete, staff).
+    """Her stage and level this week, this week's published sessions and why, her plan's
+    status, and next week once published (owner coach, the athlete, staff; SPEC §11).
 
     A read: it never starts a plan. Every athlete gets hers when she is enrolled; one who
-    somehow has none (the hourly ``close_weeks`` starts it) answers 404 with
+    somehow has none (the hourly ``publish_weeks`` starts it) answers 404 with
     ``{"detail": "Her plan has not started yet."}``, as distinct from the 404 of an athlete
     the requester may not see."""
 
@@ -45,16 +46,22 @@ class AthletePlanView(AthleteNestedMixin, APIView):
         plan = getattr(athlete, "plan", None)
         if plan is None or athlete.stage not in protocol.STAGE_BY_KEY:
             raise NotFound("Her plan has not started yet.")
-        stage = protocol.stage(athlete.stage)
+        overview = selectors.week_overview(athlete, athlete.today())
+        this_week = overview.this_week
+        stage_key = this_week.stage if this_week else athlete.stage
+        stage = protocol.stage(stage_key)
         data = {
             "athlete": athlete.pk,
             "protocol_version": plan.protocol_version,
             "started_on": plan.started_on,
-            "stage": athlete.stage,
+            "stage": stage_key,
             "stage_name": stage.name,
-            "level": athlete.level,
+            "level": this_week.level if this_week else athlete.level,
             "guidance": stage.guidance,
-            "week": selectors.plan_week_on(athlete, athlete.today()),
+            "status": overview.status,
+            "paused_since": overview.pause.started_on if overview.pause else None,
+            "week": this_week,
+            "next_week": overview.next_week,
         }
         return Response(PlanSerializer(data).data)
 

@@ -22,6 +22,8 @@ DECISION_FIELDS = {
     "id",
     "athlete",
     "week",
+    "applies_from",
+    "trigger",
     "action",
     "from_stage",
     "from_level",
@@ -95,10 +97,13 @@ def assert_nothing_written(decision: Decision) -> None:
 
 def expected_decision(decision: Decision, **changes) -> dict:
     """The whole body of one decision but its two times, which are compared separately."""
+    decision.refresh_from_db()
     body = {
         "id": decision.pk,
         "athlete": decision.athlete_id,
         "week": decision.week.isoformat(),
+        "applies_from": decision.starts_on.isoformat(),
+        "trigger": "checkin",
         "action": "advance",
         "from_stage": "walk",
         "from_level": 1,
@@ -154,12 +159,17 @@ def expected_plan(athlete) -> dict:
         "stage_name": "Walk and rebuild",
         "level": 1,
         "guidance": protocol.stage("walk").guidance,
+        "status": "active",
+        "paused_since": None,
         "week": {
             "week": this_monday(athlete).isoformat(),
             "stage": "walk",
             "level": 1,
+            "reason": "started",
+            "applies_from": None,
             "sessions": sessions,
         },
+        "next_week": None,
     }
 
 
