@@ -1,0 +1,356 @@
+"""The weekly loop on the calendar (SPEC §11), lived through with a frozen, moving clock:
+one published week always, safety at once, progress only with the coach.
+
+Each test travels to a day that matters in her time zone and moves on from there.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from checkins.services import checkin_submit, symptom_report_submit
+from clinical import protocol
+from plans import publication, services, tasks
+from plans.models import Decision, DecisionStatus, PlannedSession, PlanPause, PlanWeek
+from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory
+from tests.plans.conftest import CLEAN_WEEK
+
+pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+AUCKLAND = ZoneInfo("Pacific/Auckland")
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
+W = date(2026, 3, 2)  # a Monday
+IMPACT = (protocol.RUN_WALK, protocol.RUN)
+
+
+def at(day: date, hour: int = 10, tz: ZoneInfo = LONDON) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=tz)
+
+
+def day(n: int, week: date = W) -> date:
+    return week + timedelta(days=n)
+
+
+def sessions(athlete, week: date) -> list[tuple[int, str]]:
+    return list(
+        PlannedSession.objects.filter(plan_week__plan__athlete=athlete, plan_week__week=week)
+        .order_by("day", "order")
+        .values_list("day", "kind")
+    )
+
+
+def impact_days(athlete, week: date, *, from_day: int = 0) -> list[int]:
+    return [d for d, kind in sessions(athlete, week) if d >= from_day and kind in IMPACT]
+
+
+def published(athlete, week: date) -> PlanWeek | None:
+    return PlanWeek.objects.filter(plan__athlete=athlete, week=week).first()
+
+
+def open_decisions(athlete) -> list[Decision]:
+    return list(
+        Decision.objects.filter(
+            athlete=athlete, status__in=(DecisionStatus.PENDING, DecisionStatus.AUTO_APPLIED)
+        )
+    )
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a write and the work it queues on commit, as a request does."""
+
+    def run(write):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write()
+
+    return run
+
+
+@pytest.fixture
+def runner(coach, athlete_user):
+    """Make her on a given day: about 22 weeks after the birth, cleared to run and ready, her
+    plan moved on to run-walk level 2 for that week (as if her coach had decided it)."""
+
+    def make(tz: str = "Europe/London"):
+        athlete = AthleteFactory(
+            coach=coach,
+            user=athlete_user,
+            timezone=tz,
+            delivery_date=date(2025, 10, 1),
+        )
+        ClearanceFactory(athlete=athlete, scope="running", cleared_on=date(2026, 1, 20))
+        AssessmentFactory(athlete=athlete, assessed_on=athlete.today() - timedelta(days=3))
+        monday = publication.monday_of(athlete.today())
+        publication.week_publish(
+            athlete=athlete,
+            plan=athlete.plan,
+            week=monday,
+            stage="run_walk",
+            level=2,
+            reason="advanced",
+        )
+        return athlete
+
+    return make
+
+
+# --- Safety at once ------------------------------------------------------------------------------
+
+
+def test_a_red_flag_report_on_tuesday_pauses_the_rest_of_her_week_at_once(
+    runner, athlete_user, commit
+):
+    with time_machine.travel(at(W), tick=False) as clock:
+        athlete = runner()
+        monday = sessions(athlete, W)[0]
+        assert impact_days(athlete, W), "run-walk has impact sessions to take away"
+
+        clock.move_to(at(day(1), 8))  # Tuesday morning
+        commit(
+            lambda: symptom_report_submit(
+                athlete=athlete, data={"heaviness": True}, by=athlete_user
+            )
+        )
+
+        pause = PlanPause.objects.get(plan__athlete=athlete)
+        assert (pause.started_on, pause.lifted_at, pause.red_flags) == (day(1), None, ["heaviness"])
+        week = published(athlete, W)
+        assert (week.stage, week.reason, week.applies_from) == ("walk", "paused", day(1))
+        assert sessions(athlete, W)[0] == monday  # what she was given for Monday stays
+        assert impact_days(athlete, W, from_day=1) == []
+        (decision,) = open_decisions(athlete)
+        assert (decision.action, decision.week, decision.starts_on, decision.status) == (
+            "pause",
+            W,
+            day(1),
+            DecisionStatus.AUTO_APPLIED,
+        )
+        assert decision.trigger == "red_flag"
+
+
+def test_a_pause_holds_through_the_weeks_until_an_override_lifts_it(
+    runner, athlete_user, coach, commit
+):
+    with time_machine.travel(at(W), tick=False) as clock:
+        athlete = runner()
+        clock.move_to(at(day(2)))
+        commit(lambda: symptom_report_submit(athlete=athlete, data={"pain": 6}, by=athlete_user))
+
+        # Friday: she checks in, symptom-free. The engine still says pause: the pause holds.
+        clock.move_to(at(day(4), 19))
+        commit(
+            lambda: checkin_submit(athlete=athlete, week=W, data=dict(CLEAN_WEEK), by=athlete_user)
+        )
+        (decision,) = open_decisions(athlete)
+        assert (decision.week, decision.action) == (W + timedelta(weeks=1), "pause")
+
+        # Sunday: next week is published, still paused; Monday of it has no impact.
+        clock.move_to(at(day(6), 12))
+        tasks.publish_weeks()
+        next_week = published(athlete, W + timedelta(weeks=1))
+        assert next_week.reason == "paused"
+        assert impact_days(athlete, W + timedelta(weeks=1)) == []
+        decision.refresh_from_db()
+        assert decision.status == DecisionStatus.AUTO_APPLIED  # applied, awaiting review
+
+        # Approving anything but the pause is refused; an override with a note lifts it.
+        clock.move_to(at(day(2, W + timedelta(weeks=1))))  # the Wednesday after
+        with pytest.raises(ValidationError):
+            services.decision_override(
+                decision=decision,
+                by=coach,
+                action="advance",
+                to_stage="run_walk",
+                to_level=2,
+                note="Seen by her physio.",
+            )  # back to running past a red flag needs the clinician's word
+        services.decision_override(
+            decision=decision,
+            by=coach,
+            action="hold",
+            to_stage="run_walk",
+            to_level=2,
+            note="Seen by her physio on Tuesday; all clear.",
+            clinician_attestation="Jo Reid, pelvic health physio, 10 March: cleared to run.",
+        )
+
+        pause = PlanPause.objects.get(plan__athlete=athlete)
+        assert pause.lifted_at is not None
+        assert pause.lifted_by == coach
+        week = published(athlete, W + timedelta(weeks=1))
+        assert (week.stage, week.level, week.reason, week.applies_from) == (
+            "run_walk",
+            2,
+            "held",
+            day(2, W + timedelta(weeks=1)),
+        )
+        assert impact_days(athlete, week.week, from_day=0) == impact_days(
+            athlete, week.week, from_day=2
+        ), "no impact on the paused days gone by"
+
+
+def test_a_red_flag_in_a_checkin_of_history_pauses_nothing(runner, coach, commit):
+    with time_machine.travel(at(W), tick=False):
+        athlete = runner()
+        commit(
+            lambda: checkin_submit(
+                athlete=athlete,
+                week=W - timedelta(weeks=6),
+                data={**CLEAN_WEEK, "leakage": True},
+                by=coach,
+            )
+        )
+        assert not PlanPause.objects.exists()
+        assert published(athlete, W).reason == "advanced"
+
+
+# --- One published week, always ------------------------------------------------------------------
+
+
+def test_a_coach_who_never_approves_leaves_a_carried_over_week_and_a_pending_decision(
+    runner, athlete_user, commit
+):
+    with time_machine.travel(at(W), tick=False) as clock:
+        athlete = runner()
+        clock.move_to(at(day(4), 20))
+        commit(
+            lambda: checkin_submit(athlete=athlete, week=W, data=dict(CLEAN_WEEK), by=athlete_user)
+        )
+        (decision,) = open_decisions(athlete)
+        assert decision.action == "advance"
+
+        clock.move_to(at(day(6), 0) + timedelta(minutes=30))
+        first = tasks.publish_weeks()
+        second = tasks.publish_weeks()
+
+        week = published(athlete, W + timedelta(weeks=1))
+        assert (week.stage, week.level, week.reason) == ("run_walk", 2, "carried_over")
+        assert first["published"] == 1
+        assert second == {**first, "published": 0, "decisions": 0}
+        decision.refresh_from_db()
+        assert decision.status == DecisionStatus.PENDING  # an advance never without the coach
+
+
+def test_a_pending_step_back_applies_on_its_own_and_awaits_review(runner, athlete_user, commit):
+    with time_machine.travel(at(W), tick=False) as clock:
+        athlete = runner()
+        clock.move_to(at(day(5)))
+        commit(
+            lambda: checkin_submit(
+                athlete=athlete, week=W, data={**CLEAN_WEEK, "pain": 3}, by=athlete_user
+            )
+        )
+        clock.move_to(at(day(6), 9))
+        tasks.publish_weeks()
+
+        (decision,) = open_decisions(athlete)
+        assert (decision.action, decision.status) == ("step_back", DecisionStatus.AUTO_APPLIED)
+        week = published(athlete, W + timedelta(weeks=1))
+        assert (week.stage, week.level, week.reason) == ("run_walk", 1, "stepped_back")
+
+
+def test_approving_an_advance_on_wednesday_of_its_week_replaces_it_from_today(
+    runner, athlete_user, coach, commit
+):
+    with time_machine.travel(at(W), tick=False) as clock:
+        athlete = runner()
+        clock.move_to(at(day(5)))
+        commit(
+            lambda: checkin_submit(athlete=athlete, week=W, data=dict(CLEAN_WEEK), by=athlete_user)
+        )
+        clock.move_to(at(day(6), 9))
+        tasks.publish_weeks()
+        following = W + timedelta(weeks=1)
+        before = sessions(athlete, following)
+
+        clock.move_to(at(day(2, following), 7))  # Wednesday of the week it is for
+        (decision,) = open_decisions(athlete)
+        services.decision_approve(decision=decision, by=coach)
+
+        week = published(athlete, following)
+        assert (week.stage, week.level, week.reason, week.applies_from) == (
+            "run_walk",
+            3,
+            "advanced",
+            day(2, following),
+        )
+        assert [s for s in sessions(athlete, following) if s[0] < 2] == [
+            s for s in before if s[0] < 2
+        ]
+        decision.refresh_from_db()
+        assert (decision.status, decision.starts_on) == (DecisionStatus.APPROVED, day(2, following))
+
+
+def test_a_newer_decision_supersedes_the_one_still_waiting(runner, athlete_user, coach, commit):
+    with time_machine.travel(at(W), tick=False) as clock:
+        athlete = runner()
+        clock.move_to(at(day(4)))
+        commit(
+            lambda: checkin_submit(athlete=athlete, week=W, data=dict(CLEAN_WEEK), by=athlete_user)
+        )
+        (older,) = open_decisions(athlete)
+
+        # A week later, the next check-in: the decision for the week after supersedes it.
+        clock.move_to(at(day(5, W + timedelta(weeks=1))))
+        tasks.publish_weeks()
+        commit(
+            lambda: checkin_submit(
+                athlete=athlete,
+                week=W + timedelta(weeks=1),
+                data=dict(CLEAN_WEEK),
+                by=athlete_user,
+            )
+        )
+
+        older.refresh_from_db()
+        assert older.status == DecisionStatus.SUPERSEDED
+        (newer,) = open_decisions(athlete)
+        assert newer.week == W + timedelta(weeks=2)
+
+
+@pytest.mark.parametrize(
+    ("tz", "utc_moment", "current_monday"),
+    [
+        # Monday 00:30 in Auckland is still Sunday morning in London and Sunday in LA.
+        pytest.param(
+            "Pacific/Auckland",
+            datetime(2026, 3, 8, 11, 30, tzinfo=ZoneInfo("UTC")),
+            date(2026, 3, 9),
+            id="auckland-just-past-monday-midnight",
+        ),
+        # Sunday 23:30 in Los Angeles is already Monday 07:30 in London.
+        pytest.param(
+            "America/Los_Angeles",
+            datetime(2026, 3, 9, 6, 30, tzinfo=ZoneInfo("UTC")),
+            date(2026, 3, 2),
+            id="los-angeles-just-before-monday-midnight",
+        ),
+    ],
+)
+def test_every_time_zone_has_its_current_week_published_by_its_own_monday(
+    coach, tz, utc_moment, current_monday
+):
+    with time_machine.travel(datetime(2026, 3, 2, 12, tzinfo=ZoneInfo("UTC")), tick=False) as clock:
+        athlete = AthleteFactory(coach=coach, timezone=tz, delivery_date=date(2025, 10, 1))
+        # The hourly task ran through her Sunday, as it does.
+        for hours in range(0, 24 * 8):
+            moment = datetime(2026, 3, 2, 12, tzinfo=ZoneInfo("UTC")) + timedelta(hours=hours)
+            if moment > utc_moment:
+                break
+            clock.move_to(moment)
+            tasks.publish_weeks()
+        clock.move_to(utc_moment)
+
+        assert publication.monday_of(athlete.today()) == current_monday
+        # Her first week and the one her Sunday published: each once, none missing.
+        assert list(
+            PlanWeek.objects.filter(plan__athlete=athlete)
+            .order_by("week")
+            .values_list("week", flat=True)
+        ) == [date(2026, 3, 2), date(2026, 3, 9)]
