@@ -43,6 +43,11 @@ def checkin_for_week(athlete: Athlete, week: date) -> WeeklyCheckIn | None:
     return athlete.checkins.filter(week=week).first()
 
 
+def checkin_weeks(athlete: Athlete) -> set[date]:
+    """The Mondays of every week she has a check-in for (one query)."""
+    return set(athlete.checkins.values_list("week", flat=True))
+
+
 # --- Flags -----------------------------------------------------------------------------------
 
 SEVERITY_ORDER = Case(

@@ -26,6 +26,10 @@ from tests.checkins.factories import CheckInFactory, api_body, service_data
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory, UserFactory
 from web.weeks import monday_of
 
+# On a Friday, so that this week's check-in is open (SPEC §11); the digest and reminder tests
+# stop the clock at their own instants.
+pytestmark = pytest.mark.usefixtures("friday")
+
 # An ordinary week without running: nothing about it raises a flag on its own (running
 # without a clearance would).
 QUIET = {"run_minutes": 0, "walk_minutes": 90, "longest_session_minutes": 40}
