@@ -36,8 +36,11 @@ ROSTER_PAGE_SIZE = 25
 @coach_required
 def coach_dashboard(request: HttpRequest) -> HttpResponse:
     """Counts, the top of the review queue, then the roster (25 a page). A fixed number of
-    queries whatever the roster's size."""
+    queries whatever the roster's size. What is due is judged on each athlete's own
+    calendar; ``this_monday`` (the server's) only bounds what is prefetched."""
+    now = timezone.now()
     this_monday = monday_of(timezone.localdate())
+    zones = selectors.roster_zones(request.user)
     search = request.GET.get("q", "").strip()[:100]
     stage = request.GET.get("stage", "")
     stage = stage if stage in protocol.STAGE_BY_KEY else ""
@@ -46,7 +49,8 @@ def coach_dashboard(request: HttpRequest) -> HttpResponse:
     include_archived = request.GET.get("archived") == "1"
     roster = selectors.dashboard_roster(
         request.user,
-        this_monday=this_monday,
+        zones=zones,
+        now=now,
         search=search,
         stage=stage,
         flagged=flagged,
@@ -56,7 +60,7 @@ def coach_dashboard(request: HttpRequest) -> HttpResponse:
     page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(selectors.roster_page(page.object_list, this_monday))
     filtering = bool(search or stage or flagged or due or include_archived)
-    counts = selectors.dashboard_counts(request.user, this_monday)
+    counts = selectors.dashboard_counts(request.user, zones=zones, now=now)
     return render(
         request,
         "plans/coach_dashboard.html",
@@ -69,6 +73,9 @@ def coach_dashboard(request: HttpRequest) -> HttpResponse:
                     "stage": protocol.STAGE_BY_KEY.get(a.stage),
                     "clearance": athlete_selectors.clearance_status(a),
                     "readiness": athlete_selectors.readiness_status(a),
+                    "due": None
+                    if a.archived
+                    else checkin_selectors.due_for(a, {c.week for c in a.recent_checkins}),
                 }
                 for a in page.object_list
             ],
@@ -132,6 +139,9 @@ def athlete_overview(request: HttpRequest, pk: int) -> HttpResponse:
             for w in selectors.upcoming_weeks(athlete, today)
         ],
         "this_monday": monday_of(today),
+        "due": None
+        if athlete.archived
+        else checkin_selectors.due_for(athlete, {c.week for c in checkins}),
         "decisions": selectors.recent_decisions(athlete),
         "flags": list(checkin_selectors.flags_for_athlete(athlete)[:30]),
         **_stage_context(athlete),
