@@ -19,7 +19,9 @@ from athletes import selectors as athlete_selectors
 from athletes.access import athlete_required, coach_required
 from athletes.models import Athlete
 from checkins import selectors as checkin_selectors
+from checkins import windows
 from checkins.charts import chart_series, chart_summary
+from checkins.services import is_editable as checkin_is_editable
 from clinical import protocol
 from web.forms import form_error_from
 from web.weeks import monday_of
@@ -262,8 +264,13 @@ def my_week(request: HttpRequest) -> HttpResponse:
     today = athlete.today()
     this_monday = monday_of(today)
     plan_week = selectors.plan_week_on(athlete, today)
-    checked_in = checkin_selectors.checkin_for_week(athlete, this_monday)
-    last_week = checkin_selectors.checkin_for_week(athlete, this_monday - timedelta(weeks=1))
+    done = checkin_selectors.checkin_weeks(athlete)
+    due_weeks = [
+        w
+        for w in windows.open_weeks(today)
+        if w not in done and w >= monday_of(athlete.delivery_date)
+    ]
+    latest = checkin_selectors.checkin_for_week(athlete, max(done)) if done else None
     feed = CalendarFeed.objects.filter(athlete=athlete).first()
     recent = list(
         checkin_selectors.checkins_for_athlete(athlete).filter(
@@ -293,8 +300,15 @@ def my_week(request: HttpRequest) -> HttpResponse:
             "recent_checkins": recent,
             "chart": chart_series(recent),
             "chart_summary": chart_summary(recent),
-            "checked_in": checked_in,
-            "last_week_missing": last_week is None and athlete.checkins.exists(),
+            # Her check-in: the week she most likely means (the oldest open one not sent),
+            # else this week's if it is in, else when the next opens.
+            "due_week": due_weeks[0] if due_weeks else None,
+            "both_weeks_due": len(due_weeks) == 2,
+            "checked_in": latest if latest is not None and latest.week == this_monday else None,
+            "latest_editable": latest
+            if latest is not None and checkin_is_editable(latest, athlete)
+            else None,
+            "next_opens": windows.next_opening(today),
             "this_monday": this_monday,
             "encouragement": ENCOURAGEMENT[this_monday.isocalendar()[1] % len(ENCOURAGEMENT)],
             "calendar_url": request.build_absolute_uri(

@@ -240,6 +240,67 @@ def test_her_page_header_says_what_is_due(coach, coach_client, clock, moment, se
     assert words in header
 
 
+# --- "my week", for her --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("moment", "sent", "shown", "not_shown"),
+    [
+        pytest.param(
+            (2026, 3, 2, 9, 0),
+            [],
+            ["How was last week?", "Last week's check-in is open until Sunday."],
+            ["How is this week going?"],
+            id="monday-last-week-missing",
+        ),
+        pytest.param(
+            (2026, 3, 2, 9, 0),
+            [FEB_23],
+            ["You're all caught up.", "Your next check-in opens on Friday 6 March."],
+            ['class="btn btn--large" href="/me/checkin/"'],
+            id="monday-caught-up",
+        ),
+        pytest.param(
+            (2026, 3, 6, 9, 0),
+            [],
+            ["How was last week?", "Start with last week's: it closes on Sunday."],
+            [],
+            id="friday-both-open",
+        ),
+        pytest.param(
+            (2026, 3, 6, 9, 0),
+            [FEB_23],
+            ["How is this week going?"],
+            ["How was last week?"],
+            id="friday-this-week",
+        ),
+        pytest.param(
+            (2026, 3, 8, 22, 0),
+            [FEB_23, date(2026, 3, 2)],
+            ["You've checked in for this week."],
+            ['class="btn btn--large" href="/me/checkin/"'],
+            id="sunday-both-in",
+        ),
+    ],
+)
+def test_my_week_asks_for_the_week_she_most_likely_means(
+    athlete, athlete_client, clock, moment, sent, shown, not_shown
+):
+    clock(local(LONDON, *moment))
+    athlete.delivery_date = date(2025, 10, 1)
+    athlete.save()
+    for week in sent:
+        CheckInFactory(athlete=athlete, week=week)
+
+    html = athlete_client.get(reverse("plans:my_week")).content.decode()
+    html = html.replace("&#x27;", "'")
+
+    for words in shown:
+        assert words in html
+    for words in not_shown:
+        assert words not in html
+
+
 # --- History decides nothing for the future ------------------------------------------------------
 
 
