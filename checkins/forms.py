@@ -12,7 +12,7 @@ from clinical.thresholds import CHECKIN_RANGES
 
 from .models import PAIN_LOCATION_MAX, WeeklyCheckIn
 from .services import EDITABLE_FIELDS
-from .windows import opens_on
+from .windows import closes_on
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
@@ -143,10 +143,10 @@ class CheckInForm(forms.Form):
         if weeks is not None:
             week = self.fields["week"]
             week.widget = forms.RadioSelect(choices=[(w.isoformat(), label) for w, label in weeks])
+            # Only the week that closes soon needs saying: last week's, this Sunday.
             week.help_text = (
-                f"A week's check-in opens on its {date_format(opens_on(weeks[0][0]), 'l')} "
-                "and stays open until the end of the week after."
-                if weeks
+                f"Last week's stays open until {date_format(closes_on(weeks[0][0]), 'l j F')}."
+                if len(weeks) > 1
                 else ""
             )
         for name, question in SYMPTOMS:
@@ -156,7 +156,7 @@ class CheckInForm(forms.Form):
     GROUPS = (
         (
             "Training",
-            "What you did this week.",
+            "What you did that week.",
             (
                 "sessions_completed",
                 "unavailable_days",

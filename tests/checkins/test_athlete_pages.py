@@ -66,6 +66,7 @@ def test_the_form_opens_on_the_oldest_open_week_with_an_ordinary_week_filled_in(
     assert "Last week, 23 February – 1 March" in page_text(response)
     assert "This week, 2–8 March" in page_text(response)
     assert "How was your week?" in page_text(response)
+    assert "Last week's stays open until Sunday 8 March." in page_text(response)
     assert {
         name: input_value(html, name)
         for name in ("run_minutes", "walk_minutes", "unavailable_days")
@@ -128,7 +129,7 @@ def test_with_every_open_week_in_she_is_told_she_is_caught_up(athlete_client, at
     text = page_text(response)
     assert "You're all caught up" in text
     assert "Your next check-in opens on <strong>Friday 13 March</strong>." in text
-    assert "You can change your check-in for the week of 2 March until Sunday 15 March." in text
+    assert "Your check-in for the week of 2 March stays open until Sunday 15 March." in text
     assert reverse("checkins:my_checkin_edit", args=[latest.pk]) in text
     assert "report a symptom any time" in text
     assert 'name="week"' not in text

@@ -321,9 +321,7 @@ def test_caught_up_she_can_change_her_latest_while_it_is_open(her, clock, athlet
 
     assert "You're all caught up" in html
     assert "Thank you, Anna." in html
-    assert "You can change your check-in for the week of 23 February until Sunday 8 March." in (
-        html
-    )
+    assert "Your check-in for the week of 23 February stays open until Sunday 8 March." in html
     assert reverse("checkins:my_checkin_edit", args=[latest.pk]) in html
     assert "If something doesn't feel right before then, you don't have to wait" in html
 
