@@ -21,14 +21,23 @@ def start_plan(sender, athlete, **kwargs) -> None:
 
 
 def queue_decision(
-    sender, checkin_id: int, athlete_id: int, week, created: bool = False, **kwargs
+    sender,
+    checkin_id: int,
+    athlete_id: int,
+    week,
+    created: bool = False,
+    live: bool = False,
+    **kwargs,
 ) -> None:
     """After a check-in is committed: on a new one, record how many sessions her plan held
-    that week; then queue next week's decision, which reads that number (compliance), so it
-    is written first. With the broker down the check-in is already saved; the daily
-    ``close_weeks`` run computes the decision."""
+    that week; then, for a live check-in (its week still open), queue next week's decision,
+    which reads that number (compliance), so it is written first. History a coach entered
+    for a closed week decides nothing for the future (SPEC §11). With the broker down the
+    check-in is already saved; the hourly ``close_weeks`` run computes the decision."""
     if created:
         checkin_set_planned(checkin_id=checkin_id, planned=planned_sessions_count(athlete_id, week))
+    if not live:
+        return
     try:
         decide_after_checkin.delay(checkin_id)
     except BrokerError:
