@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.utils.formats import date_format
 
 from athletes.forms import DateInput
 from clinical.symptoms import SYMPTOMS
@@ -10,6 +12,7 @@ from clinical.thresholds import CHECKIN_RANGES
 
 from .models import PAIN_LOCATION_MAX, SymptomReport, WeeklyCheckIn
 from .services import EDITABLE_FIELDS, REPORT_FIELDS
+from .windows import closes_on
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
@@ -132,8 +135,20 @@ class CheckInForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, weeks: list[tuple[date, str]] | None = None, **kwargs):
+        """``weeks``: (Monday, label) of the weeks to offer as choices (her own form offers
+        only the open weeks she hasn't sent); None leaves a date field (her coach's form).
+        Either way the field only parses a date: the service judges the week."""
         super().__init__(*args, **kwargs)
+        if weeks is not None:
+            week = self.fields["week"]
+            week.widget = forms.RadioSelect(choices=[(w.isoformat(), label) for w, label in weeks])
+            # Only the week that closes soon needs saying: last week's, this Sunday.
+            week.help_text = (
+                f"Last week's stays open until {date_format(closes_on(weeks[0][0]), 'l j F')}."
+                if len(weeks) > 1
+                else ""
+            )
         for name, question in SYMPTOMS:
             self.fields[name] = YesNoField(label=question)
         self.order_fields(["week", *EDITABLE_FIELDS])
@@ -141,7 +156,7 @@ class CheckInForm(forms.Form):
     GROUPS = (
         (
             "Training",
-            "What you did this week.",
+            "What you did that week.",
             (
                 "sessions_completed",
                 "unavailable_days",

@@ -12,6 +12,8 @@ from clinical.facts import CheckInFacts
 from clinical.symptoms import PLAIN_NAMES, SYMPTOM_FIELDS
 from clinical.thresholds import CHECKIN_RANGES
 
+from .windows import closes_on
+
 PAIN_LOCATION_MAX = 200
 NOTES_MAX = 2000
 
@@ -115,8 +117,9 @@ class WeeklyCheckIn(models.Model):
 
     @property
     def edit_deadline(self) -> date:
-        """The last day she (or her coach) may edit it: the Sunday of the following week."""
-        return self.week + timedelta(days=13)
+        """The last day she (or her coach) may edit it: the Sunday of the following week,
+        when its window closes (checkins/windows.py)."""
+        return closes_on(self.week)
 
     @property
     def total_minutes(self) -> int:

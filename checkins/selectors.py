@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Collection, Iterable
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from athletes.models import Athlete, User
 
+from . import windows
 from .models import CheckInRevision, SymptomReport, WarningFlag, WeeklyCheckIn
 
 
@@ -42,6 +55,44 @@ def checkins_for_athlete(athlete: Athlete, *, with_revisions: bool = False):
 
 def checkin_for_week(athlete: Athlete, week: date) -> WeeklyCheckIn | None:
     return athlete.checkins.filter(week=week).first()
+
+
+def checkin_weeks(athlete: Athlete) -> set[date]:
+    """The Mondays of every week she has a check-in for (one query)."""
+    return set(athlete.checkins.values_list("week", flat=True))
+
+
+# --- What is due, each athlete on her own calendar ------------------------------------------
+
+
+def due_for(athlete: Athlete, checked_in: Collection[date]) -> windows.Due:
+    """Her check-ins in words, on her local today (``checked_in``: the Mondays she has sent,
+    at least the last two weeks')."""
+    return windows.due_status(athlete.today(), checked_in, first_week=athlete.delivery_date)
+
+
+def local_dates(zones: Iterable[str], now: datetime) -> dict[date, list[str]]:
+    """The time zones grouped by the date it is there at ``now`` (at most three dates).
+    An unknown zone counts as UTC, as ``Athlete.tz`` does."""
+    by_day: dict[date, list[str]] = {}
+    for zone in sorted(set(zones)):
+        by_day.setdefault(now.astimezone(Athlete(timezone=zone).tz).date(), []).append(zone)
+    return by_day
+
+
+def due_condition(zones: Iterable[str], now: datetime) -> Q:
+    """A filter on athletes: those with a week open today, where she lives, and after the
+    birth, that has no check-in. Each athlete is judged on her own Monday: the zones given
+    (those of the athletes filtered) are grouped by their local date, so the SQL holds one
+    branch per date whatever the number of athletes or zones."""
+    condition = Q(pk__in=[])
+    for today, group in local_dates(zones, now).items():
+        missing = Q(pk__in=[])
+        for week in windows.open_weeks(today):
+            sent = WeeklyCheckIn.objects.filter(athlete=OuterRef("pk"), week=week)
+            missing |= Q(delivery_date__lte=week + timedelta(days=6)) & ~Q(Exists(sent))
+        condition |= Q(timezone__in=group) & missing
+    return condition
 
 
 # --- Flags -----------------------------------------------------------------------------------

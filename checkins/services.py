@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from kombu.exceptions import OperationalError as BrokerError
 
+from athletes.access import is_coach_side
 from athletes.models import Athlete, User
 from athletes.selectors import athlete_facts
 from athletes.services import athlete_touch
@@ -22,6 +23,7 @@ from clinical.symptoms import SYMPTOM_FIELDS, red_flags
 from clinical.thresholds import CHECKIN_RANGES, PAIN_MEDIUM, RULE_HISTORY_WEEKS
 from web.weeks import monday_of
 
+from . import windows
 from .models import (
     CheckInRevision,
     EmailLog,
@@ -63,13 +65,20 @@ EDITABLE_FIELDS = (
 )
 
 
-def week_for(athlete: Athlete, day: date) -> date:
-    """Validate and normalise a reported week: any day inside it gives its Monday."""
+def week_for(athlete: Athlete, day: date, *, by: User) -> date:
+    """Validate and normalise a reported week: any day inside it gives its Monday.
+
+    A week whose check-in has not opened yet is refused for everyone (SPEC §11); a week whose
+    window has closed only for her: her coach (or staff) may enter any older week after the
+    birth, as history that decides nothing for the future."""
     week = monday_of(day)
-    if week > monday_of(athlete.today()):
-        raise ValidationError({"week": "That week hasn't started yet."})
+    today = athlete.today()
+    if today < windows.opens_on(week):
+        raise ValidationError({"week": windows.not_open_yet_message(week)})
     if week + timedelta(days=6) < athlete.delivery_date:
         raise ValidationError({"week": "That week is before the baby's birth."})
+    if today > windows.closes_on(week) and not is_coach_side(by):
+        raise ValidationError({"week": windows.closed_message(week)})
     return week
 
 
@@ -83,7 +92,7 @@ def _no_effort_without_sessions(checkin: WeeklyCheckIn) -> None:
         checkin.effort = None
 
 
-def _announce(checkin: WeeklyCheckIn, *, created: bool) -> None:
+def _announce(checkin: WeeklyCheckIn, *, created: bool, live: bool) -> None:
     checkin_id, athlete_id, week = checkin.pk, checkin.athlete_id, checkin.week
 
     def send() -> None:
@@ -93,6 +102,7 @@ def _announce(checkin: WeeklyCheckIn, *, created: bool) -> None:
             athlete_id=athlete_id,
             week=week,
             created=created,
+            live=live,
         )
 
     # robust: a receiver's failure is logged by Django and never undoes the saved check-in.
@@ -105,7 +115,7 @@ def checkin_submit(
 ) -> WeeklyCheckIn:
     """Store her report of ``week`` (any day in it). One per athlete and week: a second submit,
     even a concurrent one, gets a ``ValidationError`` and writes nothing."""
-    monday = week_for(athlete, week)
+    monday = week_for(athlete, week, by=by)
     checkin = WeeklyCheckIn(athlete=athlete, week=monday, submitted_by=by)
     for name in EDITABLE_FIELDS:
         if name in data:
@@ -124,7 +134,8 @@ def checkin_submit(
         raise duplicate from None
     athlete_touch(athlete_id=athlete.pk)
     logger.info("checkin submitted checkin=%s athlete=%s by=%s", checkin.pk, athlete.pk, by.pk)
-    _announce(checkin, created=True)
+    # Judged when it is written: a week still open is live; an older one, history.
+    _announce(checkin, created=True, live=windows.is_open(monday, athlete.today()))
     return checkin
 
 
@@ -158,7 +169,7 @@ def checkin_update(*, checkin: WeeklyCheckIn, data: dict[str, Any], by: User) ->
     checkin.save()
     athlete_touch(athlete_id=athlete.pk)
     logger.info("checkin updated checkin=%s athlete=%s by=%s", checkin.pk, athlete.pk, by.pk)
-    _announce(checkin, created=False)
+    _announce(checkin, created=False, live=windows.is_open(checkin.week, athlete.today()))
     return checkin
 
 

@@ -24,7 +24,7 @@ from athletes.models import Athlete, Role, User
 from web.retries import RetryOptions
 from web.weeks import monday_of
 
-from . import services
+from . import services, windows
 from .models import WarningFlag, WeeklyCheckIn
 
 logger = logging.getLogger(__name__)
@@ -144,7 +144,9 @@ REMINDER_HOUR = 17  # her local time
 @shared_task(acks_late=True, **RETRY)
 def send_checkin_reminders() -> int:
     """Hourly: to each athlete whose local time is Sunday 17:00–17:59 and who has not checked
-    in for this week, one reminder with a sign-in link (once per week)."""
+    in for this week (open since Friday), one reminder with a sign-in link (once per week,
+    claimed by this week's Monday). If last week's is missing too — it closes tonight — the
+    same e-mail says so."""
     now = timezone.now()
     athletes = [
         a
@@ -159,7 +161,7 @@ def send_checkin_reminders() -> int:
     weeks = {a.pk: monday_of(now.astimezone(a.tz).date()) for a in athletes}
     done = set(
         WeeklyCheckIn.objects.filter(
-            athlete_id__in=weeks, week__gte=min(weeks.values()) - timedelta(days=1)
+            athlete_id__in=weeks, week__gte=min(weeks.values()) - timedelta(weeks=1)
         ).values_list("athlete_id", "week")
     )
     sent = 0
@@ -167,10 +169,17 @@ def send_checkin_reminders() -> int:
         week = weeks[athlete.pk]
         if (athlete.pk, week) in done:
             continue
+        last_week = week - timedelta(weeks=1)
+        last_week_missing = (
+            (athlete.pk, last_week) not in done
+            and last_week + timedelta(days=6) >= athlete.delivery_date
+            and windows.is_open(last_week, now.astimezone(athlete.tz).date())
+        )
         if not services.email_claim(kind="reminder", user=athlete.user, key=week.isoformat()):
             continue
         context = {
             "athlete": athlete,
+            "last_week_missing": last_week_missing,
             "url": _site_url(reverse("account_login") + "?next=" + reverse("checkins:my_checkin")),
             "site_name": settings.SITE_NAME,
         }

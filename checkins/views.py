@@ -22,7 +22,7 @@ from athletes.models import Athlete
 from web.forms import form_error_from
 from web.weeks import monday_of
 
-from . import selectors, services
+from . import selectors, services, windows
 from .advice import advice_for, report_advice
 from .charts import chart_series, chart_summary
 from .forms import CheckInForm, SymptomReportForm, initial_for
@@ -37,62 +37,75 @@ def _my_athlete(request: AuthedHttpRequest) -> Athlete:
     return athlete
 
 
-def _requested_week(request: HttpRequest, athlete: Athlete) -> date:
-    """The week the form is for: ?week=any day in it, never later than her current week."""
-    raw = request.GET.get("week") or request.POST.get("week") or ""
-    current = monday_of(athlete.today())
-    week = monday_of(parse_date(raw) or athlete.today()) if raw else current
-    return min(week, current)
+def symptom_report_url() -> str:
+    """Her anytime symptom report (SPEC §11), where the check-in points when it can't be
+    sent yet."""
+    return reverse("checkins:my_symptom_report_create")
 
 
-def _form_page(request, *, athlete, form, checkin, template, cancel_url):
+def _requested_week(request: HttpRequest) -> date | None:
+    """The Monday of ``?week=`` (any day in it), or None when absent or not a date."""
+    try:
+        day = parse_date(request.GET.get("week") or "")
+    except ValueError:  # looks like a date but isn't one (2026-13-45)
+        return None
+    return monday_of(day) if day else None
+
+
+def _week_to_propose(
+    athlete: Athlete, done: set[date], requested: date | None, *, coach_side: bool
+) -> date | None:
+    """The week the form opens on: the one asked for, if it can be sent; else the oldest open
+    week without a check-in; for her coach, else the latest earlier week without one."""
+    today = athlete.today()
+    sendable = requested is not None and (
+        windows.is_open(requested, today) or (coach_side and windows.opens_on(requested) <= today)
+    )
+    if sendable and requested not in done:
+        return requested
+    week = windows.proposed_week(today, done, first_week=athlete.delivery_date)
+    if week is None and coach_side:
+        week = windows.latest_missing_week(today, done, first_week=athlete.delivery_date)
+    return week
+
+
+def _weeks_she_can_send(athlete: Athlete, done: set[date]) -> list[date]:
+    first = monday_of(athlete.delivery_date)
+    return [w for w in windows.open_weeks(athlete.today()) if w not in done and w >= first]
+
+
+def _submit(request: AuthedHttpRequest, athlete: Athlete, form: CheckInForm, *, done_url):
+    """Send a bound form to the service; the response to give, or None to show the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        checkin = services.checkin_submit(
+            athlete=athlete,
+            week=form.cleaned_data["week"],
+            data=form.checkin_data(),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        form_error_from(form, exc)
+        return None
+    return redirect(done_url(checkin))
+
+
+def _form_page(request, *, athlete, form, checkin, template, cancel_url, **extra):
     return render(
         request,
         template,
-        {"athlete": athlete, "form": form, "checkin": checkin, "cancel_url": cancel_url},
+        {
+            "athlete": athlete,
+            "form": form,
+            "checkin": checkin,
+            "cancel_url": cancel_url,
+            **extra,
+        },
     )
 
 
-def _handle_submit(request: AuthedHttpRequest, athlete: Athlete, *, done_url, template, cancel_url):
-    try:
-        week = _requested_week(request, athlete)
-    except ValueError:
-        week = monday_of(athlete.today())
-    existing = selectors.checkin_for_week(athlete, week)
-    if request.method == "GET" and existing is not None:
-        return None, existing
-    previous = athlete.checkins.order_by("-week").first()
-    form = CheckInForm(
-        request.POST or None, initial=initial_for(athlete, week=week, previous=previous)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            checkin = services.checkin_submit(
-                athlete=athlete,
-                week=form.cleaned_data["week"],
-                data=form.checkin_data(),
-                by=request.user,
-            )
-        except ValidationError as exc:
-            form_error_from(form, exc)
-        else:
-            return redirect(done_url(checkin)), None
-    return (
-        _form_page(
-            request,
-            athlete=athlete,
-            form=form,
-            checkin=None,
-            template=template,
-            cancel_url=cancel_url,
-        ),
-        None,
-    )
-
-
-def _handle_edit(
-    request: AuthedHttpRequest, checkin: WeeklyCheckIn, *, done_url, template, cancel_url
-):
+def _handle_edit(request, checkin: WeeklyCheckIn, *, done_url, template, cancel_url):
     athlete = checkin.athlete
     if not is_editable(checkin, athlete):
         messages.warning(request, "That week can no longer be changed.")
@@ -123,22 +136,63 @@ def _handle_edit(
 # --- The athlete --------------------------------------------------------------------------
 
 
+def _caught_up(request: AuthedHttpRequest, athlete: Athlete, done: set[date]) -> HttpResponse:
+    """Every open week has her check-in: say when the next opens, and what she can do now."""
+    latest = selectors.checkin_for_week(athlete, max(done)) if done else None
+    return render(
+        request,
+        "checkins/my_checkin_caught_up.html",
+        {
+            "athlete": athlete,
+            "next_opens": windows.next_opening(athlete.today()),
+            "latest": latest if latest is not None and is_editable(latest, athlete) else None,
+            "symptom_report_url": symptom_report_url(),
+        },
+    )
+
+
 @athlete_required
 def my_checkin(request: AuthedHttpRequest) -> HttpResponse:
+    """Her check-in, on the week she most likely means; only open weeks are offered."""
     athlete = _my_athlete(request)
-    response, existing = _handle_submit(
-        request,
-        athlete,
-        done_url=lambda c: reverse("checkins:my_checkin_done", args=[c.pk]),
-        template="checkins/my_checkin.html",
-        cancel_url=reverse("plans:my_week"),
-    )
-    if existing is not None:
-        if is_editable(existing, athlete):
+    done = selectors.checkin_weeks(athlete)
+    requested = _requested_week(request)
+    if request.method == "GET" and requested in done:
+        existing = selectors.checkin_for_week(athlete, requested)
+        if existing is not None and is_editable(existing, athlete):
             return redirect("checkins:my_checkin_edit", pk=existing.pk)
         messages.info(request, "You have already checked in for that week.")
         return redirect("checkins:my_history")
-    return response
+    week = _week_to_propose(athlete, done, requested, coach_side=False)
+    if request.method == "GET" and week is None:
+        return _caught_up(request, athlete, done)
+    today = athlete.today()
+    choices = [(w, windows.week_label(w, today)) for w in _weeks_she_can_send(athlete, done)]
+    previous = athlete.checkins.order_by("-week").first()
+    form = CheckInForm(
+        request.POST or None,
+        initial=initial_for(athlete, week=week, previous=previous),
+        weeks=choices,
+    )
+    response = _submit(
+        request,
+        athlete,
+        form,
+        done_url=lambda c: reverse("checkins:my_checkin_done", args=[c.pk]),
+    )
+    if response is not None:
+        return response
+    only_last_week = [w for w, _ in choices] == [monday_of(today) - windows.WEEK]
+    return _form_page(
+        request,
+        athlete=athlete,
+        form=form,
+        checkin=None,
+        template="checkins/my_checkin.html",
+        cancel_url=reverse("plans:my_week"),
+        heading="How was last week?" if only_last_week else "How was your week?",
+        symptom_report_url=symptom_report_url(),
+    )
 
 
 @athlete_required
@@ -268,20 +322,36 @@ def coach_symptom_report_create(request: AuthedHttpRequest, pk: int) -> HttpResp
 
 @coach_required
 def coach_checkin_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Her coach enters a week for her: an open one she hasn't sent, or history."""
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
-    overview = reverse("plans:athlete_overview", args=[athlete.pk])
-    response, existing = _handle_submit(
+    done = selectors.checkin_weeks(athlete)
+    requested = _requested_week(request)
+    if request.method == "GET" and requested in done:
+        existing = selectors.checkin_for_week(athlete, requested)
+        if existing is not None:
+            return redirect("checkins:coach_checkin_detail", pk=existing.pk)
+    week = _week_to_propose(athlete, done, requested, coach_side=True)
+    previous = athlete.checkins.order_by("-week").first()
+    form = CheckInForm(
+        request.POST or None, initial=initial_for(athlete, week=week, previous=previous)
+    )
+    response = _submit(
         request,
         athlete,
+        form,
         done_url=lambda c: reverse("checkins:coach_checkin_detail", args=[c.pk]),
-        template="checkins/coach_checkin_form.html",
-        cancel_url=overview,
     )
-    if existing is not None:
-        return redirect("checkins:coach_checkin_detail", pk=existing.pk)
-    if request.method == "POST" and response.status_code == 302:
+    if response is not None:
         messages.success(request, "Check-in saved on her behalf.")
-    return response
+        return response
+    return _form_page(
+        request,
+        athlete=athlete,
+        form=form,
+        checkin=None,
+        template="checkins/coach_checkin_form.html",
+        cancel_url=reverse("plans:athlete_overview", args=[athlete.pk]),
+    )
 
 
 @coach_required

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -13,7 +12,6 @@ from checkins.models import WeeklyCheckIn
 from checkins.services import checkin_set_planned
 from clinical.facts import CheckInFacts
 from clinical.symptoms import red_flags
-from web.weeks import monday_of
 
 from .publication import pause_now
 from .selectors import planned_sessions_count
@@ -29,26 +27,33 @@ def start_plan(sender, athlete, **kwargs) -> None:
 
 
 def on_checkin_committed(
-    sender, checkin_id: int, athlete_id: int, week, created: bool = False, **kwargs
+    sender,
+    checkin_id: int,
+    athlete_id: int,
+    week,
+    created: bool = False,
+    live: bool = False,
+    **kwargs,
 ) -> None:
     """After a check-in is committed, in this order:
 
     1. on a new one, record how many sessions her plan held that week (the decision reads it);
-    2. a red flag in a check-in of a week that is still hers to report (this week or last)
-       pauses her plan at once, in this request (SPEC §11: safety takes effect at once);
-    3. queue next week's decision. With the broker down the check-in is already saved; the
-       hourly ``publish_weeks`` run computes the decision.
+    2. for a live check-in (its week still open; history a coach entered for a closed week
+       decides nothing for the future, SPEC §11): a red flag pauses her plan at once, in this
+       request (safety takes effect at once);
+    3. then queue next week's decision. With the broker down the check-in is already saved;
+       the hourly ``publish_weeks`` run computes the decision.
     """
     if created:
         checkin_set_planned(checkin_id=checkin_id, planned=planned_sessions_count(athlete_id, week))
+    if not live:
+        return
     checkin = WeeklyCheckIn.objects.select_related("athlete").filter(pk=checkin_id).first()
     if checkin is not None and not checkin.athlete.archived:
         athlete = checkin.athlete
-        today = athlete.today()
-        if checkin.week >= monday_of(today) - timedelta(weeks=1):
-            found = red_flags(CheckInFacts.of(checkin), athlete_facts(athlete))
-            if found:
-                pause_now(athlete=athlete, red_flags=found, on=today, checkin=checkin)
+        found = red_flags(CheckInFacts.of(checkin), athlete_facts(athlete))
+        if found:
+            pause_now(athlete=athlete, red_flags=found, on=athlete.today(), checkin=checkin)
     try:
         decide_after_checkin.delay(checkin_id)
     except BrokerError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
@@ -12,7 +12,7 @@ from django.http import Http404
 from athletes.models import Athlete, User
 from athletes.selectors import athlete_facts, roster_for_coach, with_clinical_records
 from checkins.models import WarningFlag, WeeklyCheckIn
-from checkins.selectors import open_flag_counts
+from checkins.selectors import due_condition, open_flag_counts
 from clinical.facts import CheckInFacts
 from clinical.progression import Snapshot, WeekPosition
 from clinical.protocol import COUNTED_KINDS
@@ -150,24 +150,34 @@ def recent_decisions(athlete: Athlete, limit: int = 8) -> list[Decision]:
 TREND_WEEKS = 8
 
 
-def dashboard_counts(coach: User, this_monday: date) -> dict:
-    """Open flags by severity, pending decisions and check-ins due this week (3 queries)."""
-    active = Athlete.objects.visible_to(coach).filter(coach=coach, archived=False)
+def _active_roster(coach: User) -> QuerySet[Athlete]:
+    return Athlete.objects.visible_to(coach).filter(coach=coach, archived=False)
+
+
+def roster_zones(coach: User) -> list[str]:
+    """The time zones her active athletes live in (one query): what ``checkins_due`` needs
+    to judge each of them on her own calendar."""
+    return list(_active_roster(coach).order_by().values_list("timezone", flat=True).distinct())
+
+
+def dashboard_counts(coach: User, *, zones: list[str], now: datetime) -> dict:
+    """Open flags by severity, pending decisions, and athletes with a check-in due: an open
+    week, on her own calendar, without one (3 queries, given ``roster_zones``)."""
+    active = _active_roster(coach)
     return {
         "flags": open_flag_counts(coach),
         "pending_decisions": Decision.objects.filter(
             athlete__in=active, status__in=OPEN_STATUSES
         ).count(),
-        "checkins_due": active.exclude(
-            Exists(WeeklyCheckIn.objects.filter(athlete=OuterRef("pk"), week=this_monday))
-        ).count(),
+        "checkins_due": active.filter(due_condition(zones, now)).count(),
     }
 
 
 def dashboard_roster(
     coach: User,
     *,
-    this_monday: date,
+    zones: list[str],
+    now: datetime,
     search: str = "",
     stage: str = "",
     flagged: bool = False,
@@ -175,7 +185,8 @@ def dashboard_roster(
     include_archived: bool = False,
 ) -> QuerySet[Athlete]:
     """The roster with what each row shows, annotated in SQL so that a page costs the same
-    few queries whatever the number of athletes (prefetch the page with ``roster_page``)."""
+    few queries whatever the number of athletes (prefetch the page with ``roster_page``).
+    ``due`` keeps the active athletes with a check-in due (``zones``: ``roster_zones``)."""
     open_flags = WarningFlag.objects.filter(
         athlete=OuterRef("pk"), status__in=("open", "acknowledged")
     )
@@ -186,16 +197,13 @@ def dashboard_roster(
             .values("week")[:1]
         ),
         has_open_flag=Exists(open_flags),
-        checked_in_this_week=Exists(
-            WeeklyCheckIn.objects.filter(athlete=OuterRef("pk"), week=this_monday)
-        ),
     )
     if stage:
         qs = qs.filter(stage=stage)
     if flagged:
         qs = qs.filter(has_open_flag=True)
     if due:
-        qs = qs.filter(checked_in_this_week=False)
+        qs = qs.filter(due_condition(zones, now), archived=False)
     return qs
 
 

@@ -62,7 +62,7 @@ def athlete_enrol(*, coach: User, data: dict[str, Any], by: User | None) -> Athl
 def plan_start(*, athlete: Athlete, by: User | None = None) -> Plan:
     """Her plan: it starts this week at ``recover`` under 3 weeks postpartum, otherwise at
     ``walk`` (SPEC §5). Called when she is enrolled (``athlete_enrol``); writes that need a
-    plan call it too, as does the hourly ``close_weeks`` for an athlete who somehow has
+    plan call it too, as does the hourly ``publish_weeks`` for an athlete who somehow has
     none. Never from a read. Safe to call again."""
     existing = Plan.objects.filter(athlete=athlete).first()
     if existing is not None:

@@ -12,6 +12,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from athletes.models import Athlete
+from checkins import windows
 from checkins.models import WeeklyCheckIn
 from clinical.progression import PAUSE, STEP_BACK
 from web.retries import RetryOptions
@@ -33,18 +34,20 @@ RETRY: RetryOptions = {
 
 @shared_task(acks_late=True, **RETRY)
 def decide_after_checkin(checkin_id: int) -> int | None:
-    """Recompute next week's decision after a check-in was committed.
+    """Recompute the decision for the week after a check-in's week.
 
-    Only the check-in of this week or last week drives a decision (for next week or this
-    week); an edit of an older week changes nothing that is still to be decided.
+    Only a check-in whose week is still open (checkins/windows.py: last week's, or this
+    week's from its opening day) drives a decision, for this week or next week; history of
+    a closed week changes nothing still to be decided. The receiver queues only live
+    check-ins; this guard, judged again when the task runs, is the same rule.
     """
     checkin = WeeklyCheckIn.objects.select_related("athlete").filter(pk=checkin_id).first()
     if checkin is None or checkin.athlete.archived:
         return None
     athlete = checkin.athlete
-    for_week = checkin.week + timedelta(weeks=1)
-    if for_week < monday_of(athlete.today()):
+    if not windows.is_open(checkin.week, athlete.today()):
         return None
+    for_week = checkin.week + timedelta(weeks=1)
     return services.decision_compute(athlete=athlete, for_week=for_week).pk
 
 

@@ -23,7 +23,9 @@ from athletes.forms import AthleteForm
 from athletes.models import Athlete
 from athletes.views import athlete_url
 from checkins import selectors as checkin_selectors
+from checkins import windows
 from checkins.charts import chart_series, chart_summary
+from checkins.services import is_editable as checkin_is_editable
 from clinical import protocol
 from web.forms import form_error_from
 from web.weeks import monday_of
@@ -41,8 +43,11 @@ ROSTER_PAGE_SIZE = 25
 @coach_required
 def coach_dashboard(request: AuthedHttpRequest) -> HttpResponse:
     """Counts, the top of the review queue, then the roster (25 a page). A fixed number of
-    queries whatever the roster's size."""
+    queries whatever the roster's size. What is due is judged on each athlete's own
+    calendar; ``this_monday`` (the server's) only bounds what is prefetched."""
+    now = timezone.now()
     this_monday = monday_of(timezone.localdate())
+    zones = selectors.roster_zones(request.user)
     search = request.GET.get("q", "").strip()[:100]
     stage = request.GET.get("stage", "")
     stage = stage if stage in protocol.STAGE_BY_KEY else ""
@@ -51,7 +56,8 @@ def coach_dashboard(request: AuthedHttpRequest) -> HttpResponse:
     include_archived = request.GET.get("archived") == "1"
     roster = selectors.dashboard_roster(
         request.user,
-        this_monday=this_monday,
+        zones=zones,
+        now=now,
         search=search,
         stage=stage,
         flagged=flagged,
@@ -64,7 +70,7 @@ def coach_dashboard(request: AuthedHttpRequest) -> HttpResponse:
         raise TypeError("The roster is paginated as a QuerySet.")
     page.object_list = list(selectors.roster_page(on_page, this_monday))
     filtering = bool(search or stage or flagged or due or include_archived)
-    counts = selectors.dashboard_counts(request.user, this_monday)
+    counts = selectors.dashboard_counts(request.user, zones=zones, now=now)
     return render(
         request,
         "plans/coach_dashboard.html",
@@ -77,6 +83,12 @@ def coach_dashboard(request: AuthedHttpRequest) -> HttpResponse:
                     "stage": protocol.STAGE_BY_KEY.get(a.stage),
                     "clearance": athlete_selectors.clearance_status(a),
                     "readiness": athlete_selectors.readiness_status(a),
+                    "due": None
+                    if a.archived
+                    # recent_checkins: prefetched by roster_page (to_attr).
+                    else checkin_selectors.due_for(
+                        a, {c.week for c in getattr(a, "recent_checkins", ())}
+                    ),
                 }
                 for a in page.object_list
             ],
@@ -167,6 +179,9 @@ def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             )
         ],
         "this_monday": overview.this_monday,
+        "due": None
+        if athlete.archived
+        else checkin_selectors.due_for(athlete, {c.week for c in checkins}),
         "decisions": selectors.recent_decisions(athlete),
         "flags": list(checkin_selectors.flags_for_athlete(athlete)[:30]),
         "symptom_reports": checkin_selectors.recent_symptom_reports(request.user, athlete),
@@ -286,8 +301,13 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
     today = athlete.today()
     overview = selectors.week_overview(athlete, today)
     this_monday = overview.this_monday
-    checked_in = checkin_selectors.checkin_for_week(athlete, this_monday)
-    last_week = checkin_selectors.checkin_for_week(athlete, this_monday - timedelta(weeks=1))
+    done = checkin_selectors.checkin_weeks(athlete)
+    due_weeks = [
+        w
+        for w in windows.open_weeks(today)
+        if w not in done and w >= monday_of(athlete.delivery_date)
+    ]
+    latest = checkin_selectors.checkin_for_week(athlete, max(done)) if done else None
     feed = CalendarFeed.objects.filter(athlete=athlete).first()
     recent = list(
         checkin_selectors.checkins_for_athlete(athlete).filter(
@@ -328,8 +348,15 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
             "recent_checkins": recent,
             "chart": chart_series(recent),
             "chart_summary": chart_summary(recent),
-            "checked_in": checked_in,
-            "last_week_missing": last_week is None and athlete.checkins.exists(),
+            # Her check-in: the week she most likely means (the oldest open one not sent),
+            # else this week's if it is in, else when the next opens.
+            "due_week": due_weeks[0] if due_weeks else None,
+            "both_weeks_due": len(due_weeks) == 2,
+            "checked_in": latest if latest is not None and latest.week == this_monday else None,
+            "latest_editable": latest
+            if latest is not None and checkin_is_editable(latest, athlete)
+            else None,
+            "next_opens": windows.next_opening(today),
             "this_monday": this_monday,
             "encouragement": ENCOURAGEMENT[this_monday.isocalendar()[1] % len(ENCOURAGEMENT)],
             "calendar_url": request.build_absolute_uri(

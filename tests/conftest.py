@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
@@ -20,6 +22,20 @@ def missing_service(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"CI=true but {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+# Friday 6 March 2026, noon in London (GMT, so UTC too): the check-in of this week (the week
+# of 2 March) opened this morning, and last week's is open until Sunday.
+A_FRIDAY = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def friday():
+    """The clock moving on from ``A_FRIDAY``, for tests that send this week's check-in
+    (which opens on Friday, SPEC §11). Ask for it before the people it dates (it comes first
+    in ``usefixtures``): the factories date births and check-ins from the clock."""
+    with time_machine.travel(A_FRIDAY, tick=True):
+        yield A_FRIDAY
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,9 @@ def run(module: str, code: str = LOAD, **env: str) -> subprocess.CompletedProces
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "EMAIL_", "CACHE_URL"))
+        if not k.startswith(
+            ("DJANGO_", "DATABASE_URL", "CELERY_", "EMAIL_", "CACHE_URL", "CHECKIN_")
+        )
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=module)
     return subprocess.run(  # noqa: S603 - our own interpreter and code
@@ -88,6 +90,18 @@ def test_database_url_and_broker_are_read_from_the_environment():
     ]
 
 
+def test_the_checkin_opening_weekday_is_friday_unless_the_environment_says_otherwise():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CHECKIN_OPENS_WEEKDAY)"
+    )
+    default = run("config.settings.local", code)
+    saturday = run("config.settings.local", code, CHECKIN_OPENS_WEEKDAY="5")
+
+    assert default.returncode == saturday.returncode == 0, default.stderr + saturday.stderr
+    assert (default.stdout.strip(), saturday.stdout.strip()) == ("4", "5")
+
+
 def test_production_requires_a_secret_key():
     result = run("config.settings.production", DJANGO_ALLOWED_HOSTS="coach.example.com")
     assert result.returncode != 0
@@ -105,6 +119,9 @@ def test_production_requires_a_secret_key():
         ("EMAIL_USE_TLS", "sometimes", "EMAIL_USE_TLS must be true or false"),
         ("ACCOUNT_EMAIL_VERIFICATION", "later", "ACCOUNT_EMAIL_VERIFICATION must be"),
         ("CACHE_URL", "memcached://x", "CACHE_URL must be a redis:// URL"),
+        ("CHECKIN_OPENS_WEEKDAY", "friday", "CHECKIN_OPENS_WEEKDAY must be a whole number"),
+        ("CHECKIN_OPENS_WEEKDAY", "7", "CHECKIN_OPENS_WEEKDAY must be at most 6, not 7"),
+        ("CHECKIN_OPENS_WEEKDAY", "-1", "CHECKIN_OPENS_WEEKDAY must be at least 0, not -1"),
     ],
 )
 def test_bad_values_fail_at_start_naming_the_variable(variable, value, message):

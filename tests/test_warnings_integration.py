@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from datetime import timedelta
 
 import pytest
 from celery.result import EagerResult
@@ -93,6 +94,7 @@ def wait_for(predicate, timeout: float = 20.0) -> bool:
     return False
 
 
+@pytest.mark.usefixtures("friday")  # this week's check-in is open
 def test_a_checkin_is_saved_while_the_broker_is_down_and_the_scan_raises_its_flag_later(
     fresh_pools, athlete, athlete_user, coach, use_broker, celery_conf, caplog
 ):
@@ -149,7 +151,7 @@ def test_a_checkin_is_saved_while_the_broker_is_down_and_the_scan_raises_its_fla
 def test_a_real_worker_raises_the_flag_of_a_committed_checkin(real_worker, athlete):
     checkin = services.checkin_submit(
         athlete=athlete,
-        week=athlete.today(),
+        week=athlete.today() - timedelta(weeks=1),  # last week's is open whatever the day
         data=service_data(**QUIET, urgency=True),
         by=athlete.user,
     )

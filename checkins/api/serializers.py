@@ -14,7 +14,10 @@ from web.weeks import monday_of
 class CheckInSerializer(serializers.ModelSerializer):
     week = serializers.DateField(
         help_text="Any date inside the week; stored and returned as that week's Monday "
-        "(in the athlete's time zone). Cannot be changed afterwards."
+        "(in the athlete's time zone). A week's check-in opens on its Friday (the "
+        "CHECKIN_OPENS_WEEKDAY setting) and can be sent until the end of the following week; "
+        "her coach or staff may also send an older week after the birth, as history. "
+        "Cannot be changed afterwards."
     )
 
     class Meta:

@@ -291,3 +291,6 @@ LOGGING = {
 
 # Product defaults kept in one place (SPEC: "keep them in one place in code").
 INVITATION_MAX_AGE = timedelta(days=14)
+# The weekday a week's check-in opens, in her time zone (0 = Monday … 6 = Sunday); it stays
+# open until the end of the following week (SPEC §11, checkins/windows.py).
+CHECKIN_OPENS_WEEKDAY = env_int("CHECKIN_OPENS_WEEKDAY", 4, minimum=0, maximum=6)

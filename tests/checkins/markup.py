@@ -23,6 +23,14 @@ def checked_value(html: str, name: str) -> str | None:
     return None
 
 
+def radio_values(html: str, name: str) -> list[str]:
+    """The values of the radio buttons called ``name``, in page order."""
+    return [
+        unescape(re.search(r'value="([^"]*)"', tag).group(1))
+        for tag in re.findall(rf'<input type="radio" name="{name}"[^>]*>', html)
+    ]
+
+
 def json_script(html: str, element_id: str):
     match = re.search(
         rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S

@@ -13,10 +13,18 @@ from checkins.models import WeeklyCheckIn
 from checkins.services import EDITABLE_FIELDS
 from clinical.symptoms import SYMPTOM_FIELDS
 from tests.checkins.factories import ORDINARY_WEEK, CheckInFactory, form_data
-from tests.checkins.markup import checked_value, input_value, json_script, table_rows
+from tests.checkins.markup import (
+    checked_value,
+    input_value,
+    json_script,
+    radio_values,
+    table_rows,
+)
 from web.weeks import monday_of
 
-pytestmark = pytest.mark.django_db
+# On a Friday, so that this week's check-in is open (SPEC §11); the form's choice of week on
+# the other days is tested in test_windows_pages.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday")]
 
 STOP_RUNNING = "Please stop running for now"
 SUPPORT = "You don't have to carry this alone"
@@ -38,16 +46,27 @@ def page_text(response) -> str:
 # --- The form ----------------------------------------------------------------------------------
 
 
-def test_the_form_opens_on_this_week_with_an_ordinary_week_filled_in(athlete_client, athlete):
+def test_the_form_opens_on_the_oldest_open_week_with_an_ordinary_week_filled_in(
+    athlete_client, athlete
+):
     athlete.breastfeeding = True
     athlete.save()
+    this_monday = monday_of(athlete.today())
 
     response = athlete_client.get(reverse("checkins:my_checkin"))
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert input_value(html, "week") == monday_of(athlete.today()).isoformat()
-    # Her plan (started when she was enrolled) holds four walks: she did them, by default.
+    # Friday: last week's and this week's are open; last week's is missing, so it comes first.
+    assert radio_values(html, "week") == [
+        (this_monday - timedelta(weeks=1)).isoformat(),
+        this_monday.isoformat(),
+    ]
+    assert checked_value(html, "week") == (this_monday - timedelta(weeks=1)).isoformat()
+    assert "Last week, 23 February – 1 March" in page_text(response)
+    assert "This week, 2–8 March" in page_text(response)
+    assert "How was your week?" in page_text(response)
+    assert "Last week's stays open until Sunday 8 March." in page_text(response)
     assert {
         name: input_value(html, name)
         for name in ("run_minutes", "walk_minutes", "unavailable_days")
@@ -88,13 +107,33 @@ def test_the_form_carries_last_weeks_sleep_and_feeding_forward(athlete_client, a
     assert checked_value(html, "breastfeeding") == "False"
 
 
-def test_opening_the_form_again_in_the_same_week_goes_to_her_answers(athlete_client, athlete):
+def test_asking_for_a_week_she_already_sent_goes_to_her_answers(athlete_client, athlete):
     checkin = CheckInFactory(athlete=athlete)
 
-    response = athlete_client.get(reverse("checkins:my_checkin"))
+    response = athlete_client.get(
+        reverse("checkins:my_checkin"), {"week": checkin.week.isoformat()}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("checkins:my_checkin_edit", args=[checkin.pk])
+
+
+def test_with_every_open_week_in_she_is_told_she_is_caught_up(athlete_client, athlete):
+    this_monday = monday_of(athlete.today())
+    CheckInFactory(athlete=athlete, week=this_monday - timedelta(weeks=1))
+    latest = CheckInFactory(athlete=athlete, week=this_monday)
+
+    response = athlete_client.get(reverse("checkins:my_checkin"))
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "You're all caught up" in text
+    assert "Your next check-in opens on <strong>Friday 13 March</strong>." in text
+    assert "Your check-in for the week of 2 March stays open until Sunday 15 March." in text
+    assert reverse("checkins:my_checkin_edit", args=[latest.pk]) in text
+    assert ">report a symptom</a> any time." in text
+    assert reverse("checkins:my_symptom_report_create") in response.content.decode()
+    assert 'name="week"' not in text
 
 
 def test_asking_for_a_closed_week_she_already_sent_goes_to_her_history(athlete_client, athlete):

@@ -20,7 +20,8 @@ from tests.checkins.channels import (
 from tests.checkins.factories import CheckInFactory, api_body, form_data
 from web.weeks import monday_of
 
-pytestmark = pytest.mark.django_db
+# On a Friday, so that this week's check-in is open (SPEC §11).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday")]
 
 # Each number's first value outside its range on both sides (SPEC §6).
 OUT_OF_RANGE = [
@@ -243,7 +244,12 @@ def test_it_rejects_a_future_week(request, athlete, this_monday, channel):
     outcome = channel(request, athlete, this_monday + timedelta(days=7))
 
     assert outcome.status == REFUSED[channel]
-    assert outcome.errors == {"week": ["That week hasn't started yet."]}
+    assert outcome.errors == {
+        "week": [
+            "The check-in for the week of 9 March opens on Friday 13 March. If something "
+            "doesn't feel right before then, report a symptom any time."
+        ]
+    }
     assert outcome.marks("week")
     assert WeeklyCheckIn.objects.count() == 0
 
@@ -259,9 +265,10 @@ def test_it_rejects_a_week_before_the_birth(request, athlete, channel):
 
 
 @pytest.mark.parametrize("channel", SUBMIT_CHANNELS, ids=_channel_id)
-def test_the_week_of_the_birth_itself_is_accepted(request, athlete, channel):
-    # The Monday may fall before the birth; the week still holds days after it.
-    athlete.delivery_date = monday_of(athlete.delivery_date) + timedelta(days=6)
+def test_the_week_of_the_birth_itself_is_accepted(request, athlete, this_monday, channel):
+    # The Monday may fall before the birth; the week still holds days after it. (A birth
+    # last Sunday, so that the week is still open to her.)
+    athlete.delivery_date = this_monday - timedelta(days=1)
     athlete.save()
 
     outcome = channel(request, athlete, athlete.delivery_date)

@@ -14,16 +14,18 @@ from checkins.services import checkin_submit, checkin_update
 from tests.checkins.factories import CheckInFactory, api_body, form_data, service_data
 from web.weeks import monday_of
 
-pytestmark = pytest.mark.django_db
+# On a Friday, so that this week's check-in is open (SPEC §11).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday")]
 
 
-def announcement(checkin: WeeklyCheckIn, *, created: bool) -> dict:
+def announcement(checkin: WeeklyCheckIn, *, created: bool, live: bool = True) -> dict:
     """What receivers are given (see checkins/signals.py)."""
     return {
         "checkin_id": checkin.pk,
         "athlete_id": checkin.athlete_id,
         "week": checkin.week,
         "created": created,
+        "live": live,
     }
 
 

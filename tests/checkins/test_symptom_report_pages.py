@@ -258,7 +258,7 @@ def test_another_coachs_athlete_answers_404_and_nothing_is_written(other_coach_c
 
 
 def test_her_history_lists_her_reports_briefly_in_her_time_zone(
-    athlete_client, athlete, other_athlete
+    friday, athlete_client, athlete, other_athlete
 ):
     athlete.timezone = "Pacific/Auckland"
     athlete.save()

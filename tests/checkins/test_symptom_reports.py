@@ -272,7 +272,7 @@ def test_several_symptoms_raise_one_flag_per_rule(
 
 
 def test_her_check_in_of_that_week_saying_the_same_does_not_raise_it_again(
-    athlete, django_capture_on_commit_callbacks
+    friday, athlete, django_capture_on_commit_callbacks
 ):
     stored = report(athlete, django_capture_on_commit_callbacks, leakage=True)
 
@@ -292,7 +292,7 @@ def test_her_check_in_of_that_week_saying_the_same_does_not_raise_it_again(
 
 
 def test_a_report_after_her_check_in_saying_the_same_adds_nothing(
-    athlete, reported, django_capture_on_commit_callbacks
+    friday, athlete, reported, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         checkin = services.checkin_submit(

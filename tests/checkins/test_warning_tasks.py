@@ -26,6 +26,10 @@ from tests.checkins.factories import CheckInFactory, api_body, service_data
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory, UserFactory
 from web.weeks import monday_of
 
+# On a Friday, so that this week's check-in is open (SPEC §11); the digest and reminder tests
+# stop the clock at their own instants.
+pytestmark = pytest.mark.usefixtures("friday")
+
 # An ordinary week without running: nothing about it raises a flag on its own (running
 # without a clearance would).
 QUIET = {"run_minutes": 0, "walk_minutes": 90, "longest_session_minutes": 40}
@@ -530,6 +534,45 @@ def test_no_reminder_outside_sunday_5pm_her_time(new_yorkers, monkeypatch, insta
 
     assert tasks.send_checkin_reminders() == 0
     assert mail.outbox == []
+
+
+LAST_WEEK_TOO = "Last week's check-in is missing too. You can still send it until midnight"
+
+
+def test_the_reminder_also_asks_for_last_week_when_it_is_missing(new_yorkers):
+    quiet, done = new_yorkers
+    checkin_of(done, weeks_ago=1)  # the week of 26 May: in; this week's is in too
+    late = AthleteFactory(
+        coach=quiet.coach,
+        timezone="America/New_York",
+        user=UserFactory(role=Role.ATHLETE, email="late@example.org"),
+    )
+    checkin_of(late, weeks_ago=1)  # last week in, this week's missing
+
+    assert tasks.send_checkin_reminders() == 2
+    assert tasks.send_checkin_reminders() == 0  # one e-mail each, whatever runs again
+
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert sorted(bodies) == ["late@example.org", "quiet@example.org"]
+    assert LAST_WEEK_TOO in bodies["quiet@example.org"]
+    assert "How was your week?" in bodies["quiet@example.org"]
+    assert LAST_WEEK_TOO not in bodies["late@example.org"]
+
+
+def test_no_reminder_once_this_week_is_in_even_with_last_week_missing(new_yorkers):
+    quiet, _ = new_yorkers
+    checkin_of(quiet)
+
+    assert tasks.send_checkin_reminders() == 0
+    assert mail.outbox == []
+
+
+def test_the_reminder_does_not_ask_for_a_week_before_the_birth(new_yorkers):
+    quiet, _ = new_yorkers
+    Athlete.objects.filter(pk=quiet.pk).update(delivery_date=date(2025, 6, 3))
+
+    assert tasks.send_checkin_reminders() == 1
+    assert LAST_WEEK_TOO not in mail.outbox[0].body
 
 
 def test_no_reminder_to_a_deactivated_login(new_yorkers):

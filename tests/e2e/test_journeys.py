@@ -6,15 +6,17 @@ Screenshots of failures are kept by pytest-playwright in test-results/.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
 from athletes.models import Athlete, Role, User
 from checkins.models import SymptomReport, WarningFlag, WeeklyCheckIn
 from plans.models import Decision
+from web.weeks import monday_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -102,11 +104,12 @@ def test_coach_and_athlete_journey(live_server, page, browser, axe_check):
     assert WeeklyCheckIn.objects.filter(athlete=athlete, leakage=True).count() == 1
     athlete_context.close()
 
-    # The coach sees the flag and the pause recommendation.
+    # The coach sees the flag and the pause, already applied (safety takes effect at once).
     flag = WarningFlag.objects.get(athlete=athlete, rule="pelvic_floor")
     assert flag.severity == "high"
-    decision = Decision.objects.get(athlete=athlete, status="pending")
+    decision = Decision.objects.get(athlete=athlete, status__in=["pending", "auto_applied"])
     assert decision.action == "pause"
+    assert athlete.plan.pauses.filter(lifted_at__isnull=True).exists()
 
     page.goto(f"{base}/coach/flags/")
     axe_check(page, "flag queue")
@@ -119,7 +122,7 @@ def test_coach_and_athlete_journey(live_server, page, browser, axe_check):
 
     page.goto(f"{base}/coach/athletes/{athlete.pk}/")
     page.get_by_text("Recommended: pause").wait_for()
-    page.get_by_role("button", name="Approve and publish the week").click()
+    page.get_by_role("button", name=re.compile("^Approve")).click()
     page.get_by_text("Approved: the week of").wait_for()
     decision.refresh_from_db()
     assert decision.status == "approved"
@@ -155,7 +158,27 @@ def invited_athlete(db):
     return athlete
 
 
-def test_athlete_week_on_a_phone(live_server, page, invited_athlete, axe_check):
+@pytest.fixture
+def on_a_friday():
+    """The clock moving on from the latest Friday noon (UTC), when both last week's and this
+    week's check-ins are open; less than a week back, so cookies stay fresh for the browser."""
+    now = datetime.now(UTC)
+    friday = (now - timedelta(days=(now.weekday() - 4) % 7)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+    with time_machine.travel(friday, tick=True):
+        yield friday
+
+
+def send_an_ordinary_week(page, walk_minutes: str) -> None:
+    page.get_by_label("Sessions done").fill("4")
+    page.get_by_label("Minutes walking").fill(walk_minutes)
+    page.get_by_label("Longest session (minutes)").fill("35")
+    page.get_by_label("How hard did the sessions feel?").select_option("4")
+    page.get_by_role("button", name="Send my check-in").click()
+
+
+def test_athlete_week_on_a_phone(on_a_friday, live_server, page, invited_athlete, axe_check):
     base = live_server.url
     page.set_viewport_size({"width": 375, "height": 812})
     page.goto(f"{base}/accounts/login/")
@@ -166,20 +189,39 @@ def test_athlete_week_on_a_phone(live_server, page, invited_athlete, axe_check):
     page.get_by_role("heading", name="This week's sessions").wait_for()  # her plan, from day one
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
-    page.get_by_role("link", name="Check in").first.click()
-    page.wait_for_url(f"{base}/me/checkin/")  # measure the form, not the page it leaves
+    # Friday, nothing sent yet: the form offers last week and this week, last week first.
+    page.get_by_role("heading", name="How was last week?").wait_for()
+    # The call on "my week" (the menu's own "Check in" is folded away on a phone).
+    page.get_by_role("main").get_by_role("link", name="Check in").click()
+    page.wait_for_url(f"{base}/me/checkin/")
+    page.wait_for_load_state()  # measured once the stylesheet applies
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    page.get_by_label("Sessions done").fill("4")
-    page.get_by_label("Minutes walking").fill("120")
-    page.get_by_label("Longest session (minutes)").fill("35")
-    page.get_by_label("How hard did the sessions feel?").select_option("4")
-    page.get_by_role("button", name="Send my check-in").click()
+    axe_check(page, "check-in form with two open weeks")
+    assert page.get_by_label(re.compile("^Last week, ")).is_checked()
+    assert not page.get_by_label(re.compile("^This week, ")).is_checked()
+    send_an_ordinary_week(page, "120")
     page.get_by_role("heading", name="Thank you, Ada").wait_for()
     assert "Please stop running" not in page.content()
-    assert WeeklyCheckIn.objects.get(athlete=invited_athlete).walk_minutes == 120
+    last_week = WeeklyCheckIn.objects.get(athlete=invited_athlete)
+    assert last_week.walk_minutes == 120
+    assert last_week.week == monday_of(invited_athlete.today()) - timedelta(weeks=1)
 
+    # Then this week's, the only one left to send.
+    page.get_by_role("link", name="Back to my week").click()
+    page.get_by_role("heading", name="How is this week going?").wait_for()
+    page.get_by_role("main").get_by_role("link", name="Check in").click()
+    page.wait_for_url(f"{base}/me/checkin/")
+    assert page.get_by_label(re.compile("^This week, ")).is_checked()
+    assert page.get_by_label(re.compile("^Last week, ")).count() == 0
+    send_an_ordinary_week(page, "90")
+    page.get_by_role("heading", name="Thank you, Ada").wait_for()
     page.get_by_role("link", name="Back to my week").click()
     page.get_by_text("You've checked in for this week.").wait_for()
+
+    # Nothing left to send: the form says so, and when the next one opens.
+    page.goto(f"{base}/me/checkin/")
+    page.get_by_role("heading", name="You're all caught up").wait_for()
+    axe_check(page, "caught up")
     page.goto(f"{base}/me/checkins/")
     page.get_by_role("heading", name="My check-ins").wait_for()
     assert page.locator("canvas[data-chart='load']").count() == 1

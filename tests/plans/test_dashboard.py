@@ -17,7 +17,9 @@ from plans.models import Decision
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory
 from web.weeks import monday_of
 
-pytestmark = pytest.mark.django_db
+# On a Friday: last week's check-in is in for every athlete ``populate`` makes, and this
+# week's is open, so "due" means this week's is missing (other days: test_due below).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday")]
 
 URL = reverse("plans:coach_dashboard")
 
@@ -132,7 +134,8 @@ def test_the_roster_shows_each_athletes_row(coach, coach_client):
     assert "Walk and rebuild · L2" in html
     assert "Medium: pain" in html  # flag badges say it in words
     assert "Decision to approve" in html
-    assert "Last week" in html
+    assert '<span class="due due--open">This week&#x27;s check-in is open</span>' in html
+    assert "Latest: week of 23 Feb" in html
     assert 'aria-label="Last 8 weeks — energy: 4, 4, 4, 4, 4, 4, 4, 4 (of 5)' in html
 
 

@@ -484,10 +484,12 @@ def test_the_week_editor_for_a_week_that_does_not_exist_is_404(coach, athlete, p
 # --- the athlete's week --------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("friday")  # this week's check-in is open
 def test_my_week_shows_her_approved_week_the_ladder_and_the_call_to_check_in(
     athlete_client, athlete
 ):
     services.plan_start(athlete=athlete)
+    put_checkin(athlete, this_monday(athlete) - timedelta(weeks=1))
 
     response = athlete_client.get(reverse("plans:my_week"))
 
@@ -518,8 +520,10 @@ def test_my_week_shows_her_approved_week_the_ladder_and_the_call_to_check_in(
     assert re.search(r'<li class="is-current" aria-current="step"><span>2\. Walk and rebuild', html)
 
 
+@pytest.mark.usefixtures("friday")  # this week's check-in is open
 def test_my_week_says_she_has_checked_in(athlete_client, athlete):
     services.plan_start(athlete=athlete)
+    put_checkin(athlete, this_monday(athlete) - timedelta(weeks=1))
     put_checkin(athlete, this_monday(athlete))
 
     page = text(athlete_client.get(reverse("plans:my_week")))

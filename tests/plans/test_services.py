@@ -368,6 +368,7 @@ def test_an_approved_decision_cannot_then_be_overridden(athlete, coach):
 # --- the check-in → decision chain ---------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("friday")  # this week's check-in is open
 def test_a_submitted_checkin_produces_one_pending_decision_for_next_week(
     athlete, django_capture_on_commit_callbacks
 ):
@@ -387,6 +388,7 @@ def test_a_submitted_checkin_produces_one_pending_decision_for_next_week(
     assert (decision.action, decision.to_stage, decision.to_level) == ("advance", "walk", 2)
 
 
+@pytest.mark.usefixtures("friday")  # this week's check-in is open
 def test_editing_the_checkin_recomputes_the_same_decision(
     athlete, django_capture_on_commit_callbacks
 ):
@@ -412,6 +414,7 @@ def test_editing_the_checkin_recomputes_the_same_decision(
     assert decision.refer is True
 
 
+@pytest.mark.usefixtures("friday")  # this week's check-in is open
 def test_no_decision_is_computed_before_the_checkin_commits(athlete):
     # Without running the on-commit callbacks, the check-in's transaction never committed.
     services.plan_start(athlete=athlete)
@@ -423,6 +426,7 @@ def test_no_decision_is_computed_before_the_checkin_commits(athlete):
     assert not Decision.objects.filter(athlete=athlete).exists()
 
 
+@pytest.mark.usefixtures("friday")  # this week's check-in is open
 @pytest.mark.parametrize(
     ("scope", "planned"),
     [
@@ -450,6 +454,7 @@ def test_a_checkins_planned_sessions_come_from_her_plan(
     assert gates["sessions_completed"]["detail"] == f"4 of {planned} sessions done."
 
 
+@pytest.mark.usefixtures("friday")  # this week's check-in is open
 def test_the_planned_sessions_are_filled_in_only_once_the_checkin_commits(athlete):
     services.plan_start(athlete=athlete)
 
@@ -461,6 +466,7 @@ def test_the_planned_sessions_are_filled_in_only_once_the_checkin_commits(athlet
     assert checkin.sessions_planned is None
 
 
+@pytest.mark.usefixtures("friday")  # this week's check-in is open
 def test_the_planned_sessions_follow_the_coachs_edits(
     athlete, coach, django_capture_on_commit_callbacks
 ):
