@@ -28,4 +28,7 @@ SOURCES = {
     "frandsen2025": "Frandsen et al. 2025, BJSM (single-session spikes and injury)",
     "acog804": "ACOG Committee Opinion 804 (2020), physical activity in pregnancy and postpartum",
     "cox1987": "Cox, Holden & Sagovsky 1987 (EPDS)",
+    "nice_ng194": "NICE guideline NG194 (2021), Postnatal care",
+    "rcog_gtg29": "RCOG Green-top Guideline 29, third- and fourth-degree perineal tears",
+    "article": "The article this product grew from: returning to trail running after a baby",
 }

@@ -22,6 +22,9 @@ class CheckInFacts:
     run_minutes: int = 0
     walk_minutes: int = 0
     longest_session_minutes: int = 0
+    # Her longest session with running in it (run-walk counts): running is judged against
+    # running (SPEC §14), not against her longest walk.
+    longest_run_minutes: int = 0
     effort: int | None = None
     energy: int = 3
     sleep_hours: Decimal = Decimal("7")
@@ -37,7 +40,12 @@ class CheckInFacts:
     bleeding: bool = False
     abdominal_doming: bool = False
     feeling_low: bool = False
+    periods_returned: bool = False  # a normal period: raises nothing (SPEC §14)
     unavailable_days: int = 0
+    # What her plan held that week, filled by the plans layer: the spike rules judge only what
+    # she did beyond it (SPEC §14). None when there was no plan to compare with.
+    planned_run_minutes: int | None = None
+    planned_longest_run_minutes: int | None = None
 
     @classmethod
     def of(cls, obj: Any) -> CheckInFacts:
@@ -96,6 +104,8 @@ class ClearanceFacts:
     scope: str
     expires_on: date | None = None
     recorded: int = 0  # breaks ties between two of the same date: the later recorded counts
+    # Running clearance means a pelvic health assessment was done (SPEC §14).
+    pelvic_health_assessed: bool = False
 
     def valid_on(self, day: date) -> bool:
         return clearance_valid_on(self.cleared_on, self.expires_on, day)

@@ -41,17 +41,31 @@ GATE_LABELS = {
     "weeks_in_previous_stage": "Time in the stage",
     "balance": "Balance",
     "next_stage": "Next stage",
+    "reviewed_since_red_flag": "Seen by a clinician since the red flag",
 }
 SAFETY_GATE_WORDS = f"{RUN_MIN_WEEKS_POSTPARTUM} weeks, clearance, readiness or a red flag"
 
 # The gates that protect her body; an override past one of them needs a clinician's word.
 SAFETY_GATES = frozenset(
-    {"weeks_postpartum", "clearance", "readiness", "no_red_flags", "red_flags"}
+    {
+        "weeks_postpartum",
+        "clearance",
+        "readiness",
+        "no_red_flags",
+        "red_flags",
+        "reviewed_since_red_flag",
+    }
 )
 
 
 def scope_allows_running(scope: str) -> bool:
     return SCOPE_RANK.get(scope, 0) >= SCOPE_RANK[RUNNING_SCOPE]
+
+
+def clears_running(clearance: ClearanceFacts) -> bool:
+    """A running (or unrestricted) scope counts only with a pelvic health assessment
+    recorded (SPEC §14; goom2019: a pelvic health assessment before running)."""
+    return scope_allows_running(clearance.scope) and clearance.pelvic_health_assessed
 
 
 def walk_gate(athlete: AthleteFacts, as_of: date) -> Gate:
@@ -65,18 +79,50 @@ def walk_gate(athlete: AthleteFacts, as_of: date) -> Gate:
 
 
 def _clearance_detail(clearance: ClearanceFacts, ok: bool) -> str:
-    return f"Cleared for {clearance.scope} on {clearance.cleared_on:%d %b %Y}" + (
-        "." if ok else "; running needs a clearance for running or unrestricted."
-    )
+    given = f"Cleared for {clearance.scope} on {clearance.cleared_on:%d %b %Y}"
+    if ok:
+        return given + ", with a pelvic health assessment."
+    if not scope_allows_running(clearance.scope):
+        return given + "; running needs a clearance for running or unrestricted."
+    return given + ", but no pelvic health assessment is recorded: running needs one."
 
 
 def clearance_gate(athlete: AthleteFacts, as_of: date, *, missing: str) -> Gate:
-    """A clearance for running that is valid on ``as_of``."""
+    """A clearance for running, with a pelvic health assessment, valid on ``as_of``."""
     clearance = athlete.clearance_on(as_of)
     if clearance is None:
         return Gate("clearance", False, missing)
-    ok = scope_allows_running(clearance.scope)
+    ok = clears_running(clearance)
     return Gate("clearance", ok, _clearance_detail(clearance, ok))
+
+
+def red_flag_day(checkin: CheckInFacts, athlete: AthleteFacts) -> date | None:
+    """The day a check-in's red flag counts from: the last day of its week (she may have
+    felt it any day of it), or None without a red flag."""
+    return checkin.week + timedelta(days=6) if red_flags(checkin, athlete) else None
+
+
+def reviewed_since_red_flag_gate(athlete: AthleteFacts, last_red_flag: date | None) -> Gate:
+    """After any red flag, impact again only once a clinician has seen her: a clearance (or
+    a recorded clinical review) dated on or after it (SPEC §14; goom2019: no running if any
+    symptom of pelvic floor dysfunction is identified before or after attempting it)."""
+    if last_red_flag is None:
+        return Gate("reviewed_since_red_flag", True, "No red flag on record.")
+    seen = [c for c in athlete.clearances if c.cleared_on >= last_red_flag]
+    if seen:
+        latest = max(seen, key=lambda c: (c.cleared_on, c.recorded))
+        return Gate(
+            "reviewed_since_red_flag",
+            True,
+            f"Seen on {latest.cleared_on:%d %b %Y}, after the red flag of "
+            f"{last_red_flag:%d %b %Y}.",
+        )
+    return Gate(
+        "reviewed_since_red_flag",
+        False,
+        f"Red flag on {last_red_flag:%d %b %Y}: running again needs a clearance (or a recorded "
+        "clinical review) dated after it.",
+    )
 
 
 def readiness_gate(athlete: AthleteFacts, as_of: date) -> Gate:

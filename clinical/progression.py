@@ -22,11 +22,13 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from . import protocol
-from .facts import AthleteFacts, CheckInFacts, Gate
+from .facts import HIGH, MEDIUM, AthleteFacts, CheckInFacts, Gate
 from .gates import (
     SAFETY_GATES,
     clearance_gate,
     latest_red_flag_gate,
+    red_flag_day,
+    reviewed_since_red_flag_gate,
     run_walk_gates,
     walk_gate,
 )
@@ -50,6 +52,8 @@ from .thresholds import (
 )
 
 ADVANCE, HOLD, STEP_BACK, PAUSE = "advance", "hold", "step_back", "pause"
+# A low flag (a missed check-in, a long session) does not hold her in build forever (SPEC §14).
+SERIOUS_SEVERITIES = frozenset({MEDIUM, HIGH})
 ACTIONS = (ADVANCE, HOLD, STEP_BACK, PAUSE)
 
 
@@ -74,6 +78,8 @@ class Snapshot:
     checkins: tuple[CheckInFacts, ...] = ()  # her recent check-ins, any order
     # The day a red flag paused her, while no coach's override has lifted the pause (SPEC §11).
     paused_since: date | None = None
+    # Her latest red flag on record outside ``checkins`` (older check-ins, symptom reports).
+    last_red_flag_on: date | None = None
 
     @property
     def checked_week(self) -> date:
@@ -158,7 +164,7 @@ def _stage_entry_gates(snapshot: Snapshot, target: protocol.Stage) -> list[Gate]
     if target.key == "walk":
         return [walk_gate(athlete, as_of)]
     if target.key == "run_walk":
-        return run_walk_gates(athlete, snapshot.checkins, as_of)
+        return [*run_walk_gates(athlete, snapshot.checkins, as_of), _reviewed_gate(snapshot)]
 
     current = protocol.stage(snapshot.stage)
     if target.key in ("continuous", "build"):
@@ -179,21 +185,31 @@ def _stage_entry_gates(snapshot: Snapshot, target: protocol.Stage) -> list[Gate]
                 "so far.",
             )
         )
-    else:  # trail, speed: time in the previous stage with no flag
+    else:  # trail, speed: consecutive weeks in the previous stage, no medium or high flag
         in_stage = _weeks_with_checkins(snapshot, _started(snapshot, same_level=False))
-        flagged = [c.week for c in in_stage if evaluate_checkin(athlete, snapshot.checkins, c.week)]
-        enough = len(in_stage) >= MIN_WEEKS_IN_STAGE_BEFORE_NEXT
+        run: list[CheckInFacts] = []
+        broken_by = None
+        expected = snapshot.checked_week
+        for c in reversed(in_stage):
+            if c.week != expected:
+                break
+            serious = [
+                f
+                for f in evaluate_checkin(athlete, snapshot.checkins, c.week)
+                if f.severity in SERIOUS_SEVERITIES
+            ]
+            if serious:
+                broken_by = c.week
+                break
+            run.append(c)
+            expected -= timedelta(weeks=1)
         gates.append(
             Gate(
                 "weeks_in_previous_stage",
-                enough and not flagged,
-                f"{len(in_stage)} checked-in week(s) in {current.name.lower()}, "
-                f"{MIN_WEEKS_IN_STAGE_BEFORE_NEXT} needed"
-                + (
-                    f"; a warning sign in the week of {flagged[-1]:%d %b}."
-                    if flagged
-                    else ", with no warning sign."
-                ),
+                len(run) >= MIN_WEEKS_IN_STAGE_BEFORE_NEXT,
+                f"{len(run)} consecutive checked-in week(s) in {current.name.lower()} without a "
+                f"medium or high warning sign; {MIN_WEEKS_IN_STAGE_BEFORE_NEXT} needed"
+                + (f" (a warning sign in the week of {broken_by:%d %b})." if broken_by else "."),
             )
         )
         if target.key == "trail":
@@ -211,6 +227,23 @@ def _stage_entry_gates(snapshot: Snapshot, target: protocol.Stage) -> list[Gate]
                 )
             )
     return gates
+
+
+def last_red_flag(snapshot: Snapshot) -> date | None:
+    """Her latest red flag: in the check-ins before the week decided, or on record before
+    them (``snapshot.last_red_flag_on``: older check-ins, anytime symptom reports)."""
+    days = [
+        day
+        for c in snapshot.checkins
+        if c.week < snapshot.for_week and (day := red_flag_day(c, snapshot.athlete)) is not None
+    ]
+    if snapshot.last_red_flag_on is not None:
+        days.append(snapshot.last_red_flag_on)
+    return max(days, default=None)
+
+
+def _reviewed_gate(snapshot: Snapshot) -> Gate:
+    return reviewed_since_red_flag_gate(snapshot.athlete, last_red_flag(snapshot))
 
 
 def _impact_clearance_gate(snapshot: Snapshot) -> Gate:
@@ -239,6 +272,7 @@ def safety_gates_for(snapshot: Snapshot, to_stage: str) -> list[Gate]:
         gates.append(latest_red_flag_gate(latest, snapshot.athlete))
     if snapshot.paused_since is not None:
         gates.append(_pause_gate(snapshot.paused_since))
+    gates.append(_reviewed_gate(snapshot))
     return gates
 
 

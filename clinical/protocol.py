@@ -21,6 +21,8 @@ from .thresholds import (
     PAUSE_WALK_MAX_MINUTES,
     PAUSE_WALK_MINUTES,
     PAUSE_WALKS_PER_WEEK,
+    PELVIC_FLOOR_SESSIONS_BEFORE_IMPACT,
+    PELVIC_FLOOR_SESSIONS_IN_IMPACT,
     SCOPE_RANK,
     WALK_MIN_WEEKS_POSTPARTUM,
 )
@@ -102,7 +104,7 @@ class Stage:
         return self.levels[min(max(number, 1), len(self.levels)) - 1]
 
 
-def _pelvic_floor(days: int = 7) -> tuple[SessionSpec, ...]:
+def _pelvic_floor(days: int = PELVIC_FLOOR_SESSIONS_BEFORE_IMPACT) -> tuple[SessionSpec, ...]:
     return tuple(
         SessionSpec(
             PELVIC_FLOOR,
@@ -132,8 +134,12 @@ def _walks(
     return tuple(SessionSpec(WALK, minutes, notes=note) for _ in range(times))
 
 
-def _run_walk(run_min: int, walk_min: int, repeats: int) -> tuple[SessionSpec, ...]:
-    minutes = (run_min + walk_min) * repeats + 10  # plus a 5-minute walk either side
+def _run_walk(
+    run_min: int, walk_min: int, repeats: int, warm_up: int = 5
+) -> tuple[SessionSpec, ...]:
+    """Three run-walk sessions; ``warm_up`` minutes of walking either side keep each level's
+    session within 110 % of the one before (SPEC §14)."""
+    minutes = (run_min + walk_min) * repeats + 2 * warm_up
     spec = SessionSpec(
         RUN_WALK,
         minutes,
@@ -141,10 +147,16 @@ def _run_walk(run_min: int, walk_min: int, repeats: int) -> tuple[SessionSpec, .
         walk_seconds=walk_min * 60,
         repeats=repeats,
         terrain=ROAD,
-        notes="Walk 5 minutes to warm up and to finish. Flat, even ground. Easy running: "
-        "you can talk.",
+        notes=f"Walk {warm_up} minutes to warm up and to finish. Flat, even ground. Easy "
+        "running: you can talk.",
     )
     return (spec, spec, spec)
+
+
+def _impact_week(*sessions: SessionSpec) -> tuple[SessionSpec, ...]:
+    """An impact week: its runs, strength twice, and pelvic floor work (SPEC §14: it never
+    stops; at least 3 short sessions a week once running)."""
+    return (*sessions, *_strength(2), *_pelvic_floor(PELVIC_FLOOR_SESSIONS_IN_IMPACT))
 
 
 def _runs(minutes: tuple[int, ...], terrain: str, note: str) -> tuple[SessionSpec, ...]:
@@ -171,21 +183,23 @@ def _build_level(number: int, weekly: int, long_run: int, cut_back: bool) -> Lev
                 "longest of the last month.",
             ),
             *_strength(2),
+            *_pelvic_floor(PELVIC_FLOOR_SESSIONS_IN_IMPACT),
         ),
     )
 
 
-# Build: +10 % a week at most, every 4th week a cut-back to about 75 %; the long run grows
-# by no more than 10 % (Nielsen et al. 2014; Frandsen et al. 2025).
+# Build: +10 % a week at most, every 4th week a cut-back to about 75 %; the long run grows by
+# no more than 10 % over the longest of the weeks before (nielsen2014, frandsen2025): the
+# first is 33 minutes after weeks of 30-minute runs.
 _BUILD_WEEKS = (
-    (99, 36, False),
-    (108, 39, False),
-    (118, 42, False),
-    (89, 36, True),
-    (118, 42, False),
-    (130, 46, False),
-    (143, 50, False),
-    (107, 42, True),
+    (96, 33, False),
+    (105, 36, False),
+    (115, 39, False),
+    (86, 33, True),
+    (115, 39, False),
+    (124, 42, False),
+    (136, 46, False),
+    (104, 39, True),
 )
 
 STAGES: tuple[Stage, ...] = (
@@ -246,12 +260,12 @@ STAGES: tuple[Stage, ...] = (
         "let your body adapt to impact gradually. Stay on smooth, flat ground and keep it "
         "easy: the walk breaks are part of the training, not a failure.",
         levels=(
-            Level(1, "1 min run, 2 min walk × 8", (*_run_walk(1, 2, 8), *_strength(2))),
-            Level(2, "2 min run, 2 min walk × 6", (*_run_walk(2, 2, 6), *_strength(2))),
-            Level(3, "2 min run, 1 min walk × 8", (*_run_walk(2, 1, 8), *_strength(2))),
-            Level(4, "3 min run, 1 min walk × 7", (*_run_walk(3, 1, 7), *_strength(2))),
-            Level(5, "5 min run, 1 min walk × 5", (*_run_walk(5, 1, 5), *_strength(2))),
-            Level(6, "8 min run, 1 min walk × 3", (*_run_walk(8, 1, 3), *_strength(2))),
+            Level(1, "1 min run, 2 min walk × 8", _impact_week(*_run_walk(1, 2, 8))),
+            Level(2, "2 min run, 2 min walk × 6", _impact_week(*_run_walk(2, 2, 6))),
+            Level(3, "2 min run, 1 min walk × 8", _impact_week(*_run_walk(2, 1, 8, warm_up=6))),
+            Level(4, "3 min run, 1 min walk × 7", _impact_week(*_run_walk(3, 1, 7))),
+            Level(5, "5 min run, 1 min walk × 5", _impact_week(*_run_walk(5, 1, 5))),
+            Level(6, "8 min run, 1 min walk × 3", _impact_week(*_run_walk(8, 1, 3))),
         ),
         entry_gates=(
             "weeks_postpartum",
@@ -269,25 +283,23 @@ STAGES: tuple[Stage, ...] = (
         summary="Three easy runs a week, 20 to 30 minutes, on smooth ground.",
         guidance="Comfortable, consistent running matters more than pace. Don't compare "
         "yourself to your pre-pregnancy self: your current starting point is what counts.",
-        levels=(
+        # 20 to 30 minutes in steps of at most 10 % (SPEC §14: the plan never trips its
+        # own long-session rule).
+        levels=tuple(
             Level(
-                1,
-                "3 × 20 min easy",
-                (*_runs((20, 20, 20), ROAD, "Easy, conversational."), *_strength(2)),
-            ),
-            Level(
-                2,
-                "3 × 25 min easy",
-                (*_runs((25, 25, 25), ROAD, "Easy, conversational."), *_strength(2)),
-            ),
-            Level(
-                3,
-                "3 × 30 min easy",
-                (
-                    *_runs((30, 30, 30), SMOOTH_TRAIL, "Easy; smooth trails are fine."),
-                    *_strength(2),
+                i + 1,
+                f"3 × {minutes} min easy",
+                _impact_week(
+                    *_runs(
+                        (minutes,) * 3,
+                        ROAD if minutes < 28 else SMOOTH_TRAIL,
+                        "Easy, conversational."
+                        if minutes < 28
+                        else "Easy; smooth trails are fine.",
+                    )
                 ),
-            ),
+            )
+            for i, minutes in enumerate((20, 22, 24, 26, 28, 30))
         ),
         entry_gates=("top_level_symptom_free",),
     ),
@@ -321,6 +333,7 @@ STAGES: tuple[Stage, ...] = (
                         RUN, 45, terrain=SMOOTH_TRAIL, notes="Rolling hills; walk the steep climbs."
                     ),
                     *_strength(2),
+                    *_pelvic_floor(PELVIC_FLOOR_SESSIONS_IN_IMPACT),
                 ),
             ),
             Level(
@@ -334,8 +347,9 @@ STAGES: tuple[Stage, ...] = (
                         terrain=SMOOTH_TRAIL,
                         notes="6 × 1 min uphill at a strong effort, walk down.",
                     ),
-                    SessionSpec(RUN, 55, terrain=SMOOTH_TRAIL, notes="Long run with hills."),
+                    SessionSpec(RUN, 49, terrain=SMOOTH_TRAIL, notes="Long run with hills."),
                     *_strength(2),
+                    *_pelvic_floor(PELVIC_FLOOR_SESSIONS_IN_IMPACT),
                 ),
             ),
             Level(
@@ -349,8 +363,9 @@ STAGES: tuple[Stage, ...] = (
                         terrain=TECHNICAL_TRAIL,
                         notes="Short stretches of rocky or rooty trail; walk what feels unsure.",
                     ),
-                    SessionSpec(RUN, 60, terrain=SMOOTH_TRAIL, notes="Long run with hills."),
+                    SessionSpec(RUN, 54, terrain=SMOOTH_TRAIL, notes="Long run with hills."),
                     *_strength(2),
+                    *_pelvic_floor(PELVIC_FLOOR_SESSIONS_IN_IMPACT),
                 ),
             ),
             Level(
@@ -361,11 +376,12 @@ STAGES: tuple[Stage, ...] = (
                     SessionSpec(RUN, 40, terrain=SMOOTH_TRAIL, notes="Hill repeats."),
                     SessionSpec(
                         RUN,
-                        65,
+                        59,
                         terrain=TECHNICAL_TRAIL,
                         notes="Long run on mixed, technical trail.",
                     ),
                     *_strength(2),
+                    *_pelvic_floor(PELVIC_FLOOR_SESSIONS_IN_IMPACT),
                 ),
             ),
         ),
@@ -391,8 +407,9 @@ STAGES: tuple[Stage, ...] = (
                         terrain=ROAD,
                         notes="Easy run with 6 × 20 s strides, full recovery between.",
                     ),
-                    SessionSpec(RUN, 70, terrain=TECHNICAL_TRAIL, notes="Long trail run."),
+                    SessionSpec(RUN, 65, terrain=TECHNICAL_TRAIL, notes="Long trail run."),
                     *_strength(2),
+                    *_pelvic_floor(PELVIC_FLOOR_SESSIONS_IN_IMPACT),
                 ),
             ),
             Level(
@@ -406,8 +423,9 @@ STAGES: tuple[Stage, ...] = (
                         terrain=ROAD,
                         notes="5 × 3 min at a hard but steady effort, 2 min jog between.",
                     ),
-                    SessionSpec(RUN, 75, terrain=TECHNICAL_TRAIL, notes="Long trail run."),
+                    SessionSpec(RUN, 71, terrain=TECHNICAL_TRAIL, notes="Long trail run."),
                     *_strength(2),
+                    *_pelvic_floor(PELVIC_FLOOR_SESSIONS_IN_IMPACT),
                 ),
             ),
             Level(
@@ -421,8 +439,9 @@ STAGES: tuple[Stage, ...] = (
                         terrain=ROAD,
                         notes="20 min at a comfortably hard tempo inside an easy run.",
                     ),
-                    SessionSpec(RUN, 80, terrain=TECHNICAL_TRAIL, notes="Long trail run."),
+                    SessionSpec(RUN, 78, terrain=TECHNICAL_TRAIL, notes="Long trail run."),
                     *_strength(2),
+                    *_pelvic_floor(PELVIC_FLOOR_SESSIONS_IN_IMPACT),
                 ),
             ),
         ),
@@ -558,7 +577,7 @@ def split_daily(sessions: Iterable[S]) -> tuple[list[S], list[S]]:
     return main, daily
 
 
-# Suggested days for the counted sessions of a week (Mon=0): spread, with rest between.
+# Suggested days (Mon=0) for n sessions of a kind: spread, with rest between.
 _DAY_PATTERNS = {
     1: (5,),
     2: (1, 5),
@@ -568,6 +587,9 @@ _DAY_PATTERNS = {
     6: (0, 1, 2, 4, 5, 6),
     7: (0, 1, 2, 3, 4, 5, 6),
 }
+IMPACT_KINDS = frozenset({RUN_WALK, RUN})
+# At most this many impact sessions fit a week with a rest day after each (0, 2, 4, 6).
+MAX_IMPACT_SESSIONS = 4
 
 
 @dataclass(frozen=True)
@@ -577,12 +599,34 @@ class ScheduledSession:
     spec: SessionSpec
 
 
+def _spread(n: int, avoid: frozenset[int] = frozenset()) -> list[int]:
+    """n days for sessions of one kind: the free days first (not in ``avoid``), spread."""
+    free = [d for d in range(7) if d not in avoid]
+    if n <= len(free):
+        # Take the spread pattern's positions among the free days.
+        pattern = _DAY_PATTERNS.get(n, tuple(range(n)))
+        picks = [free[round(p * (len(free) - 1) / 6)] for p in pattern]
+        if len(set(picks)) == n:
+            return picks
+        return free[:n]
+    return [i % 7 for i in range(n)]
+
+
 def lay_out(specs: Sequence[SessionSpec]) -> list[ScheduledSession]:
-    """The week's sessions on days: the counted ones spread over the week, daily work (pelvic
-    floor, breathing) one a day."""
-    counted = [s for s in specs if s.kind in COUNTED_KINDS]
+    """The week's sessions on days (SPEC §14: a rest day between runs). Impact sessions go on
+    days with none on the day before or after; the other counted sessions (walks, strength)
+    on the remaining days; daily work (pelvic floor, breathing) spread over the week, one a
+    day when there are seven."""
+    impact = [s for s in specs if s.kind in IMPACT_KINDS]
+    if len(impact) > MAX_IMPACT_SESSIONS:
+        raise ValueError("A week cannot hold this many runs with a rest day between them.")
+    counted = [s for s in specs if s.kind in COUNTED_KINDS and s.kind not in IMPACT_KINDS]
     others = [s for s in specs if s.kind not in COUNTED_KINDS]
-    days = _DAY_PATTERNS.get(len(counted), tuple(i % 7 for i in range(len(counted))))
-    return [
-        ScheduledSession(i, days[i] if i < len(days) else i % 7, s) for i, s in enumerate(counted)
-    ] + [ScheduledSession(100 + i, i % 7, s) for i, s in enumerate(others)]
+    impact_days = list(_DAY_PATTERNS.get(len(impact), ()))
+    counted_days = _spread(len(counted), avoid=frozenset(impact_days))
+    other_days = _spread(len(others))
+    return (
+        [ScheduledSession(i, impact_days[i], s) for i, s in enumerate(impact)]
+        + [ScheduledSession(10 + i, counted_days[i], s) for i, s in enumerate(counted)]
+        + [ScheduledSession(100 + i, other_days[i], s) for i, s in enumerate(others)]
+    )

@@ -175,6 +175,8 @@ def rule_low_mood(
 def rule_load_spike(
     athlete: AthleteFacts, checkins: Sequence[CheckInFacts], latest: CheckInFacts
 ) -> Flag | None:
+    """Running minutes over 130 % of the two weeks before (nielsen2014), and more than her plan
+    asked for (SPEC §14)."""
     by_week = {c.week: c for c in checkins}
     found = [
         by_week.get(latest.week - timedelta(weeks=i))
@@ -182,6 +184,8 @@ def rule_load_spike(
     ]
     previous = [c for c in found if c is not None]
     if len(previous) < len(found) or latest.run_minutes < LOAD_SPIKE_MIN_MINUTES:
+        return None
+    if _within_plan(latest.run_minutes, latest.planned_run_minutes):
         return None
     mean = Decimal(sum(c.run_minutes for c in previous)) / LOAD_SPIKE_BASELINE_WEEKS
     if Decimal(latest.run_minutes) <= mean * LOAD_SPIKE_RATIO:
@@ -195,6 +199,7 @@ def rule_load_spike(
         f"average ({mean.normalize():f} min).",
         {
             "run_minutes": latest.run_minutes,
+            "planned_run_minutes": latest.planned_run_minutes,
             "previous_mean": f"{mean.normalize():f}",
             "previous": {c.week.isoformat(): c.run_minutes for c in previous},
         },
@@ -204,25 +209,40 @@ def rule_load_spike(
 def rule_long_session_spike(
     athlete: AthleteFacts, checkins: Sequence[CheckInFacts], latest: CheckInFacts
 ) -> Flag | None:
+    """Her longest run (run-walk counts) more than 10 % over the longest of the 4 weeks
+    before, and longer than her plan asked for: running against running (SPEC §14)."""
     start = latest.week - timedelta(weeks=LONG_SESSION_BASELINE_WEEKS)
     prior = [c for c in checkins if start <= c.week < latest.week]
-    longest_before = max((c.longest_session_minutes for c in prior), default=0)
+    longest_before = max((c.longest_run_minutes for c in prior), default=0)
     if longest_before <= 0:
         return None
-    if Decimal(latest.longest_session_minutes) <= longest_before * LONG_SESSION_RATIO:
+    if Decimal(latest.longest_run_minutes) <= longest_before * LONG_SESSION_RATIO:
+        return None
+    if _within_plan(latest.longest_run_minutes, latest.planned_longest_run_minutes):
         return None
     return Flag(
         "long_session_spike",
         LOW,
         latest.week,
-        f"Longest session {latest.longest_session_minutes} min, more than "
+        f"Longest run {latest.longest_run_minutes} min, more than "
         f"{_percent(LONG_SESSION_RATIO) - 100} % over the longest of the previous "
-        f"{LONG_SESSION_BASELINE_WEEKS} weeks ({longest_before} min).",
+        f"{LONG_SESSION_BASELINE_WEEKS} weeks ({longest_before} min)"
+        + (
+            f" and longer than the {latest.planned_longest_run_minutes} min planned."
+            if latest.planned_longest_run_minutes is not None
+            else "."
+        ),
         {
-            "longest_session_minutes": latest.longest_session_minutes,
+            "longest_run_minutes": latest.longest_run_minutes,
+            "planned_longest_run_minutes": latest.planned_longest_run_minutes,
             "prior_longest": longest_before,
         },
     )
+
+
+def _within_plan(done: int, planned: int | None) -> bool:
+    """She did no more than her plan asked for: the plan's own steps are not a spike."""
+    return planned is not None and done <= planned
 
 
 def rule_running_without_clearance(

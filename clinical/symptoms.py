@@ -17,13 +17,16 @@ SYMPTOMS: tuple[tuple[str, str], ...] = (
     ("urgency", "Did you have to rush to the toilet, or find it hard to hold on?"),
     ("heaviness", "Did you feel heaviness, dragging or a bulge in your vagina or pelvis?"),
     ("pelvic_pain", "Did you have pain in your pelvis, pubic bone, lower tummy or scar?"),
-    ("bleeding", "Did you have any vaginal bleeding?"),
+    # A normal period is not a warning sign (SPEC §14): it is asked about on its own.
+    ("bleeding", "Did you have any vaginal bleeding that was not a normal period?"),
     (
         "abdominal_doming",
         "Did your tummy dome or cone along the middle when you sat up or lifted?",
     ),
 )
 SYMPTOM_FIELDS = tuple(name for name, _ in SYMPTOMS)
+
+PERIODS_RETURNED_QUESTION = "Have your periods come back? (This is normal and changes nothing.)"
 
 PELVIC_FLOOR_SYMPTOMS = ("leakage", "urgency", "heaviness", "pelvic_pain", "abdominal_doming")
 

@@ -50,6 +50,13 @@ LOW_MOOD_WEEKS = 2
 HIGH_EFFORT = 8
 HIGH_SORENESS = 7
 
+# --- Pelvic floor work ------------------------------------------------------------------------
+
+# goom2019, consensus2024: pelvic floor muscle training is the best-evidenced element and
+# never stops: daily before impact, at least 3 short sessions a week in every impact stage.
+PELVIC_FLOOR_SESSIONS_BEFORE_IMPACT = 7
+PELVIC_FLOOR_SESSIONS_IN_IMPACT = 3
+
 # --- Load ----------------------------------------------------------------------------------------
 
 # nielsen2014: a weekly increase over 30 % raises injury risk; below 30 minutes of running a
@@ -63,6 +70,10 @@ LONG_SESSION_BASELINE_WEEKS = 4
 # nielsen2014 (SPEC §5 build): weekly minutes up by at most 10 %, every 4th week about 75 %.
 BUILD_WEEKLY_INCREASE_MAX = Decimal("1.1")
 BUILD_CUT_BACK_RATIO = Decimal("0.75")
+
+# goom2019: running with a buggy not before about 6 months after the birth (the baby's neck and
+# the buggy's design, besides her own return).
+BUGGY_RUNNING_FROM_WEEKS = 26
 
 # --- Progression (SPEC §5) -----------------------------------------------------------------------
 

@@ -36,7 +36,10 @@ def week(back: int) -> date:
 
 
 def running_clearance(**changes) -> ClearanceFacts:
-    return replace(ClearanceFacts(cleared_on=week(12), scope="running"), **changes)
+    return replace(
+        ClearanceFacts(cleared_on=week(12), scope="running", pelvic_health_assessed=True),
+        **changes,
+    )
 
 
 def passed_assessment(**changes) -> AssessmentFacts:
@@ -638,6 +641,12 @@ def checked(*checkins: CheckInFacts) -> dict:
     return {"checkins": checkins}
 
 
+def reviewed(changes: dict) -> dict:
+    """``changes``, and a clearance given on the Monday decided: any red flag in them has been
+    seen by a clinician since (so only the gate under test can fail)."""
+    return {**changes, **cleared(running_clearance(cleared_on=FOR_WEEK))}
+
+
 RUN_WALK_EDGES = [
     # 12 weeks postpartum, judged on the Monday of the decision's week.
     pytest.param(days_postpartum(83), "weeks_postpartum", False, id="83-days-postpartum"),
@@ -711,25 +720,25 @@ RUN_WALK_EDGES = [
     ),
     # No red flag in the 2 check-ins before that Monday.
     pytest.param(
-        checked(checkin(1), checkin(2, leakage=True)),
+        reviewed(checked(checkin(1), checkin(2, leakage=True))),
         "no_red_flags",
         False,
         id="leakage-in-the-check-in-before-last",
     ),
     pytest.param(
-        checked(checkin(1), checkin(2, pain=6)),
+        reviewed(checked(checkin(1), checkin(2, pain=6))),
         "no_red_flags",
         False,
         id="pain-6-in-the-check-in-before-last",
     ),
     pytest.param(
-        checked(checkin(1), checkin(3, urgency=True)),
+        reviewed(checked(checkin(1), checkin(3, urgency=True))),
         "no_red_flags",
         False,
         id="urgency-in-the-previous-check-in-two-weeks-earlier",
     ),
     pytest.param(
-        checked(checkin(1), checkin(2), checkin(3, heaviness=True)),
+        reviewed(checked(checkin(1), checkin(2), checkin(3, heaviness=True))),
         "no_red_flags",
         True,
         id="red-flag-three-check-ins-back",
@@ -845,24 +854,24 @@ def test_continuous_also_needs_a_running_clearance():
     ("history", "checkins", "passed"),
     [
         pytest.param(
-            at("continuous", 3, 1, 2), (checkin(1), checkin(2)), True, id="two-clean-weeks"
+            at("continuous", 6, 1, 2), (checkin(1), checkin(2)), True, id="two-clean-weeks"
         ),
         pytest.param(
-            at("continuous", 3, 1) + at("continuous", 2, 2),
+            at("continuous", 6, 1) + at("continuous", 5, 2),
             (checkin(1), checkin(2)),
             False,
             id="one-week-at-30-min",
         ),
         pytest.param(
-            at("continuous", 3, 1, 2),
+            at("continuous", 6, 1, 2),
             (checkin(1), checkin(2, urgency=True)),
             False,
             id="urgency-a-week-ago",
         ),
     ],
 )
-def test_build_needs_two_symptom_free_weeks_at_continuous_3(history, checkins, passed):
-    rec = recommend(snap("continuous", 3, history=history, checkins=checkins))
+def test_build_needs_two_symptom_free_weeks_at_30_minutes_continuous(history, checkins, passed):
+    rec = recommend(snap("continuous", 6, history=history, checkins=checkins))
 
     assert gate(rec, "top_level_symptom_free").passed is passed
     if passed:
@@ -870,7 +879,7 @@ def test_build_needs_two_symptom_free_weeks_at_continuous_3(history, checkins, p
         assert (rec.to_stage, rec.to_level) == ("build", 1)
     else:
         assert rec.action == HOLD
-        assert_stays(rec, "continuous", 3)
+        assert_stays(rec, "continuous", 6)
     assert_details_are_sentences(rec)
 
 
@@ -890,9 +899,18 @@ TRAIL_DOOR = [
         [1, 2, 4, 5],
         {},
         {},
+        False,
+        True,
+        id="four-checked-in-weeks-with-a-gap",
+    ),
+    pytest.param(
+        BUILD_WEEKS_1_TO_4,
+        [1, 2, 3, 4],
+        {4: {"longest_run_minutes": 30}, 3: {"longest_run_minutes": 40}},
+        {},
         True,
         True,
-        id="four-checked-in-weeks-out-of-five",
+        id="a-low-flag-does-not-block",
     ),
     pytest.param(
         _weeks_in("build", 8, range(1, 4)), [1, 2, 3], {}, {}, False, True, id="three-weeks"
@@ -931,7 +949,7 @@ TRAIL_DOOR = [
 @pytest.mark.parametrize(
     ("history", "backs", "changes", "assessment", "weeks_ok", "balance_ok"), TRAIL_DOOR
 )
-def test_trail_needs_four_checked_in_weeks_in_build_with_no_flag_and_balance(
+def test_trail_needs_four_consecutive_weeks_in_build_without_medium_or_high_flag_and_balance(
     history, backs, changes, assessment, weeks_ok, balance_ok
 ):
     checkins = tuple(checkin(b, **changes.get(b, {})) for b in backs)
@@ -1031,6 +1049,7 @@ def test_safety_gates_include_a_red_flag_in_the_latest_checkin():
         "readiness": True,
         "no_red_flags": False,
         "red_flags": False,
+        "reviewed_since_red_flag": False,
     }
 
 
@@ -1045,3 +1064,47 @@ def test_the_engine_never_reads_the_future():
 
     assert recommend(noisy) == recommend(base)
     assert (recommend(base).action, recommend(base).to_stage) == (ADVANCE, "run_walk")
+
+
+# --- A clinical review after a red flag (SPEC §14) ------------------------------------------------
+
+
+def test_after_a_red_flag_clean_weeks_alone_do_not_open_run_walk_again():
+    # Heaviness five weeks ago, clean weeks since: the last-2-check-ins gate passes, but she
+    # has not been seen since the red flag.
+    checkins = (checkin(1), checkin(2), checkin(3), checkin(5, heaviness=True))
+    rec = recommend(snap("walk", 4, checkins=checkins))
+
+    assert gate(rec, "no_red_flags").passed is True
+    assert gate(rec, "reviewed_since_red_flag").passed is False
+    assert rec.action == HOLD
+    assert "reviewed since red flag" in rec.summary
+
+
+def test_a_clearance_dated_after_the_red_flag_opens_run_walk():
+    checkins = (checkin(1), checkin(2), checkin(3), checkin(5, heaviness=True))
+    seen = her(clearances=(running_clearance(cleared_on=week(2)),))
+    rec = recommend(snap("walk", 4, checkins=checkins, athlete=seen))
+
+    assert gate(rec, "reviewed_since_red_flag").passed is True
+    assert (rec.action, rec.to_stage) == (ADVANCE, "run_walk")
+
+
+def test_a_red_flag_reported_between_check_ins_counts_too():
+    snapshot = replace(snap("walk", 4), last_red_flag_on=week(2))
+
+    rec = recommend(snapshot)
+
+    assert gate(rec, "reviewed_since_red_flag").passed is False
+    assert "reviewed_since_red_flag" in {
+        g.key for g in safety_gates_for(snapshot, "run_walk") if not g.passed
+    }
+
+
+def test_a_running_clearance_without_a_pelvic_health_assessment_does_not_open_running():
+    unassessed = her(clearances=(running_clearance(pelvic_health_assessed=False),))
+    rec = recommend(snap("walk", 4, athlete=unassessed))
+
+    assert gate(rec, "clearance").passed is False
+    assert "no pelvic health assessment" in gate(rec, "clearance").detail
+    assert rec.action == HOLD

@@ -60,6 +60,8 @@ def clearances(draw, for_week: date, *, good: bool) -> ClearanceFacts:
         cleared_on=cleared_on,
         scope=scope,
         expires_on=None if expires is None else cleared_on + timedelta(days=expires),
+        # A good clearance for running records the pelvic health assessment; a bad one may not.
+        pelvic_health_assessed=True if good else draw(st.booleans()),
     )
 
 

@@ -7,6 +7,7 @@ word or piece of evidence shows up here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -342,6 +343,7 @@ def test_load_spike_fires_just_above_130_percent_of_the_2_previous_weeks(previou
         f"average ({mean} min).",
         {
             "run_minutes": this_week,
+            "planned_run_minutes": None,
             "previous_mean": mean,
             "previous": {wk(o).isoformat(): m for o, m in previous.items()},
         },
@@ -382,7 +384,11 @@ def test_load_spike_stays_silent_at_130_percent_under_30_minutes_or_without_2_we
 
 def _longest(prior: dict[int, int], this_week: int) -> list[CheckInFacts]:
     def row(minutes: int) -> dict:
-        return {"longest_session_minutes": minutes, "walk_minutes": max(minutes, 1) * 3}
+        return {
+            "longest_run_minutes": minutes,
+            "longest_session_minutes": minutes,
+            "run_minutes": max(minutes, 1) * 3,
+        }
 
     return history(*((o, row(m)) for o, m in prior.items()), (0, row(this_week)))
 
@@ -405,9 +411,13 @@ def test_long_session_spike_fires_above_110_percent_of_the_longest_of_4_prior_we
         "long_session_spike",
         "low",
         W,
-        f"Longest session {this_week} min, more than 10 % over the longest of the previous "
+        f"Longest run {this_week} min, more than 10 % over the longest of the previous "
         f"4 weeks ({prior_longest} min).",
-        {"longest_session_minutes": this_week, "prior_longest": prior_longest},
+        {
+            "longest_run_minutes": this_week,
+            "planned_longest_run_minutes": None,
+            "prior_longest": prior_longest,
+        },
     )
 
 
@@ -488,7 +498,9 @@ def cleared(weeks_postpartum: int = 20, **changes) -> AthleteFacts:
     delivery = W - timedelta(weeks=weeks_postpartum)
     values = {
         "delivery_date": delivery,
-        "clearances": (ClearanceFacts(delivery + timedelta(weeks=6), "running"),),
+        "clearances": (
+            ClearanceFacts(delivery + timedelta(weeks=6), "running", pelvic_health_assessed=True),
+        ),
         "assessments": (AssessmentFacts(W - timedelta(weeks=2), passed=True),),
         **changes,
     }
@@ -539,7 +551,12 @@ def test_running_without_a_clearance_raises_a_high_flag_naming_the_failed_gate()
         (
             cleared(
                 clearances=(
-                    ClearanceFacts(W - timedelta(weeks=10), "running", W - timedelta(days=1)),
+                    ClearanceFacts(
+                        W - timedelta(weeks=10),
+                        "running",
+                        W - timedelta(days=1),
+                        pelvic_health_assessed=True,
+                    ),
                 )
             ),
             None,
@@ -594,7 +611,13 @@ def test_running_while_any_run_walk_gate_fails_raises_a_high_flag(athlete, befor
     [
         cleared(weeks_postpartum=12),
         cleared(assessments=(AssessmentFacts(W - timedelta(days=56), passed=True),)),
-        cleared(clearances=(ClearanceFacts(W - timedelta(weeks=10), "unrestricted"),)),
+        cleared(
+            clearances=(
+                ClearanceFacts(
+                    W - timedelta(weeks=10), "unrestricted", pelvic_health_assessed=True
+                ),
+            )
+        ),
     ],
     ids=["exactly-12-weeks", "assessment-exactly-8-weeks-old", "unrestricted-clearance"],
 )
@@ -708,3 +731,37 @@ def test_evaluation_ignores_checkins_after_the_week_judged():
     streak = history((-2, {"energy": 2}), (-1, {"energy": 2}), (0, {"energy": 2}))
     assert [f.rule for f in evaluate_checkin(she(), streak, wk(-1))] == []
     assert [f.rule for f in evaluate_checkin(she(), streak, W)] == ["fatigue_streak"]
+
+
+# --- the plan never trips its own flags (SPEC §14) ---------------------------------------------
+
+
+def test_load_spike_stays_silent_when_she_ran_no_more_than_planned():
+    checkins = _load({-2: 24, -1: 24}, 36)
+    planned = [replace(c, planned_run_minutes=36) if c.week == W else c for c in checkins]
+
+    assert judged(rules.rule_load_spike, she(), planned) is None
+    over = [replace(c, planned_run_minutes=35) if c.week == W else c for c in checkins]
+    assert judged(rules.rule_load_spike, she(), over).rule == "load_spike"
+
+
+def test_long_session_spike_judges_running_against_running_and_the_plan():
+    # A long walk is not a long run: only her longest run counts.
+    walks = history(
+        (-1, {"longest_session_minutes": 20, "walk_minutes": 60}),
+        (0, {"longest_session_minutes": 90, "walk_minutes": 200, "longest_run_minutes": 0}),
+    )
+    assert judged(rules.rule_long_session_spike, she(), walks) is None
+
+    runs = _longest({-1: 30}, 34)
+    planned = [replace(c, planned_longest_run_minutes=34) if c.week == W else c for c in runs]
+    assert judged(rules.rule_long_session_spike, she(), planned) is None
+    beyond = [replace(c, planned_longest_run_minutes=33) if c.week == W else c for c in runs]
+    flag = judged(rules.rule_long_session_spike, she(), beyond)
+    assert flag.summary.endswith("and longer than the 33 min planned.")
+
+
+def test_a_normal_period_raises_nothing():
+    checkins = history((0, {"periods_returned": True}))
+
+    assert rules.evaluate_checkin(she(weeks_postpartum=14), checkins, W) == []
