@@ -85,7 +85,18 @@ class AthleteForm(forms.ModelForm):
         }
 
     GROUPS = (
-        ("Who she is", ("first_name", "last_name", "email", "date_of_birth", "timezone", "units")),
+        (
+            "Who she is",
+            (
+                "first_name",
+                "last_name",
+                "email",
+                "date_of_birth",
+                "timezone",
+                "country",
+                "units",
+            ),
+        ),
         (
             "Birth and recovery",
             (
@@ -119,7 +130,15 @@ class ClearanceForm(forms.ModelForm):
 
     class Meta:
         model = Clearance
-        fields = ["cleared_on", "clinician_name", "clinician_role", "scope", "expires_on", "notes"]
+        fields = [
+            "cleared_on",
+            "clinician_name",
+            "clinician_role",
+            "scope",
+            "pelvic_health_assessed",
+            "expires_on",
+            "notes",
+        ]
         widgets = {
             "cleared_on": DateInput(),
             "expires_on": DateInput(),

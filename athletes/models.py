@@ -24,6 +24,7 @@ from clinical.facts import (
     clearance_that_counts,
     clearance_valid_on,
 )
+from clinical.help import country_for_timezone
 from clinical.readiness import ASSESSMENT_ITEM_FIELDS, assessment_passed, balance_passed
 
 
@@ -148,6 +149,14 @@ def _timezone_is_valid(name: str) -> bool:
     return True
 
 
+def validate_country(value: str) -> None:
+    if value and not (len(value) == 2 and value.isascii() and value.isalpha() and value.isupper()):
+        raise ValidationError(
+            "Use the two capital letters of her country (ISO 3166), such as GB, US or NZ.",
+            code="invalid_country",
+        )
+
+
 def validate_timezone(value: str) -> None:
     if not _timezone_is_valid(value):
         raise ValidationError(
@@ -164,6 +173,7 @@ PROFILE_FIELDS = (
     "email",
     "date_of_birth",
     "timezone",
+    "country",
     "units",
     "delivery_date",
     "delivery_type",
@@ -240,6 +250,13 @@ class Athlete(models.Model):
         default="Europe/London",
         validators=[validate_timezone],
         help_text="Her weeks start on Monday in this time zone.",
+    )
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        validators=[validate_country],
+        help_text="Two letters (ISO 3166), e.g. GB: which emergency and crisis numbers she is "
+        "shown. Left empty, it follows her time zone.",
     )
     units = models.CharField(max_length=2, choices=Units.choices, default=Units.KM)
     delivery_date = models.DateField(help_text="The baby's date of birth.")
@@ -377,6 +394,17 @@ class Athlete(models.Model):
     def is_oasi(self) -> bool:
         return self.perineal_tear_degree is not None and self.perineal_tear_degree >= 3
 
+    @property
+    def help_country(self) -> str:
+        """Her country for the get-help card: the one on her profile, else her time zone's."""
+        return self.country or country_for_timezone(self.timezone)
+
+    @property
+    def needs_pelvic_health_physio(self) -> bool:
+        """After a third- or fourth-degree tear, prior incontinence or a tummy gap, her
+        running clearance should come from a pelvic health physiotherapist (SPEC §14)."""
+        return self.is_oasi or self.prior_incontinence or self.diastasis_recti == YesNoUnknown.YES
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = {}
@@ -437,6 +465,12 @@ class Clearance(models.Model):
         "valid until", null=True, blank=True, help_text="Leave empty if it does not expire."
     )
     notes = models.TextField(blank=True, max_length=5000)
+    pelvic_health_assessed = models.BooleanField(
+        "pelvic health assessment done",
+        default=False,
+        help_text="A clearance for running counts only once her pelvic floor has been assessed "
+        "(internal examination or equivalent, usually by a pelvic health physiotherapist).",
+    )
     document = models.FileField(
         storage=private_storage, upload_to=clearance_document_path, blank=True, max_length=200
     )

@@ -149,7 +149,7 @@ def athlete_facts(athlete: Athlete) -> AthleteFacts:
         stage=athlete.stage,
         created_on=athlete.created_at.date() if athlete.created_at else None,
         clearances=tuple(
-            ClearanceFacts(c.cleared_on, c.scope, c.expires_on, c.pk)
+            ClearanceFacts(c.cleared_on, c.scope, c.expires_on, c.pk, c.pelvic_health_assessed)
             for c in athlete.clearances.all()
         ),
         assessments=tuple(

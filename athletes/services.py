@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from clinical.help import country_for_timezone
+
 from .documents import check_document
 from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, Role, User
 
@@ -28,6 +30,8 @@ INVITATION_SALT = "athletes.invitation"
 
 def _set_fields(instance: Any, data: dict[str, Any]) -> None:
     for name, value in data.items():
+        if name == "country" and isinstance(value, str):
+            value = value.strip().upper()
         setattr(instance, name, value)
 
 
@@ -44,6 +48,8 @@ def athlete_create(*, coach: User, data: dict[str, Any]) -> Athlete:
         raise ValidationError({"coach": "Athletes belong to a coach."})
     athlete = Athlete(coach=coach, last_activity_at=timezone.now())
     _set_fields(athlete, data)
+    # Her country (the get-help numbers), defaulted from her time zone (SPEC §14).
+    athlete.country = athlete.country or country_for_timezone(athlete.timezone)
     athlete.full_clean()
     athlete.save()
     logger.info("athlete created athlete=%s coach=%s", athlete.pk, coach.pk)

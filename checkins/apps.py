@@ -5,10 +5,4 @@ class CheckinsConfig(AppConfig):
     name = "checkins"
     verbose_name = "Check-ins and warning signs"
 
-    def ready(self) -> None:
-        from . import receivers
-        from .signals import checkin_committed
-
-        checkin_committed.connect(
-            receivers.queue_warning_evaluation, dispatch_uid="checkins.queue_warning_evaluation"
-        )
+    # Its own warning rules run after every receiver of checkin_committed (services._announce).

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.formats import date_format
 
 from athletes.forms import DateInput
-from clinical.symptoms import SYMPTOMS
+from clinical.symptoms import PERIODS_RETURNED_QUESTION, SYMPTOMS
 from clinical.thresholds import CHECKIN_RANGES
 
 from .models import PAIN_LOCATION_MAX, SymptomReport, WeeklyCheckIn
@@ -51,13 +51,16 @@ class YesNoField(forms.TypedChoiceField):
         self.scale = True
 
 
-def _minutes(name: str, label: str, help_text: str = "") -> forms.IntegerField:
+def _minutes(
+    name: str, label: str, help_text: str = "", *, required: bool = True
+) -> forms.IntegerField:
     low, high = CHECKIN_RANGES[name]
     return forms.IntegerField(
         label=label,
         min_value=int(low),
         max_value=int(high),
         initial=0,
+        required=required,
         help_text=help_text,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": low, "max": high}),
     )
@@ -81,6 +84,12 @@ class CheckInForm(forms.Form):
     run_minutes = _minutes("run_minutes", "Minutes running", "The running parts only.")
     walk_minutes = _minutes("walk_minutes", "Minutes walking", "Walks and walk breaks.")
     longest_session_minutes = _minutes("longest_session_minutes", "Longest session (minutes)")
+    longest_run_minutes = _minutes(
+        "longest_run_minutes",
+        "Longest run (minutes)",
+        "Your longest session with running in it; run-walk counts. 0 if you didn't run.",
+        required=False,
+    )
     effort = forms.TypedChoiceField(
         label="How hard did the sessions feel?",
         choices=[("", "No sessions"), *_scale(1, 10)],
@@ -127,6 +136,9 @@ class CheckInForm(forms.Form):
     mood = ScaleField("mood", label="Mood", help_text="1 = very low, 5 = very good.")
     stress = ScaleField("stress", label="Stress", help_text="1 = calm, 5 = very stressed.")
     feeling_low = YesNoField(label="Did you feel low or anxious most days?")
+    periods_returned = YesNoField(
+        label=PERIODS_RETURNED_QUESTION, required=False, empty_value=False
+    )
     breastfeeding = YesNoField(label="Are you breastfeeding?")
     notes = forms.CharField(
         label="Anything else your coach should know?",
@@ -163,6 +175,7 @@ class CheckInForm(forms.Form):
                 "run_minutes",
                 "walk_minutes",
                 "longest_session_minutes",
+                "longest_run_minutes",
                 "effort",
             ),
         ),
@@ -171,7 +184,7 @@ class CheckInForm(forms.Form):
             "Pelvic floor and bleeding",
             "These are common after birth and nothing to be embarrassed about. Your answers "
             "help your coach keep your plan safe.",
-            tuple(name for name, _ in SYMPTOMS),
+            (*(name for name, _ in SYMPTOMS), "periods_returned"),
         ),
         (
             "Sleep and mood",
@@ -206,9 +219,13 @@ class CheckInForm(forms.Form):
         return cleaned
 
     def checkin_data(self) -> dict:
-        return {
+        data = {
             name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data
         }
+        # Left blank: she didn't run (the question is optional, to keep the form short).
+        if data.get("longest_run_minutes") is None:
+            data["longest_run_minutes"] = 0
+        return data
 
 
 def initial_for(athlete, *, week, previous=None) -> dict:
@@ -220,6 +237,7 @@ def initial_for(athlete, *, week, previous=None) -> dict:
         "run_minutes": 0,
         "walk_minutes": 0,
         "longest_session_minutes": 0,
+        "longest_run_minutes": 0,
         "unavailable_days": 0,
         "energy": 3,
         "soreness": 2,
@@ -229,6 +247,7 @@ def initial_for(athlete, *, week, previous=None) -> dict:
         "mood": 3,
         "stress": 3,
         "feeling_low": False,
+        "periods_returned": previous.periods_returned if previous else False,
         "breastfeeding": previous.breastfeeding if previous else athlete.breastfeeding,
     }
     for name, _ in SYMPTOMS:

@@ -39,11 +39,23 @@ class WeeklyCheckIn(models.Model):
     sessions_planned = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=_range("sessions_planned"), editable=False
     )
+    # What her plan held that week, written by the plans layer on commit (the spike rules
+    # judge only what she did beyond it).
+    planned_run_minutes = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    planned_longest_run_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False
+    )
     sessions_completed = models.PositiveSmallIntegerField(validators=_range("sessions_completed"))
     run_minutes = models.PositiveSmallIntegerField(default=0, validators=_range("run_minutes"))
     walk_minutes = models.PositiveSmallIntegerField(default=0, validators=_range("walk_minutes"))
     longest_session_minutes = models.PositiveSmallIntegerField(
         default=0, validators=_range("longest_session_minutes")
+    )
+    longest_run_minutes = models.PositiveSmallIntegerField(
+        "longest run",
+        default=0,
+        validators=_range("longest_run_minutes"),
+        help_text="Her longest session with running in it (run-walk counts), in minutes.",
     )
     effort = models.PositiveSmallIntegerField(
         null=True,
@@ -68,6 +80,9 @@ class WeeklyCheckIn(models.Model):
     bleeding = models.BooleanField(default=False)
     abdominal_doming = models.BooleanField(default=False)
     feeling_low = models.BooleanField(default=False, help_text="Felt low or anxious most days.")
+    periods_returned = models.BooleanField(
+        "periods back", default=False, help_text="A normal period: it raises nothing."
+    )
     breastfeeding = models.BooleanField(default=False)
     unavailable_days = models.PositiveSmallIntegerField(
         default=0,
@@ -106,6 +121,10 @@ class WeeklyCheckIn(models.Model):
                 | models.Q(longest_session_minutes=0),
                 name="checkin_longest_within_total",
             ),
+            models.CheckConstraint(
+                condition=models.Q(longest_run_minutes__lte=models.F("longest_session_minutes")),
+                name="checkin_longest_run_within_longest_session",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -142,6 +161,14 @@ class WeeklyCheckIn(models.Model):
         ):
             errors["longest_session_minutes"] = (
                 "The longest session can't be longer than the week's running and walking together."
+            )
+        if (
+            self.longest_run_minutes is not None
+            and self.longest_session_minutes is not None
+            and self.longest_run_minutes > self.longest_session_minutes
+        ):
+            errors["longest_run_minutes"] = (
+                "Your longest run can't be longer than your longest session."
             )
         if errors:
             raise ValidationError(errors)

@@ -1,4 +1,5 @@
-"""The check-ins layer's own reaction to a committed check-in (wired in CheckinsConfig)."""
+"""The check-ins layer's own reaction to a committed check-in: its warning rules, queued by
+``services._announce`` after every receiver of ``checkin_committed`` has run."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from .tasks import evaluate_checkin
 logger = logging.getLogger(__name__)
 
 
-def queue_warning_evaluation(sender, checkin_id: int, athlete_id: int, week, **kwargs) -> None:
+def queue_warning_evaluation(*, checkin_id: int, athlete_id: int, week) -> None:
     """Queue the warning rules for the committed check-in. If the broker is down the check-in
     is already saved; the failure is logged (IDs only) and the daily scan raises the flags."""
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -43,6 +44,7 @@ EDITABLE_FIELDS = (
     "run_minutes",
     "walk_minutes",
     "longest_session_minutes",
+    "longest_run_minutes",
     "effort",
     "energy",
     "sleep_hours",
@@ -59,6 +61,7 @@ EDITABLE_FIELDS = (
     "bleeding",
     "abdominal_doming",
     "feeling_low",
+    "periods_returned",
     "breastfeeding",
     "unavailable_days",
     "notes",
@@ -96,16 +99,29 @@ def _announce(checkin: WeeklyCheckIn, *, created: bool, live: bool) -> None:
     checkin_id, athlete_id, week = checkin.pk, checkin.athlete_id, checkin.week
 
     def send() -> None:
-        checkin_committed.send(
+        # Robust: a failing receiver is logged and never stops the others or the rules below.
+        for receiver, outcome in checkin_committed.send_robust(
             sender=WeeklyCheckIn,
             checkin_id=checkin_id,
             athlete_id=athlete_id,
             week=week,
             created=created,
             live=live,
-        )
+        ):
+            if isinstance(outcome, Exception):
+                logger.error(
+                    "checkin_committed receiver failed receiver=%s checkin=%s",
+                    getattr(receiver, "__qualname__", receiver),
+                    checkin_id,
+                    exc_info=outcome,
+                )
+        # The warning rules last, explicitly: the layer above records what her plan held in
+        # its receiver, and the spike rules read it.
+        from .receivers import queue_warning_evaluation  # tasks import this module
 
-    # robust: a receiver's failure is logged by Django and never undoes the saved check-in.
+        queue_warning_evaluation(checkin_id=checkin_id, athlete_id=athlete_id, week=week)
+
+    # robust: a failure here is logged by Django and never undoes the saved check-in.
     transaction.on_commit(send, robust=True)
 
 
@@ -173,15 +189,31 @@ def checkin_update(*, checkin: WeeklyCheckIn, data: dict[str, Any], by: User) ->
     return checkin
 
 
-def checkin_set_planned(*, checkin_id: int, planned: int | None) -> None:
-    """Record how many sessions her plan held that week. The plans layer, above this one,
-    knows and calls this once the check-in is committed; only that column is written (an
-    UPDATE, no revision: it is not something she or her coach reported)."""
-    if planned is not None:
+@dataclass(frozen=True)
+class PlannedWeek:
+    """What her plan held for a week: the sessions she counts, the minutes of running, the
+    longest session with running in it. None where there was no plan to say."""
+
+    sessions: int | None
+    run_minutes: int | None = None
+    longest_run_minutes: int | None = None
+
+
+def checkin_set_planned(*, checkin_id: int, planned: PlannedWeek) -> None:
+    """Record what her plan held that week. The plans layer, above this one, knows and calls
+    this once the check-in is committed, before her warning signs are evaluated (the spike
+    rules judge what she did beyond her plan); only these columns are written (an UPDATE, no
+    revision: it is not something she or her coach reported)."""
+    sessions = planned.sessions
+    if sessions is not None:
         # A coach may put more sessions in a week than a check-in can report (0–14).
         low, high = CHECKIN_RANGES["sessions_planned"]
-        planned = max(int(low), min(planned, int(high)))
-    WeeklyCheckIn.objects.filter(pk=checkin_id).update(sessions_planned=planned)
+        sessions = max(int(low), min(sessions, int(high)))
+    WeeklyCheckIn.objects.filter(pk=checkin_id).update(
+        sessions_planned=sessions,
+        planned_run_minutes=planned.run_minutes,
+        planned_longest_run_minutes=planned.longest_run_minutes,
+    )
 
 
 # --- Warning flags ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from .thresholds import (
     WALK_MIN_WEEKS_POSTPARTUM,
 )
 
-PROTOCOL_VERSION = "2026.1"
+PROTOCOL_VERSION = "2026.2"
 
 WALK, RUN_WALK, RUN, STRENGTH, PELVIC_FLOOR, MOBILITY, REST = (
     "walk",
@@ -513,6 +513,20 @@ def pause_sessions() -> list[SessionSpec]:
             "instead. Stop and rest if you feel heaviness, leaking or pain.",
         ),
     ]
+
+
+def running_minutes(session: SessionLike) -> int:
+    """The minutes of running a session holds (a run-walk's running parts only)."""
+    if session.kind == RUN:
+        return session.minutes
+    if session.kind == RUN_WALK and session.run_seconds and session.repeats:
+        return session.run_seconds * session.repeats // 60
+    return 0
+
+
+def longest_run(sessions: Iterable[SessionLike]) -> int:
+    """The longest session with running in it (a run-walk's whole length), 0 without any."""
+    return max((s.minutes for s in sessions if s.kind in (RUN, RUN_WALK)), default=0)
 
 
 def counted_sessions(sessions: Iterable[SessionLike]) -> int:

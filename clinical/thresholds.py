@@ -121,6 +121,7 @@ CHECKIN_RANGES: dict[str, tuple[int, int] | tuple[Decimal, Decimal]] = {
     "run_minutes": (0, 2000),
     "walk_minutes": (0, 3000),
     "longest_session_minutes": (0, 600),
+    "longest_run_minutes": (0, 600),
     "effort": (1, 10),
     "energy": (1, 5),
     "sleep_hours": (Decimal("0"), Decimal("14")),

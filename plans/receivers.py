@@ -14,7 +14,7 @@ from clinical.facts import CheckInFacts
 from clinical.symptoms import red_flags
 
 from .publication import pause_now
-from .selectors import planned_sessions_count
+from .selectors import planned_week
 from .tasks import decide_after_checkin
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def on_checkin_committed(
        the hourly ``publish_weeks`` run computes the decision.
     """
     if created:
-        checkin_set_planned(checkin_id=checkin_id, planned=planned_sessions_count(athlete_id, week))
+        checkin_set_planned(checkin_id=checkin_id, planned=planned_week(athlete_id, week))
     if not live:
         return
     checkin = WeeklyCheckIn.objects.select_related("athlete").filter(pk=checkin_id).first()

@@ -6,17 +6,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from athletes.models import Athlete, User
 from athletes.selectors import athlete_facts, roster_for_coach, with_clinical_records
-from checkins.models import WarningFlag, WeeklyCheckIn
+from checkins.models import SymptomReport, WarningFlag, WeeklyCheckIn
 from checkins.selectors import due_condition, open_flag_counts
-from clinical.facts import CheckInFacts
+from checkins.services import PlannedWeek
+from clinical import protocol
+from clinical.facts import AthleteFacts, CheckInFacts
+from clinical.gates import red_flag_day
 from clinical.progression import Snapshot, WeekPosition
 from clinical.protocol import COUNTED_KINDS
-from clinical.thresholds import ENGINE_HISTORY_WEEKS
+from clinical.symptoms import red_flags
+from clinical.thresholds import ENGINE_HISTORY_WEEKS, PAIN_HIGH
 from web.weeks import monday_of
 
 from .models import (
@@ -45,15 +49,48 @@ def engine_snapshot(athlete: Athlete, for_week: date) -> Snapshot:
         .values_list("started_on", flat=True)
         .first()
     )
+    facts = athlete_facts(athlete)
     return Snapshot(
         for_week=for_week,
-        athlete=athlete_facts(athlete),
+        athlete=facts,
         stage=latest.stage if latest else athlete.stage or "walk",
         level=latest.level if latest else athlete.level or 1,
         history=tuple(history),
         checkins=tuple(CheckInFacts.of(c) for c in checkins),
         paused_since=paused_since,
+        last_red_flag_on=red_flag_on_record(athlete, facts, before=for_week, since=since),
     )
+
+
+# A check-in or report that could hold a red flag (the core says which do).
+_MAYBE_RED = (
+    Q(leakage=True)
+    | Q(urgency=True)
+    | Q(heaviness=True)
+    | Q(pelvic_pain=True)
+    | Q(abdominal_doming=True)
+    | Q(bleeding=True)
+    | Q(pain__gte=PAIN_HIGH)
+)
+
+
+def red_flag_on_record(
+    athlete: Athlete, facts: AthleteFacts, *, before: date, since: date
+) -> date | None:
+    """Her latest red flag outside the engine's window of check-ins: in an older check-in, or
+    an anytime symptom report before ``before`` (its local day). Two queries."""
+    days = [
+        day
+        for c in WeeklyCheckIn.objects.filter(_MAYBE_RED, athlete=athlete, week__lt=since)
+        if (day := red_flag_day(CheckInFacts.of(c), facts)) is not None
+    ]
+    tz = athlete.tz
+    days += [
+        r.reported_at.astimezone(tz).date()
+        for r in SymptomReport.objects.filter(_MAYBE_RED, athlete=athlete, week__lt=before)
+        if red_flags(r.facts(), facts)
+    ]
+    return max(days, default=None)
 
 
 def plan_week_for(athlete: Athlete, week: date) -> PlanWeek | None:
@@ -64,15 +101,20 @@ def plan_week_for(athlete: Athlete, week: date) -> PlanWeek | None:
     )
 
 
-def planned_sessions_count(athlete: Athlete | int, week: date) -> int | None:
-    """How many counted sessions (walks, runs, strength) her plan held that week (the
-    athlete, or her id)."""
+def planned_week(athlete: Athlete | int, week: date) -> PlannedWeek:
+    """What her plan held that week (the athlete, or her id): the sessions she counts (walks,
+    runs, strength), the minutes of running and the longest run. Two queries."""
     plan_week = (
         PlanWeek.objects.filter(plan__athlete=athlete, week__lte=week).order_by("-week").first()
     )
     if plan_week is None:
-        return None
-    return plan_week.sessions.filter(kind__in=COUNTED_KINDS).count()
+        return PlannedWeek(sessions=None)
+    sessions = list(plan_week.sessions.all())
+    return PlannedWeek(
+        sessions=sum(1 for s in sessions if s.kind in COUNTED_KINDS),
+        run_minutes=sum(protocol.running_minutes(s) for s in sessions),
+        longest_run_minutes=protocol.longest_run(sessions),
+    )
 
 
 PLAN_STATUS_OF_REASON: dict[str, str] = {

@@ -74,7 +74,8 @@ class AthleteFactory(DjangoModelFactory):
 
 
 class ClearanceFactory(DjangoModelFactory):
-    """A GP's clearance for running, given six weeks after the birth, with no expiry."""
+    """A GP's clearance for running, given six weeks after the birth, with no expiry, after a
+    pelvic health assessment (without one, a running clearance does not open running)."""
 
     class Meta:
         model = Clearance
@@ -84,6 +85,7 @@ class ClearanceFactory(DjangoModelFactory):
     clinician_name = "Dr Jo Reid"
     clinician_role = ClinicianRole.GP
     scope = ClearanceScope.RUNNING
+    pelvic_health_assessed = True
     expires_on = None
     notes = ""
 

@@ -77,6 +77,7 @@ class ClearanceSerializer(serializers.ModelSerializer):
             "clinician_name",
             "clinician_role",
             "scope",
+            "pelvic_health_assessed",
             "expires_on",
             "notes",
             "document",

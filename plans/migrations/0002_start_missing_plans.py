@@ -4,9 +4,8 @@ Plans used to start the first time a page or the API read her plan; now they sta
 enrolled (``plans.services.athlete_enrol``) and reads never write. An athlete added before
 that change and never looked at since has no plan: this gives her the one ``plan_start`` would
 have given her today (Plan, this week's PlanWeek and its sessions, her stage and level, the
-audit entry), using the historical models. ``session_rows`` and the clearance and time zone
-rules are mirrored here, frozen as they were; the sessions themselves come from the pure
-protocol module, as in ``plan_start``.
+audit entry), using the historical models. The clearance and time zone rules are mirrored
+here; the sessions and their days come from the pure protocol module, as in ``plan_start``.
 
 Reversing it is a no-op: the plans it started are ordinary plans by then.
 """
@@ -20,17 +19,6 @@ from django.db import IntegrityError, migrations, transaction
 from django.utils import timezone
 
 from clinical import protocol
-
-# plans.services._DAY_PATTERNS as of this migration.
-DAY_PATTERNS = {
-    1: (5,),
-    2: (1, 5),
-    3: (1, 3, 5),
-    4: (0, 2, 4, 6),
-    5: (0, 1, 3, 5, 6),
-    6: (0, 1, 2, 4, 5, 6),
-    7: (0, 1, 2, 3, 4, 5, 6),
-}
 
 
 def _today_where_she_lives(athlete, zones: frozenset[str]) -> date:
@@ -53,38 +41,22 @@ def _clearance_scope(clearances, on: date) -> str | None:
 
 
 def _session_rows(PlannedSession, plan_week, specs):
-    """plans.services.session_rows as of this migration."""
-    counted = [s for s in specs if s.kind in protocol.COUNTED_KINDS]
-    others = [s for s in specs if s.kind not in protocol.COUNTED_KINDS]
-    days = DAY_PATTERNS.get(len(counted), tuple(i % 7 for i in range(len(counted))))
-    rows = [
+    """plans.publication.session_rows: the days come from the pure protocol, as there."""
+    return [
         PlannedSession(
             plan_week=plan_week,
-            order=i,
-            day=days[i] if i < len(days) else i % 7,
-            kind=s.kind,
-            minutes=s.minutes,
-            run_seconds=s.run_seconds,
-            walk_seconds=s.walk_seconds,
-            repeats=s.repeats,
-            terrain=s.terrain,
-            notes=s.notes[:300],
+            order=item.order,
+            day=item.day,
+            kind=item.spec.kind,
+            minutes=item.spec.minutes,
+            run_seconds=item.spec.run_seconds,
+            walk_seconds=item.spec.walk_seconds,
+            repeats=item.spec.repeats,
+            terrain=item.spec.terrain,
+            notes=item.spec.notes[:300],
         )
-        for i, s in enumerate(counted)
+        for item in protocol.lay_out(specs)
     ]
-    rows += [
-        PlannedSession(
-            plan_week=plan_week,
-            order=100 + i,
-            day=i % 7,
-            kind=s.kind,
-            minutes=s.minutes,
-            terrain=s.terrain,
-            notes=s.notes[:300],
-        )
-        for i, s in enumerate(others)
-    ]
-    return rows
 
 
 def start_missing_plans(apps, schema_editor) -> int:

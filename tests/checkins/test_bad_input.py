@@ -163,6 +163,7 @@ def test_effort_may_be_left_out_of_a_week_without_sessions(request, athlete, thi
         run_minutes=0,
         walk_minutes=0,
         longest_session_minutes=0,
+        longest_run_minutes=0,
         effort=None,
     )
 
@@ -193,6 +194,7 @@ def test_a_longest_session_longer_than_the_whole_week_is_refused(
             "run_minutes": 0,
             "walk_minutes": 0,
             "longest_session_minutes": 0,
+            "longest_run_minutes": 0,
             "effort": None,
             "energy": 1,
             "sleep_hours": Decimal("0"),
@@ -210,6 +212,7 @@ def test_a_longest_session_longer_than_the_whole_week_is_refused(
             "run_minutes": 2000,
             "walk_minutes": 3000,
             "longest_session_minutes": 600,
+            "longest_run_minutes": 600,
             "effort": 10,
             "energy": 5,
             "sleep_hours": Decimal("14"),
@@ -443,4 +446,19 @@ def test_api_post_reports_every_missing_required_answer(athlete_api, athlete):
     }
     assert set(response.json()) == required
     assert all(response.json()[name] == ["This field is required."] for name in required)
+    assert WeeklyCheckIn.objects.count() == 0
+
+
+@pytest.mark.parametrize("channel", SUBMIT_CHANNELS, ids=_channel_id)
+def test_a_longest_run_longer_than_the_longest_session_is_refused(
+    request, athlete, this_monday, channel
+):
+    outcome = channel(
+        request, athlete, this_monday, longest_session_minutes=30, longest_run_minutes=31
+    )
+
+    assert outcome.status in (200, 400)
+    assert outcome.errors == {
+        "longest_run_minutes": ["Your longest run can't be longer than your longest session."]
+    }
     assert WeeklyCheckIn.objects.count() == 0

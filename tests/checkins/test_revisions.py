@@ -12,7 +12,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from checkins.models import CheckInRevision, WeeklyCheckIn
-from checkins.services import EDITABLE_FIELDS, checkin_set_planned, checkin_update
+from checkins.services import (
+    EDITABLE_FIELDS,
+    PlannedWeek,
+    checkin_set_planned,
+    checkin_update,
+)
 from tests.checkins.factories import CheckInFactory, form_data
 from web.weeks import monday_of
 
@@ -340,13 +345,18 @@ def test_an_api_patch_after_the_window_is_refused(athlete_api, closed_checkin):
 
 
 @pytest.mark.parametrize(("planned", "stored"), [(4, 4), (0, 0), (None, None), (20, 14)])
-def test_the_planned_sessions_are_written_alone_without_a_revision(athlete, planned, stored):
+def test_what_her_plan_held_is_written_alone_without_a_revision(athlete, planned, stored):
     checkin = CheckInFactory(athlete=athlete)
     before = values_of(checkin)
     updated_at = checkin.updated_at
 
-    checkin_set_planned(checkin_id=checkin.pk, planned=planned)
+    checkin_set_planned(
+        checkin_id=checkin.pk,
+        planned=PlannedWeek(sessions=planned, run_minutes=24, longest_run_minutes=34),
+    )
 
     assert values_of(checkin) == before
+    checkin.refresh_from_db()
     assert (checkin.sessions_planned, checkin.updated_at) == (stored, updated_at)
+    assert (checkin.planned_run_minutes, checkin.planned_longest_run_minutes) == (24, 34)
     assert not CheckInRevision.objects.exists()
