@@ -6,40 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('athletes', '0002_clinical_fidelity'),
-        ('checkins', '0002_symptom_reports'),
+        ("athletes", "0002_clinical_fidelity"),
+        ("checkins", "0002_symptom_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='weeklycheckin',
-            name='longest_run_minutes',
-            field=models.PositiveSmallIntegerField(default=0, help_text='Her longest session with running in it (run-walk counts), in minutes.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(600)], verbose_name='longest run'),
+            model_name="weeklycheckin",
+            name="longest_run_minutes",
+            field=models.PositiveSmallIntegerField(
+                default=0,
+                help_text="Her longest session with running in it (run-walk counts), in minutes.",
+                validators=[
+                    django.core.validators.MinValueValidator(0),
+                    django.core.validators.MaxValueValidator(600),
+                ],
+                verbose_name="longest run",
+            ),
         ),
         migrations.AddField(
-            model_name='weeklycheckin',
-            name='periods_returned',
-            field=models.BooleanField(default=False, help_text='A normal period: it raises nothing.', verbose_name='periods back'),
+            model_name="weeklycheckin",
+            name="periods_returned",
+            field=models.BooleanField(
+                default=False,
+                help_text="A normal period: it raises nothing.",
+                verbose_name="periods back",
+            ),
         ),
         migrations.AddField(
-            model_name='weeklycheckin',
-            name='planned_longest_run_minutes',
+            model_name="weeklycheckin",
+            name="planned_longest_run_minutes",
             field=models.PositiveSmallIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='weeklycheckin',
-            name='planned_run_minutes',
+            model_name="weeklycheckin",
+            name="planned_run_minutes",
             field=models.PositiveSmallIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AddConstraint(
-            model_name='weeklycheckin',
-            constraint=models.CheckConstraint(condition=models.Q(('longest_run_minutes__gte', 0), ('longest_run_minutes__lte', 600)), name='checkin_longest_run_minutes_range'),
+            model_name="weeklycheckin",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("longest_run_minutes__gte", 0), ("longest_run_minutes__lte", 600)
+                ),
+                name="checkin_longest_run_minutes_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='weeklycheckin',
-            constraint=models.CheckConstraint(condition=models.Q(('longest_run_minutes__lte', models.F('longest_session_minutes'))), name='checkin_longest_run_within_longest_session'),
+            model_name="weeklycheckin",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("longest_run_minutes__lte", models.F("longest_session_minutes"))
+                ),
+                name="checkin_longest_run_within_longest_session",
+            ),
         ),
     ]
