@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from athletes.models import Athlete, Role, User
+from clinical.help import URGENT_SIGNS, help_for
 from web.retries import RetryOptions
 from web.weeks import monday_of
 
@@ -182,6 +183,9 @@ def send_checkin_reminders() -> int:
             "last_week_missing": last_week_missing,
             "url": _site_url(reverse("account_login") + "?next=" + reverse("checkins:my_checkin")),
             "site_name": settings.SITE_NAME,
+            # The get-help card, in words (SPEC §14).
+            "help": help_for(athlete.help_country),
+            "urgent_signs": URGENT_SIGNS,
         }
         try:
             send_mail(

@@ -17,6 +17,8 @@ from checkins.services import PlannedWeek
 from clinical import protocol
 from clinical.facts import AthleteFacts, CheckInFacts
 from clinical.gates import red_flag_day
+from clinical.guidance import Note, notes_for
+from clinical.guidance import Profile as GuidanceProfile
 from clinical.progression import Snapshot, WeekPosition
 from clinical.protocol import COUNTED_KINDS
 from clinical.symptoms import red_flags
@@ -272,4 +274,22 @@ def roster_page(athletes: QuerySet[Athlete], this_monday: date) -> QuerySet[Athl
             queryset=Decision.objects.filter(status__in=OPEN_STATUSES),
             to_attr="pending_decisions",
         ),
+    )
+
+
+# --- Guidance where it applies (SPEC §14) --------------------------------------------------------
+
+
+def guidance_for(athlete: Athlete, stage: str) -> list[Note]:
+    """The guidance notes for her stage and profile (no query)."""
+    return notes_for(
+        GuidanceProfile(
+            stage=stage,
+            weeks_postpartum=athlete.weeks_postpartum,
+            breastfeeding=athlete.breastfeeding,
+            caesarean=athlete.delivery_type.startswith("caesarean"),
+            oasi=athlete.is_oasi,
+            diastasis=athlete.diastasis_recti == "yes",
+            previous_births=athlete.previous_births,
+        )
     )

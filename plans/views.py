@@ -165,6 +165,9 @@ def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "assessments": athlete.assessments.all(),
         "invitation": athlete.invitations.order_by("-created_at").first(),
         "overview": overview,
+        "guidance_notes": selectors.guidance_for(
+            athlete, overview.this_week.stage if overview.this_week else athlete.stage
+        ),
         "plan_weeks": [
             {
                 "label": label,
@@ -345,6 +348,9 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
             "daily": daily,
             "next_main": next_main,
             "pause_guidance": protocol.PAUSE_GUIDANCE,
+            "guidance_notes": selectors.guidance_for(
+                athlete, plan_week.stage if plan_week else athlete.stage
+            ),
             "recent_checkins": recent,
             "chart": chart_series(recent),
             "chart_summary": chart_summary(recent),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from athletes.models import Athlete
 from checkins.advice import advice_message, red_flag_names, report_advice
 from checkins.models import CheckInRevision, SymptomReport, WarningFlag, WeeklyCheckIn
 from checkins.services import EDITABLE_FIELDS, REPORT_FIELDS
@@ -152,12 +153,12 @@ class AdviceSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="The advice in a few plain sentences.")
 
     @staticmethod
-    def of(advice: Advice) -> dict:
+    def of(advice: Advice, athlete: Athlete) -> dict:
         return {
             "stop_running": bool(advice.red_flags),
             "red_flags": red_flag_names(advice),
             "early_bleeding": advice.early_bleeding,
-            "message": advice_message(advice),
+            "message": advice_message(advice, athlete),
         }
 
 
@@ -172,4 +173,4 @@ class SymptomReportCreatedSerializer(SymptomReportSerializer):
 
     @extend_schema_field(AdviceSerializer)
     def get_advice(self, report: SymptomReport) -> dict:
-        return AdviceSerializer.of(report_advice(report, report.athlete))
+        return AdviceSerializer.of(report_advice(report, report.athlete), report.athlete)

@@ -207,7 +207,9 @@ def test_feeling_low_shows_where_to_find_support(athlete_client, athlete):
         "<strong>midwife</strong>",
         "<strong>health visitor</strong>",
         "<strong>perinatal mental health services</strong>",
-        "call your local emergency number",
+        "Thoughts of harming yourself or your baby are urgent:</strong> call 999 now",
+        "Samaritans on <strong>116 123</strong>",
+        "it is not your fault",
     ):
         assert support in text
     assert STOP_RUNNING not in text

@@ -157,7 +157,7 @@ def test_early_bleeding_shows_the_early_bleeding_advice(athlete_client, athlete)
 
     words = text(response)
     assert EARLY_BLEEDING in words
-    assert "contact your midwife or GP" in words
+    assert "Call your midwife or GP today" in words
     assert STOP_RUNNING not in words
     assert list(WarningFlag.objects.values_list("rule", "severity")) == [("bleeding", "medium")]
 

@@ -209,7 +209,7 @@ def test_pain_of_3_raises_a_medium_pain_flag_and_no_red_flag(
     assert reported[0]["red_flags"] == []
     advice = report_advice(stored, athlete)
     assert (advice.red_flags, advice.early_bleeding) == ([], False)
-    assert advice_message(advice) == "Thank you for telling us. Your coach has been told."
+    assert advice_message(advice, athlete) == "Thank you for telling us. Your coach has been told."
 
 
 def test_pain_of_5_is_a_red_flag(athlete, reported, django_capture_on_commit_callbacks):
@@ -235,9 +235,9 @@ def test_early_bleeding_raises_a_medium_bleeding_flag_and_early_bleeding_advice(
     assert reported[0]["red_flags"] == []
     advice = report_advice(stored, athlete)
     assert (advice.red_flags, advice.early_bleeding) == ([], True)
-    message = advice_message(advice)
-    assert "contact your midwife or GP" in message
-    assert "call your emergency number now" in message
+    message = advice_message(advice, athlete)
+    assert "call your midwife or GP today" in message
+    assert "call 999 now" in message
 
 
 def test_bleeding_long_after_the_birth_is_a_red_flag(
@@ -251,7 +251,9 @@ def test_bleeding_long_after_the_birth_is_a_red_flag(
     assert reported[0]["red_flags"] == ["bleeding"]
     advice = report_advice(stored, athlete)
     assert (advice.red_flags, advice.early_bleeding) == (["bleeding"], False)
-    assert advice_message(advice).startswith("Please stop running for now: you reported bleeding.")
+    assert advice_message(advice, athlete).startswith(
+        "Please stop running for now: you reported bleeding."
+    )
 
 
 def test_several_symptoms_raise_one_flag_per_rule(

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 STOP_MESSAGE = (
     "Please stop running for now: you reported leaking. Contact a pelvic health "
     "physiotherapist or your GP and tell them what you noticed. Your plan is paused from today: "
-    "gentle walking and pelvic floor work only, until your coach has talked with you."
+    "gentle walking and pelvic floor work only, until your coach has talked with you. "
+    "Soaking a pad within an hour, large clots, feeling faint or severe pain: call 999 now."
 )
 
 
@@ -163,7 +164,7 @@ def test_she_gets_her_advice_and_the_flag_it_raised(athlete_api, athlete):
     assert advice["stop_running"] is False
     assert advice["red_flags"] == []
     assert advice["early_bleeding"] is True
-    assert "contact your midwife or GP" in advice["message"]
+    assert "call your midwife or GP today" in advice["message"]
     assert WarningFlag.objects.get().severity == "medium"
 
 
