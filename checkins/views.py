@@ -169,10 +169,13 @@ def my_checkin(request: AuthedHttpRequest) -> HttpResponse:
     today = athlete.today()
     choices = [(w, windows.week_label(w, today)) for w in _weeks_she_can_send(athlete, done)]
     previous = athlete.checkins.order_by("-week").first()
+    only_last_week = [w for w, _ in choices] == [monday_of(today) - windows.WEEK]
     form = CheckInForm(
         request.POST or None,
         initial=initial_for(athlete, week=week, previous=previous),
         weeks=choices,
+        # Monday to Thursday: say when this week's opens, so she isn't left wondering.
+        this_week_opens=windows.next_opening(today) if only_last_week else None,
     )
     response = _submit(
         request,
@@ -182,7 +185,6 @@ def my_checkin(request: AuthedHttpRequest) -> HttpResponse:
     )
     if response is not None:
         return response
-    only_last_week = [w for w, _ in choices] == [monday_of(today) - windows.WEEK]
     return _form_page(
         request,
         athlete=athlete,
