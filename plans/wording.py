@@ -3,7 +3,14 @@ athlete page (SPEC §11: advanced, held, carried over, paused, stepped back)."""
 
 from __future__ import annotations
 
-from .models import DecisionStatus, PlanWeek, WeekReason
+from datetime import date
+
+from django.utils.formats import date_format
+
+from clinical.progression import PAUSE, STEP_BACK
+from web.weeks import monday_of
+
+from .models import Decision, DecisionStatus, PlanWeek, WeekReason
 
 FOR_HER: dict[str, str] = {
     WeekReason.STARTED: "Your plan starts here. Take it easy and see how your body feels.",
@@ -48,3 +55,42 @@ def coach_note(week: PlanWeek) -> str:
     """The note her coach left with the decision behind this week, if any."""
     decision = week.decision
     return decision.note if decision is not None else ""
+
+
+def _day(day: date) -> str:
+    return date_format(day, "l j M")
+
+
+def when_it_applies(decision: Decision, today: date) -> str:
+    """For the coach's decision card, on her athlete's local ``today``: from which day the
+    decision applies if she decides now (a week that has begun changes from today on), and
+    what happens if she doesn't (SPEC §11: a pause or step back applies on its own, anything
+    else leaves the week carried over)."""
+    if decision.status == DecisionStatus.AUTO_APPLIED:
+        return (
+            f"Already applied from {_day(decision.starts_on)}, without you (a "
+            f"{decision.get_action_display().lower()} never waits): approve it, or override "
+            "it with a note."
+        )
+    begun = decision.week <= monday_of(today)
+    on_its_own = decision.action in (PAUSE, STEP_BACK)
+    if begun:
+        start = max(decision.week, today)
+        first = (
+            f"Applies from today, {_day(start)}, once you decide: her week has begun, and the "
+            "days gone by stay as they were."
+        )
+        then = (
+            "If you don't, it applies on its own within the hour."
+            if on_its_own
+            else "Until you do, her week stays as it is."
+        )
+        return f"{first} {then}"
+    first = f"Applies from {_day(decision.week)} once you decide."
+    if on_its_own:
+        then = "If you haven't by her Sunday, it applies on its own."
+    elif today.weekday() == 6:
+        then = "Until you do, next week repeats this one (already published)."
+    else:
+        then = "If nobody decides by her Sunday, next week repeats this one."
+    return f"{first} {then}"
