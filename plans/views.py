@@ -36,7 +36,13 @@ from .calendar import render_ics
 from .export import athlete_export
 from .forms import OverrideForm, SessionFormSet
 from .models import SESSION_FIELDS, CalendarFeed, PlannedSession
-from .wording import coach_note, when_it_applies, why_for_coach, why_for_her
+from .wording import (
+    coach_note,
+    when_it_applies,
+    why_for_coach,
+    why_for_her,
+    why_next_for_her,
+)
 
 ROSTER_PAGE_SIZE = 25
 
@@ -349,6 +355,7 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
             "plan_week": plan_week,
             "why": why_for_her(plan_week) if plan_week and overview.is_current else "",
             "coach_note": coach_note(plan_week) if plan_week and overview.is_current else "",
+            "next_why": why_next_for_her(overview.next_week),
             "days": days,
             "daily": daily,
             "next_main": next_main,

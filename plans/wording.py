@@ -23,6 +23,18 @@ FOR_HER: dict[str, str] = {
     WeekReason.CARRIED_OVER: "The same as last week while your coach looks at how it went.",
 }
 
+# Next week, once published, on "my week".
+NEXT_FOR_HER: dict[str, str] = {
+    WeekReason.ADVANCED: "A step on: your last weeks went well.",
+    WeekReason.HELD: "The same level again: steady is good.",
+    WeekReason.STEPPED_BACK: "A gentler week, so your body can settle.",
+    WeekReason.PAUSED: "Still paused: gentle walks and pelvic floor work.",
+    WeekReason.CARRIED_OVER: "The same as this week for now: your coach may still change it.",
+}
+
+# A week her coach set by an override: the coach's note says why (it follows these words).
+BY_HER_COACH = "Your coach has set this week for you."
+
 FOR_COACH: dict[str, str] = {
     WeekReason.STARTED: "Her plan's first week.",
     WeekReason.ADVANCED: "Advanced.",
@@ -33,8 +45,33 @@ FOR_COACH: dict[str, str] = {
 }
 
 
+def _set_by_her_coach(week: PlanWeek) -> bool:
+    """The week is what her coach decided instead of the recommendation (not a pause, and
+    not a later week that only carried it over)."""
+    decision = week.decision
+    return (
+        decision is not None
+        and decision.status == DecisionStatus.OVERRIDDEN
+        and week.reason not in (WeekReason.PAUSED, WeekReason.CARRIED_OVER)
+        and bool(decision.note)
+    )
+
+
 def why_for_her(week: PlanWeek) -> str:
+    """Why this week holds what it holds. After her coach's override the engine's words
+    ("your last weeks went well") may not be true (she may just have been paused): her
+    coach's note says why instead."""
+    if _set_by_her_coach(week):
+        return BY_HER_COACH
     return FOR_HER.get(week.reason, "")
+
+
+def why_next_for_her(week: PlanWeek | None) -> str:
+    if week is None:
+        return ""
+    if _set_by_her_coach(week):
+        return "Set by your coach."
+    return NEXT_FOR_HER.get(week.reason, "")
 
 
 def why_for_coach(week: PlanWeek) -> str:
@@ -52,9 +89,12 @@ def why_for_coach(week: PlanWeek) -> str:
 
 
 def coach_note(week: PlanWeek) -> str:
-    """The note her coach left with the decision behind this week, if any."""
+    """The note her coach left with the decision behind this week, if any (not on a later
+    week that only carried that decision over)."""
     decision = week.decision
-    return decision.note if decision is not None else ""
+    if decision is None or week.reason == WeekReason.CARRIED_OVER:
+        return ""
+    return decision.note
 
 
 def _day(day: date) -> str:

@@ -1,4 +1,5 @@
-"""The words of the weekly loop: when a decision applies, as the coach's card says it."""
+"""The words of the weekly loop: when a decision applies, as the coach's card says it; why
+her week holds what it holds, as "my week" says it."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from plans.models import Decision, DecisionStatus
-from plans.wording import when_it_applies
+from plans.models import Decision, DecisionStatus, PlanWeek, WeekReason
+from plans.wording import coach_note, when_it_applies, why_for_her, why_next_for_her
 
 W = date(2026, 3, 9)  # a Monday: the week the decision is for
 
@@ -88,3 +89,56 @@ def test_one_applied_without_the_coach_says_from_when_it_has_applied():
         "Already applied from Tuesday 10 Mar, without you (a pause never waits): approve it, "
         "or override it with a note."
     )
+
+
+# --- Why her week holds what it holds ------------------------------------------------------------
+
+NOTE = "Jo saw you yesterday: all clear. We ease back in with the shortest run-walks."
+
+
+def plan_week(reason: str, decision: Decision | None = None, week: date = W) -> PlanWeek:
+    return PlanWeek(week=week, stage="run_walk", level=1, reason=reason, decision=decision)
+
+
+def overridden(**fields) -> Decision:
+    return decision("pause", DecisionStatus.OVERRIDDEN, final_action="advance", note=NOTE, **fields)
+
+
+def test_a_week_her_coach_set_by_an_override_says_so_and_her_coachs_note_says_why():
+    week = plan_week(WeekReason.ADVANCED, overridden())
+
+    assert why_for_her(week) == "Your coach has set this week for you."
+    assert coach_note(week) == NOTE
+    assert why_next_for_her(week) == "Set by your coach."
+
+
+def test_an_approved_advance_says_her_last_weeks_went_well():
+    week = plan_week(WeekReason.ADVANCED, decision("advance", DecisionStatus.APPROVED))
+
+    assert why_for_her(week) == "You've moved on a step: your last weeks went well."
+    assert coach_note(week) == ""
+    assert why_next_for_her(week) == "A step on: your last weeks went well."
+
+
+def test_a_pause_her_coach_set_still_says_it_is_a_pause_with_her_note():
+    week = plan_week(
+        WeekReason.PAUSED,
+        decision("pause", DecisionStatus.OVERRIDDEN, final_action="pause", note=NOTE),
+    )
+
+    assert why_for_her(week).startswith("Your plan is paused because of a symptom you reported")
+    assert coach_note(week) == NOTE
+
+
+def test_a_later_week_that_carried_an_override_over_repeats_neither_its_words_nor_its_note():
+    week = plan_week(WeekReason.CARRIED_OVER, overridden(), week=W + timedelta(weeks=1))
+
+    assert why_for_her(week) == "The same as last week while your coach looks at how it went."
+    assert coach_note(week) == ""
+    assert why_next_for_her(week) == (
+        "The same as this week for now: your coach may still change it."
+    )
+
+
+def test_no_next_week_yet_says_nothing():
+    assert why_next_for_her(None) == ""
