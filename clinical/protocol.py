@@ -472,12 +472,13 @@ def sessions_for(stage_key: str, level: int, *, clearance_scope: str | None) -> 
     return sessions
 
 
+# Shown under the heading "Your plan is paused" on her week.
 PAUSE_GUIDANCE = (
-    "Your plan is paused because of a symptom that needs checking. No running, jumping or "
-    "heavy lifting until your coach has talked with you and a pelvic health physiotherapist or "
-    "GP has seen you. Keep moving gently: easy walks, your pelvic floor exercises every day, "
-    "and, if walking is uncomfortable, gentle cycling or swimming instead (swimming only once "
-    "any bleeding has stopped). Stop and rest if you feel heaviness, leaking or pain."
+    "No running, jumping or heavy lifting until your coach has talked with you and a pelvic "
+    "health physiotherapist or GP has seen you. Keep moving gently: easy walks, your pelvic "
+    "floor exercises every day, and, if walking is uncomfortable, gentle cycling or swimming "
+    "instead (swimming only once any bleeding has stopped). Stop and rest if you feel "
+    "heaviness, leaking or pain."
 )
 
 
