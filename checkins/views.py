@@ -222,6 +222,9 @@ def my_checkin_done(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "advice": advice_for(checkin, athlete),
             "edited": request.GET.get("edited") == "1",
             "editable": is_editable(checkin, athlete),
+            # Next week is published by her Sunday (SPEC §11), approved or not; a late
+            # check-in for last week may change this week instead.
+            "for_this_week": checkin.week == monday_of(athlete.today()),
         },
     )
 
