@@ -372,6 +372,7 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
             if latest is not None and checkin_is_editable(latest, athlete)
             else None,
             "next_opens": windows.next_opening(today),
+            "closes_tonight": today.weekday() == 6,  # last week's closes at the end of Sunday
             "this_monday": this_monday,
             "encouragement": ENCOURAGEMENT[this_monday.isocalendar()[1] % len(ENCOURAGEMENT)],
             "calendar_url": request.build_absolute_uri(
