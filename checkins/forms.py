@@ -147,20 +147,31 @@ class CheckInForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, weeks: list[tuple[date, str]] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        weeks: list[tuple[date, str]] | None = None,
+        this_week_opens: date | None = None,
+        **kwargs,
+    ):
         """``weeks``: (Monday, label) of the weeks to offer as choices (her own form offers
         only the open weeks she hasn't sent); None leaves a date field (her coach's form).
-        Either way the field only parses a date: the service judges the week."""
+        Either way the field only parses a date: the service judges the week.
+        ``this_week_opens``: the day this week's check-in opens, when it is not open yet."""
         super().__init__(*args, **kwargs)
         if weeks is not None:
             week = self.fields["week"]
             week.widget = forms.RadioSelect(choices=[(w.isoformat(), label) for w, label in weeks])
-            # Only the week that closes soon needs saying: last week's, this Sunday.
-            week.help_text = (
-                f"Last week's stays open until {date_format(closes_on(weeks[0][0]), 'l j F')}."
-                if len(weeks) > 1
-                else ""
-            )
+            # Only the week that closes soon needs saying: last week's, this Sunday; and,
+            # before this week's opens, when it does.
+            if len(weeks) > 1:
+                week.help_text = (
+                    f"Last week's stays open until {date_format(closes_on(weeks[0][0]), 'l j F')}."
+                )
+            elif this_week_opens is not None:
+                week.help_text = f"This week's opens on {date_format(this_week_opens, 'l j F')}."
+            else:
+                week.help_text = ""
         for name, question in SYMPTOMS:
             self.fields[name] = YesNoField(label=question)
         self.order_fields(["week", *EDITABLE_FIELDS])

@@ -169,10 +169,13 @@ def my_checkin(request: AuthedHttpRequest) -> HttpResponse:
     today = athlete.today()
     choices = [(w, windows.week_label(w, today)) for w in _weeks_she_can_send(athlete, done)]
     previous = athlete.checkins.order_by("-week").first()
+    only_last_week = [w for w, _ in choices] == [monday_of(today) - windows.WEEK]
     form = CheckInForm(
         request.POST or None,
         initial=initial_for(athlete, week=week, previous=previous),
         weeks=choices,
+        # Monday to Thursday: say when this week's opens, so she isn't left wondering.
+        this_week_opens=windows.next_opening(today) if only_last_week else None,
     )
     response = _submit(
         request,
@@ -182,7 +185,6 @@ def my_checkin(request: AuthedHttpRequest) -> HttpResponse:
     )
     if response is not None:
         return response
-    only_last_week = [w for w, _ in choices] == [monday_of(today) - windows.WEEK]
     return _form_page(
         request,
         athlete=athlete,
@@ -220,6 +222,9 @@ def my_checkin_done(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "advice": advice_for(checkin, athlete),
             "edited": request.GET.get("edited") == "1",
             "editable": is_editable(checkin, athlete),
+            # Next week is published by her Sunday (SPEC §11), approved or not; a late
+            # check-in for last week may change this week instead.
+            "for_this_week": checkin.week == monday_of(athlete.today()),
         },
     )
 

@@ -491,12 +491,13 @@ def sessions_for(stage_key: str, level: int, *, clearance_scope: str | None) -> 
     return sessions
 
 
+# Shown under the heading "Your plan is paused" on her week.
 PAUSE_GUIDANCE = (
-    "Your plan is paused because of a symptom that needs checking. No running, jumping or "
-    "heavy lifting until your coach has talked with you and a pelvic health physiotherapist or "
-    "GP has seen you. Keep moving gently: easy walks, your pelvic floor exercises every day, "
-    "and, if walking is uncomfortable, gentle cycling or swimming instead (swimming only once "
-    "any bleeding has stopped). Stop and rest if you feel heaviness, leaking or pain."
+    "No running, jumping or heavy lifting until your coach has talked with you and a pelvic "
+    "health physiotherapist or GP has seen you. Keep moving gently: easy walks, your pelvic "
+    "floor exercises every day, and, if walking is uncomfortable, gentle cycling or swimming "
+    "instead (swimming only once any bleeding has stopped). Stop and rest if you feel "
+    "heaviness, leaking or pain."
 )
 
 
@@ -579,13 +580,23 @@ DAILY_KINDS = frozenset({PELVIC_FLOOR, MOBILITY})
 
 def split_daily(sessions: Iterable[S]) -> tuple[list[S], list[S]]:
     """(the week's main sessions, the daily routine once each) for display: seven identical
-    pelvic floor entries read better as one line "every day"."""
-    main = [s for s in sessions if s.kind not in DAILY_KINDS]
+    pelvic floor entries read better as one line "every day". Fewer than seven (three a week
+    once running) stay on their days."""
+    sessions = list(sessions)
+    counts: dict[tuple[str, int, str], int] = {}
+    for s in sessions:
+        if s.kind in DAILY_KINDS:
+            key = (s.kind, s.minutes, s.notes)
+            counts[key] = counts.get(key, 0) + 1
+    every_day = {key for key, n in counts.items() if n >= 7}
+    main: list[S] = []
     daily: list[S] = []
     seen: set[tuple[str, int, str]] = set()
     for s in sessions:
         key = (s.kind, s.minutes, s.notes)
-        if s.kind in DAILY_KINDS and key not in seen:
+        if key not in every_day:
+            main.append(s)
+        elif key not in seen:
             seen.add(key)
             daily.append(s)
     return main, daily

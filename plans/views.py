@@ -3,7 +3,7 @@ its decision, the week editor, and the athlete's week and calendar feed."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -35,7 +36,13 @@ from .calendar import render_ics
 from .export import athlete_export
 from .forms import OverrideForm, SessionFormSet
 from .models import SESSION_FIELDS, CalendarFeed, PlannedSession
-from .wording import coach_note, why_for_coach, why_for_her
+from .wording import (
+    coach_note,
+    when_it_applies,
+    why_for_coach,
+    why_for_her,
+    why_next_for_her,
+)
 
 ROSTER_PAGE_SIZE = 25
 
@@ -133,7 +140,7 @@ def _stage_context(athlete: Athlete) -> dict:
     }
 
 
-def _decision_context(decision, request) -> dict:
+def _decision_context(decision, today: date) -> dict:
     if decision is None:
         return {"decision": None}
     initial = {
@@ -145,6 +152,7 @@ def _decision_context(decision, request) -> dict:
         "decision": decision,
         "override_form": OverrideForm(initial=initial, auto_id="override_%s"),
         "decision_stage": protocol.STAGE_BY_KEY.get(decision.to_stage),
+        "decision_applies": when_it_applies(decision, today),
     }
 
 
@@ -189,7 +197,7 @@ def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "flags": list(checkin_selectors.flags_for_athlete(athlete)[:30]),
         "symptom_reports": checkin_selectors.recent_symptom_reports(request.user, athlete),
         **_stage_context(athlete),
-        **_decision_context(selectors.pending_decision(athlete), request),
+        **_decision_context(selectors.pending_decision(athlete), today),
     }
     return render(request, "plans/athlete_overview.html", context)
 
@@ -211,13 +219,19 @@ def _after_decision(request: AuthedHttpRequest, decision) -> HttpResponse:
 def decision_approve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_for_coach(request.user, pk)
     try:
-        services.decision_approve(decision=decision, by=request.user)
+        plan_week = services.decision_approve(decision=decision, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
+        since = (
+            f", from {date_format(plan_week.applies_from, 'l')} on"
+            if plan_week.applies_from
+            else ""
+        )
         messages.success(
             request,
-            f"Approved: the week of {decision.week:%d %b} is published to her plan.",
+            f"Approved: the week of {date_format(plan_week.week, 'j M')} is published to her "
+            f"plan{since}.",
         )
     return _after_decision(request, decision)
 
@@ -344,6 +358,7 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
             "plan_week": plan_week,
             "why": why_for_her(plan_week) if plan_week and overview.is_current else "",
             "coach_note": coach_note(plan_week) if plan_week and overview.is_current else "",
+            "next_why": why_next_for_her(overview.next_week),
             "days": days,
             "daily": daily,
             "next_main": next_main,
@@ -363,6 +378,7 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
             if latest is not None and checkin_is_editable(latest, athlete)
             else None,
             "next_opens": windows.next_opening(today),
+            "closes_tonight": today.weekday() == 6,  # last week's closes at the end of Sunday
             "this_monday": this_monday,
             "encouragement": ENCOURAGEMENT[this_monday.isocalendar()[1] % len(ENCOURAGEMENT)],
             "calendar_url": request.build_absolute_uri(

@@ -167,8 +167,24 @@ def test_an_ordinary_week_is_saved_and_she_lands_on_the_done_page(athlete_client
     text = page_text(response)
     assert "Thank you, Anna" in text
     assert "What happens next" in text
+    assert 'Next week\'s plan appears on <a href="/me/">My week</a> by Sunday.' in text
+    assert "approved" not in text  # next week is there by Sunday, approved or not
     assert STOP_RUNNING not in text
     assert SUPPORT not in text
+
+
+def test_after_a_late_checkin_for_last_week_she_reads_that_it_may_adjust_this_week(
+    athlete_client, athlete
+):
+    last_week = monday_of(athlete.today()) - timedelta(weeks=1)
+    response = athlete_client.post(
+        reverse("checkins:my_checkin"), form_data(last_week), follow=True
+    )
+
+    assert WeeklyCheckIn.objects.get().week == last_week
+    text = page_text(response)
+    assert "Your coach may adjust this week's plan from it" in text
+    assert "Next week's plan appears" not in text
 
 
 @pytest.mark.parametrize(

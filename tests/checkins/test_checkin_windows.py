@@ -296,6 +296,27 @@ def test_the_heading_asks_about_last_week_when_only_last_week_is_open(her, clock
     assert "Last week, 23 February – 1 March" in html
 
 
+def test_before_friday_her_form_says_when_this_weeks_opens(her, clock, athlete_client):
+    clock(local(LONDON, 2026, 3, 5, 21, 0))  # Thursday night: W opens tomorrow
+
+    html = athlete_client.get(reverse("checkins:my_checkin")).content.decode()
+
+    assert radio_values(html, "week") == [LAST.isoformat()]
+    assert "This week's opens on Friday 6 March." in html
+
+
+def test_from_friday_her_form_says_when_last_weeks_closes_not_when_this_weeks_opens(
+    her, clock, athlete_client
+):
+    clock(local(LONDON, 2026, 3, 6, 7, 0))  # Friday: both weeks open
+
+    html = athlete_client.get(reverse("checkins:my_checkin")).content.decode()
+
+    assert radio_values(html, "week") == [LAST.isoformat(), W.isoformat()]
+    assert "Last week's stays open until Sunday 8 March." in html
+    assert "opens on" not in html
+
+
 def test_asking_for_a_week_that_is_not_open_proposes_an_open_one(her, clock, athlete_client):
     clock(local(LONDON, 2026, 3, 3, 9, 0))  # Tuesday: W not open yet
 

@@ -268,6 +268,20 @@ def test_her_page_header_says_what_is_due(coach, coach_client, clock, moment, se
             id="friday-both-open",
         ),
         pytest.param(
+            (2026, 3, 8, 20, 0),
+            [],
+            ["How was last week?", "Start with last week's: it closes tonight."],
+            ["on Sunday"],
+            id="sunday-both-open-last-closes-tonight",
+        ),
+        pytest.param(
+            (2026, 3, 8, 20, 0),
+            [date(2026, 3, 2)],
+            ["How was last week?", "Last week's check-in is open until tonight."],
+            ["until Sunday"],
+            id="sunday-only-last-week-missing",
+        ),
+        pytest.param(
             (2026, 3, 6, 9, 0),
             [FEB_23],
             ["How is this week going?"],

@@ -4,17 +4,20 @@ athlete's "my week"."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from html import unescape
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.formats import date_format
 
-from plans import services
+from plans import services, tasks
 from plans.models import (
     SESSION_FIELDS,
     AuditEntry,
@@ -28,6 +31,8 @@ from tests.plans.conftest import next_monday, put_checkin, this_monday
 from tests.sql import written_tables
 
 pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def text(response) -> str:
@@ -102,6 +107,17 @@ def test_the_athlete_page_shows_the_pending_decision_with_its_gates(coach_client
     assert f'action="{reverse("plans:decision_override", args=[decision.pk])}"' in html
 
 
+def test_the_decision_says_it_applies_from_today_once_its_week_has_begun(coach_client, decision):
+    wednesday = datetime.combine(decision.week + timedelta(days=2), time(10), tzinfo=LONDON)
+    with time_machine.travel(wednesday, tick=False):
+        page = text(coach_client.get(overview_url(decision.athlete)))
+
+    assert (
+        f"Applies from today, {date_format(wednesday.date(), 'l j M')}, once you decide: her "
+        "week has begun, and the days gone by stay as they were." in page
+    )
+
+
 def test_a_failed_gate_is_marked_in_words_not_only_colour(coach_client, athlete):
     services.plan_start(athlete=athlete)
     put_checkin(athlete, this_monday(athlete), sleep_hours="4.0")
@@ -154,7 +170,22 @@ def test_approving_with_a_plain_form_redirects_to_the_decision(coach_client, coa
     assert decision.decided_by == coach
     assert PlanWeek.objects.get(plan__athlete=decision.athlete, week=decision.week).level == 2
     page = text(coach_client.get(response["Location"]))
-    assert f"Approved: the week of {decision.week:%d %b} is published to her plan." in page
+    assert f"Approved: the week of {decision.week:%-d %b} is published to her plan." in page
+
+
+def test_approving_once_the_week_has_begun_says_from_which_day(coach_client, decision):
+    sunday = datetime.combine(decision.week - timedelta(days=1), time(9), tzinfo=LONDON)
+    with time_machine.travel(sunday, tick=False) as clock:
+        tasks.publish_weeks()  # her week is carried over while the decision waits
+        clock.move_to(sunday + timedelta(days=3))  # Wednesday of the week
+        response = coach_client.post(
+            reverse("plans:decision_approve", args=[decision.pk]), follow=True
+        )
+
+    assert (
+        f"Approved: the week of {decision.week:%-d %b} is published to her plan, from "
+        "Wednesday on." in text(response)
+    )
 
 
 def test_approving_with_htmx_answers_204_with_a_redirect_header(coach_client, decision):
