@@ -274,6 +274,7 @@ def ensure_demo_athlete(
                 clinician_name=name,
                 clinician_role=role,
                 scope=p["scope"],
+                pelvic_health_assessed=True,
                 recorded_by=coach,
                 notes="Pelvic health review: cleared to start a graded return to running.",
             )
