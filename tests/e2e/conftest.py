@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.utils import timezone
 
+from athletes.models import Athlete, Role, User
 from tests.conftest import missing_service
+
+# The password of the people the journeys sign in as.
+PASSWORD = "trail-and-tide-77"
 
 # live_server runs the app in a thread next to Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -76,3 +83,36 @@ def axe_check():
         assert not bad, f"axe-core found serious/critical violations on {name}: {bad}"
 
     return check
+
+
+@pytest.fixture
+def invited_athlete(db):
+    from plans.services import athlete_enrol
+
+    coach = User.objects.create_user("cora@example.org", PASSWORD, role=Role.COACH, name="Cora")
+    athlete = athlete_enrol(
+        coach=coach,
+        by=coach,
+        data={
+            "first_name": "Ada",
+            "last_name": "Stone",
+            "email": "ada@example.org",
+            "delivery_date": timezone.localdate() - timedelta(weeks=10),
+            "delivery_type": "caesarean_planned",
+        },
+    )
+    user = User.objects.create_user("ada@example.org", PASSWORD, role=Role.ATHLETE, name="Ada")
+    Athlete.objects.filter(pk=athlete.pk).update(user=user)
+    return athlete
+
+
+@pytest.fixture
+def on_a_friday():
+    """The clock moving on from the latest Friday noon (UTC), when both last week's and this
+    week's check-ins are open; less than a week back, so cookies stay fresh for the browser."""
+    now = datetime.now(UTC)
+    friday = (now - timedelta(days=(now.weekday() - 4) % 7)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+    with time_machine.travel(friday, tick=True):
+        yield friday

@@ -6,21 +6,19 @@ Screenshots of failures are kept by pytest-playwright in test-results/.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core import mail
 from django.utils import timezone
 
 from athletes.models import Athlete, Role, User
 from checkins.models import SymptomReport, WarningFlag, WeeklyCheckIn
 from plans.models import Decision
+from tests.e2e.conftest import PASSWORD
 from web.weeks import monday_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "trail-and-tide-77"
 
 
 def sign_in(page, base: str, email: str, password: str) -> None:
@@ -135,39 +133,6 @@ def test_coach_and_athlete_journey(live_server, page, browser, axe_check):
     for path in ("/coach/", f"/coach/athletes/{athlete.pk}/", "/coach/flags/"):
         page.goto(base + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
-
-
-@pytest.fixture
-def invited_athlete(db):
-    from plans.services import athlete_enrol
-
-    coach = User.objects.create_user("cora@example.org", PASSWORD, role=Role.COACH, name="Cora")
-    athlete = athlete_enrol(
-        coach=coach,
-        by=coach,
-        data={
-            "first_name": "Ada",
-            "last_name": "Stone",
-            "email": "ada@example.org",
-            "delivery_date": timezone.localdate() - timedelta(weeks=10),
-            "delivery_type": "caesarean_planned",
-        },
-    )
-    user = User.objects.create_user("ada@example.org", PASSWORD, role=Role.ATHLETE, name="Ada")
-    Athlete.objects.filter(pk=athlete.pk).update(user=user)
-    return athlete
-
-
-@pytest.fixture
-def on_a_friday():
-    """The clock moving on from the latest Friday noon (UTC), when both last week's and this
-    week's check-ins are open; less than a week back, so cookies stay fresh for the browser."""
-    now = datetime.now(UTC)
-    friday = (now - timedelta(days=(now.weekday() - 4) % 7)).replace(
-        hour=12, minute=0, second=0, microsecond=0
-    )
-    with time_machine.travel(friday, tick=True):
-        yield friday
 
 
 def send_an_ordinary_week(page, walk_minutes: str) -> None:
