@@ -43,6 +43,15 @@ GATE_LABELS = {
     "next_stage": "Next stage",
     "reviewed_since_red_flag": "Seen by a clinician since the red flag",
 }
+
+
+def gate_words(key: str) -> str:
+    """A gate as it reads inside a sentence: its label, lower-cased unless it opens with a
+    number or an initialism ("medical clearance", "12 weeks postpartum")."""
+    label = GATE_LABELS.get(key, key.replace("_", " "))
+    return label if label[:2] == label[:2].upper() else label[0].lower() + label[1:]
+
+
 SAFETY_GATE_WORDS = f"{RUN_MIN_WEEKS_POSTPARTUM} weeks, clearance, readiness or a red flag"
 
 # The gates that protect her body; an override past one of them needs a clinician's word.
@@ -103,8 +112,8 @@ def red_flag_day(checkin: CheckInFacts, athlete: AthleteFacts) -> date | None:
 
 
 def reviewed_since_red_flag_gate(athlete: AthleteFacts, last_red_flag: date | None) -> Gate:
-    """After any red flag, impact again only once a clinician has seen her: a clearance (or
-    a recorded clinical review) dated on or after it (SPEC §14; goom2019: no running if any
+    """After any red flag, impact again only once a clinician has seen her: a clearance
+    recorded with a date on or after it (SPEC §14; goom2019: no running if any
     symptom of pelvic floor dysfunction is identified before or after attempting it)."""
     if last_red_flag is None:
         return Gate("reviewed_since_red_flag", True, "No red flag on record.")
@@ -120,8 +129,8 @@ def reviewed_since_red_flag_gate(athlete: AthleteFacts, last_red_flag: date | No
     return Gate(
         "reviewed_since_red_flag",
         False,
-        f"Red flag on {last_red_flag:%d %b %Y}: running again needs a clearance (or a recorded "
-        "clinical review) dated after it.",
+        f"Red flag on {last_red_flag:%d %b %Y}: before impact again, record a clinician's "
+        "clearance dated on or after it.",
     )
 
 

@@ -26,6 +26,7 @@ from .facts import HIGH, MEDIUM, AthleteFacts, CheckInFacts, Gate
 from .gates import (
     SAFETY_GATES,
     clearance_gate,
+    gate_words,
     latest_red_flag_gate,
     red_flag_day,
     reviewed_since_red_flag_gate,
@@ -491,7 +492,7 @@ def recommend(snapshot: Snapshot) -> Recommendation:
             if failed:
                 holds.append(
                     f"the gates of {following.name.lower()} are not met yet ("
-                    + ", ".join(g.key.replace("_", " ") for g in failed)
+                    + ", ".join(gate_words(g.key) for g in failed)
                     + ")"
                 )
     if holds:

@@ -20,6 +20,7 @@ from athletes import services as athlete_services
 from athletes.models import Athlete, User
 from checkins.models import WeeklyCheckIn
 from clinical import protocol
+from clinical.gates import gate_words
 from clinical.progression import ACTIONS, PAUSE, recommend, safety_gates_for
 from web.weeks import monday_of
 
@@ -334,7 +335,7 @@ def decision_override(
         raise ValidationError(
             {
                 "clinician_attestation": "This moves her into running although these safety "
-                "gates failed: " + ", ".join(f.replace("_", " ") for f in failed) + ". Record "
+                "gates failed: " + ", ".join(gate_words(f) for f in failed) + ". Record "
                 "which clinician approved it, and when."
             }
         )

@@ -110,7 +110,7 @@ def test_no_impact_after_a_red_flag_until_a_clearance_dated_after_it(
                 to_level=1,
                 note="She feels fine.",
             )
-        assert "reviewed since red flag" in str(refused.value.message_dict)
+        assert "seen by a clinician since the red flag" in str(refused.value.message_dict)
         services.decision_approve(decision=decision, by=coach)
         assert impact_from(athlete, red_flag_day) == []
 
