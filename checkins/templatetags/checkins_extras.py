@@ -1,6 +1,8 @@
-from datetime import date
+from datetime import date, datetime
 
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 register = template.Library()
 
@@ -14,6 +16,9 @@ LABELS = {
     "failed_gates": "gates not met",
     "sleep_hours": "sleep (h)",
     "feeling_low": "felt low or anxious",
+    "planned_run_minutes": "planned running (min)",
+    "planned_longest_run_minutes": "planned longest run (min)",
+    "longest_run_minutes": "longest run (min)",
 }
 
 
@@ -25,6 +30,8 @@ def _week(value: str) -> str:
 
 
 def _text(value) -> str:
+    if value is None:
+        return "not recorded"
     if value is True:
         return "yes"
     if value is False:
@@ -48,3 +55,13 @@ def evidence_items(evidence: dict) -> list[tuple[str, str]]:
 @register.filter
 def get_item(mapping: dict, key):
     return (mapping or {}).get(key, "")
+
+
+@register.filter
+def ago(moment: datetime | None) -> str:
+    """'just now' under a minute, else '3 hours ago' (timesince alone says '0 minutes')."""
+    if moment is None:
+        return ""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(moment)} ago"
