@@ -437,3 +437,46 @@ def test_approving_mid_week_a_week_the_worker_never_published_keeps_the_days_gon
             .values_list("day", "repeats")
         )
         assert runs == [(0, 6), (1, 6), (3, 8)]
+
+
+# --- Two open weeks ------------------------------------------------------------------------------
+
+
+def test_last_weeks_checkin_sent_after_this_weeks_keeps_next_weeks_step_back(
+    runner, athlete_user, commit
+):
+    with time_machine.travel(at(W), tick=False) as clock:
+        athlete = runner()
+        # Friday: this week's check-in, with pain 4: next week's decision is a step back.
+        clock.move_to(at(day(4)))
+        commit(
+            lambda: checkin_submit(
+                athlete=athlete, week=W, data={**CLEAN_WEEK, "pain": 4}, by=athlete_user
+            )
+        )
+        (step_back,) = open_decisions(athlete)
+        assert (step_back.week, step_back.action) == (W + timedelta(weeks=1), "step_back")
+
+        # Saturday: last week's, still open, sent late. Next week's decision is recomputed
+        # with it; it is not replaced by one for the week that is ending.
+        clock.move_to(at(day(5)))
+        commit(
+            lambda: checkin_submit(
+                athlete=athlete,
+                week=W - timedelta(weeks=1),
+                data=dict(CLEAN_WEEK),
+                by=athlete_user,
+            )
+        )
+        (decision,) = open_decisions(athlete)
+        assert (decision.pk, decision.week, decision.action, decision.to_level) == (
+            step_back.pk,
+            W + timedelta(weeks=1),
+            "step_back",
+            1,
+        )
+
+        clock.move_to(at(day(6), 1))
+        tasks.publish_weeks()
+        week = published(athlete, W + timedelta(weeks=1))
+        assert (week.stage, week.level, week.reason) == ("run_walk", 1, "stepped_back")
