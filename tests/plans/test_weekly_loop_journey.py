@@ -411,6 +411,13 @@ def test_ten_weeks_of_the_loop_through_the_api_in_auckland_and_los_angeles(
                 n + 1, stage, level, reason, WALK_WEEK[level]
             )
 
+        def unchanged_through_sunday_evening(n: int) -> None:
+            """Her Sunday, 21:00: the hourly runs since the morning changed nothing that she
+            or her coach sees (a published week is not published again)."""
+            seen = (her_plan(her_api, a), awaiting(coach_api, a))
+            clock.advance_to(at(day(n, SUN), 21))
+            assert (her_plan(her_api, a), awaiting(coach_api, a)) == seen
+
         def around_both_monday_midnights(n: int) -> None:
             """At Aroha's Monday 00:00 Lucy is still on Sunday; at Lucy's Monday 00:00 Aroha
             is on Monday evening. Each has one published week for her current week, always."""
@@ -484,6 +491,7 @@ def test_ten_weeks_of_the_loop_through_the_api_in_auckland_and_los_angeles(
         # Sunday: the hourly task leaves the week her coach decided as it is.
         clock.advance_to(at(day(0, SUN), 12))
         assert her_plan(her_api, a)["next_week"] == plan["next_week"]
+        unchanged_through_sunday_evening(0)
 
         # --- Week 1: Monday 30 March, 00:00 in Auckland ---------------------------------------
         clock.advance_to(at(day(1, MON), 0))
@@ -534,6 +542,7 @@ def test_ten_weeks_of_the_loop_through_the_api_in_auckland_and_los_angeles(
             3, "run_walk", 2, "carried_over", run_walk_week(2)
         )
         assert the_one_awaiting(coach_api, a) == advance  # an advance never without her
+        unchanged_through_sunday_evening(2)
 
         clock.advance_to(at(day(3, MON), 0))
         assert her_plan(her_api, a) == {
@@ -562,6 +571,7 @@ def test_ten_weeks_of_the_loop_through_the_api_in_auckland_and_los_angeles(
         assert her_plan(her_api, a)["next_week"] == expected_week(
             4, "run_walk", 1, "stepped_back", run_walk_week(1)
         )
+        unchanged_through_sunday_evening(3)
 
         clock.advance_to(at(day(4, MON), 0))
         assert her_plan(her_api, a) == {
@@ -582,6 +592,8 @@ def test_ten_weeks_of_the_loop_through_the_api_in_auckland_and_los_angeles(
         assert her_plan(her_api, a)["next_week"] == expected_week(
             5, "run_walk", 1, "carried_over", run_walk_week(1)
         )
+        assert awaiting(coach_api, a) == [{**step_back, "status": "auto_applied"}]
+        unchanged_through_sunday_evening(4)
         clock.advance_to(at(day(5, MON), 0))
         assert her_plan(her_api, a) == {
             "stage": "run_walk",
@@ -711,6 +723,10 @@ def test_ten_weeks_of_the_loop_through_the_api_in_auckland_and_los_angeles(
         lucy_checks_in_and_is_approved(7)
         clock.advance_to(at(day(7, SUN), 0))
         assert the_one_awaiting(coach_api, a) == {**pause_8, "status": "auto_applied"}
+        assert her_plan(her_api, a)["next_week"] == expected_week(
+            8, "walk", 4, "paused", PAUSE_WEEK
+        )
+        unchanged_through_sunday_evening(7)
         clock.advance_to(at(day(8, MON), 0))
         assert her_plan(her_api, a) == {
             "stage": "walk",
