@@ -47,6 +47,7 @@ class HourlyClock:
         self.before_run = before_run
         self.after_run = after_run
         self.runs = 0
+        self.last_run: datetime | None = None
         traveller.move_to(self.now)
 
     def run_task(self) -> dict[str, int]:
@@ -54,6 +55,7 @@ class HourlyClock:
         with self.capture_on_commit(execute=True):
             totals = tasks.publish_weeks()
         self.runs += 1
+        self.last_run = self.now
         return totals
 
     def advance_to(self, moment: datetime) -> None:
@@ -75,3 +77,8 @@ class HourlyClock:
 
     def advance(self, delta: timedelta) -> None:
         self.advance_to(self.now + delta)
+
+    def skip(self, delta: timedelta) -> None:
+        """Move on without running the task: the worker was down meanwhile."""
+        self.now = self.now + delta
+        self.traveller.move_to(self.now)
