@@ -117,7 +117,9 @@ def week_publish(
 ) -> PlanWeek:
     """Publish (or republish) her plan for ``week``. With ``from_day`` inside the week, the
     sessions of the days before it stay as they were and the rest are replaced: what she was
-    given for the days gone by is not rewritten.
+    given for the days gone by is not rewritten. A week that a stopped worker never published
+    is first filled in as the hourly task would have published it (``week_fill``), so that
+    the days gone by hold what they would have held.
 
     While a pause holds, nothing with impact is published: that is a programming error, not
     a user's (only the override that lifts the pause publishes impact again, after lifting).
@@ -125,7 +127,11 @@ def week_publish(
     if stage in protocol.IMPACT_STAGE_KEYS and active_pause(plan) is not None:
         raise ValueError("No impact can be published while her plan is paused.")
     cut = (from_day - week).days if from_day is not None and from_day > week else 0
-    plan_week = PlanWeek.objects.filter(plan=plan, week=week).first()
+    plan_week = (
+        week_fill(athlete=athlete, plan=plan, week=week)
+        if cut
+        else PlanWeek.objects.filter(plan=plan, week=week).first()
+    )
     keep_past = bool(cut) and plan_week is not None
     if plan_week is None:
         plan_week = PlanWeek(plan=plan, week=week)
@@ -197,6 +203,8 @@ def pause_now(
         return existing
     flags = sorted(set(red_flags))
     monday = monday_of(on)
+    # The days before the red flag keep what they held, even in a week never published.
+    week_fill(athlete=athlete, plan=plan, week=monday)
     stage, level = position_on(plan, monday) or (athlete.stage or "walk", athlete.level or 1)
     to_stage, to_level = pause_target(stage, level)
     pause = PlanPause.objects.create(
@@ -288,6 +296,17 @@ def decision_auto_apply(*, decision: Decision, today: date) -> PlanWeek:
         details={"action": decision.action, "week": decision.week.isoformat()},
     )
     return plan_week
+
+
+def week_fill(*, athlete: Athlete, plan: Plan, week: date) -> PlanWeek:
+    """Her published ``week``; one a stopped worker never published is published now, as the
+    hourly task would have: carried over, or paused while a pause holds. Called before a
+    week that has begun is changed from a day on (a pause, a decision applied mid-week), and
+    before a pause is lifted, so that the days gone by keep what they would have held."""
+    existing = PlanWeek.objects.filter(plan=plan, week=week).first()
+    if existing is not None:
+        return existing
+    return _carry_over(athlete, plan, week, active_pause(plan))
 
 
 def _carry_over(athlete: Athlete, plan: Plan, week: date, pause: PlanPause | None) -> PlanWeek:

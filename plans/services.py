@@ -24,7 +24,7 @@ from clinical.gates import gate_words
 from clinical.progression import ACTIONS, PAUSE, recommend, safety_gates_for
 from web.weeks import monday_of
 
-from . import selectors
+from . import publication, selectors
 from .models import (
     OPEN_STATUSES,
     SESSION_FIELDS,
@@ -204,6 +204,10 @@ def _apply(
     current = monday_of(today)
     week = max(decision.week, current)
     from_day = today if week == current and today > current else None
+    if from_day is not None:
+        # The days gone by of a week a stopped worker never published: filled in first, as
+        # they were, before a pause that held on them is lifted.
+        publication.week_fill(athlete=athlete, plan=plan, week=week)
     if lifts_pause:
         pause = active_pause(plan)
         if pause is not None:

@@ -40,14 +40,24 @@ def decide_after_checkin(checkin_id: int) -> int | None:
     week's from its opening day) drives a decision, for this week or next week; history of
     a closed week changes nothing still to be decided. The receiver queues only live
     check-ins; this guard, judged again when the task runs, is the same rule.
+
+    Last week's check-in sent (or changed) once this week's is in recomputes next week's
+    decision, which reads both: a decision for the week that is ending would otherwise
+    supersede next week's, and lose, say, the step back that this week's pain called for.
     """
     checkin = WeeklyCheckIn.objects.select_related("athlete").filter(pk=checkin_id).first()
     if checkin is None or checkin.athlete.archived:
         return None
     athlete = checkin.athlete
-    if not windows.is_open(checkin.week, athlete.today()):
+    open_weeks = windows.open_weeks(athlete.today())
+    if checkin.week not in open_weeks:
         return None
-    for_week = checkin.week + timedelta(weeks=1)
+    latest = max(
+        WeeklyCheckIn.objects.filter(athlete=athlete, week__in=open_weeks).values_list(
+            "week", flat=True
+        )
+    )
+    for_week = latest + timedelta(weeks=1)
     return services.decision_compute(athlete=athlete, for_week=for_week).pk
 
 

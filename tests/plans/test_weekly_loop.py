@@ -354,3 +354,129 @@ def test_every_time_zone_has_its_current_week_published_by_its_own_monday(
             .order_by("week")
             .values_list("week", flat=True)
         ) == [date(2026, 3, 2), date(2026, 3, 9)]
+
+
+# --- A worker that was down --------------------------------------------------------------------
+
+
+def test_lifting_a_pause_in_a_week_the_worker_never_published_keeps_its_paused_days(
+    runner, athlete_user, coach, commit
+):
+    with time_machine.travel(at(W), tick=False) as clock:
+        athlete = runner()
+        clock.move_to(at(day(1)))
+        commit(
+            lambda: symptom_report_submit(
+                athlete=athlete, data={"heaviness": True}, by=athlete_user
+            )
+        )
+        (pause,) = open_decisions(athlete)
+
+        # The worker is down from here: nobody publishes the week after. On its Thursday her
+        # coach lifts the pause, from that day on.
+        following = W + timedelta(weeks=1)
+        clock.move_to(at(day(3, following)))
+        services.decision_override(
+            decision=pause,
+            by=coach,
+            action="hold",
+            to_stage="run_walk",
+            to_level=2,
+            note="Seen by her physio; all clear.",
+            clinician_attestation="Jo Reid, pelvic health physio, 12 March: cleared to run.",
+        )
+
+        week = published(athlete, following)
+        assert (week.stage, week.level, week.reason, week.applies_from) == (
+            "run_walk",
+            2,
+            "held",
+            day(3, following),
+        )
+        # Monday to Wednesday she was still paused: easy walks, no impact.
+        assert [
+            (d, k) for d, k in sessions(athlete, following) if d < 3 and k != "pelvic_floor"
+        ] == [
+            (0, "walk"),
+            (2, "walk"),
+        ]
+        assert impact_days(athlete, following) == [3]
+        pause.refresh_from_db()
+        assert pause.starts_on == day(3, following)
+
+
+def test_approving_mid_week_a_week_the_worker_never_published_keeps_the_days_gone_by(
+    runner, athlete_user, coach, commit
+):
+    with time_machine.travel(at(W), tick=False) as clock:
+        athlete = runner()
+        clock.move_to(at(day(4), 19))
+        commit(
+            lambda: checkin_submit(athlete=athlete, week=W, data=dict(CLEAN_WEEK), by=athlete_user)
+        )
+        (decision,) = open_decisions(athlete)
+        assert decision.action == "advance"
+
+        # The worker is down over her Sunday; on Wednesday her coach approves the advance.
+        following = W + timedelta(weeks=1)
+        clock.move_to(at(day(2, following)))
+        services.decision_approve(decision=decision, by=coach)
+
+        week = published(athlete, following)
+        assert (week.stage, week.level, week.reason, week.applies_from) == (
+            "run_walk",
+            3,
+            "advanced",
+            day(2, following),
+        )
+        # Monday and Tuesday: what the hourly task would have given her, level 2 carried over
+        # (6 repeats); from Wednesday, level 3 (8 repeats).
+        runs = list(
+            PlannedSession.objects.filter(plan_week=week, kind="run_walk")
+            .order_by("day")
+            .values_list("day", "repeats")
+        )
+        assert runs == [(0, 6), (1, 6), (3, 8)]
+
+
+# --- Two open weeks ------------------------------------------------------------------------------
+
+
+def test_last_weeks_checkin_sent_after_this_weeks_keeps_next_weeks_step_back(
+    runner, athlete_user, commit
+):
+    with time_machine.travel(at(W), tick=False) as clock:
+        athlete = runner()
+        # Friday: this week's check-in, with pain 4: next week's decision is a step back.
+        clock.move_to(at(day(4)))
+        commit(
+            lambda: checkin_submit(
+                athlete=athlete, week=W, data={**CLEAN_WEEK, "pain": 4}, by=athlete_user
+            )
+        )
+        (step_back,) = open_decisions(athlete)
+        assert (step_back.week, step_back.action) == (W + timedelta(weeks=1), "step_back")
+
+        # Saturday: last week's, still open, sent late. Next week's decision is recomputed
+        # with it; it is not replaced by one for the week that is ending.
+        clock.move_to(at(day(5)))
+        commit(
+            lambda: checkin_submit(
+                athlete=athlete,
+                week=W - timedelta(weeks=1),
+                data=dict(CLEAN_WEEK),
+                by=athlete_user,
+            )
+        )
+        (decision,) = open_decisions(athlete)
+        assert (decision.pk, decision.week, decision.action, decision.to_level) == (
+            step_back.pk,
+            W + timedelta(weeks=1),
+            "step_back",
+            1,
+        )
+
+        clock.move_to(at(day(6), 1))
+        tasks.publish_weeks()
+        week = published(athlete, W + timedelta(weeks=1))
+        assert (week.stage, week.level, week.reason) == ("run_walk", 1, "stepped_back")
