@@ -95,8 +95,11 @@ def _no_effort_without_sessions(checkin: WeeklyCheckIn) -> None:
         checkin.effort = None
 
 
-def _announce(checkin: WeeklyCheckIn, *, created: bool, live: bool) -> None:
+def _announce(
+    checkin: WeeklyCheckIn, *, created: bool, live: bool, red_flags_before: list[str] | None = None
+) -> None:
     checkin_id, athlete_id, week = checkin.pk, checkin.athlete_id, checkin.week
+    before = list(red_flags_before or [])
 
     def send() -> None:
         # Robust: a failing receiver is logged and never stops the others or the rules below.
@@ -107,6 +110,7 @@ def _announce(checkin: WeeklyCheckIn, *, created: bool, live: bool) -> None:
             week=week,
             created=created,
             live=live,
+            red_flags_before=before,
         ):
             if isinstance(outcome, Exception):
                 logger.error(
@@ -167,6 +171,7 @@ def checkin_update(*, checkin: WeeklyCheckIn, data: dict[str, Any], by: User) ->
             f"This check-in could be changed until {deadline}; that time has passed."
         )
     before = model_to_dict(checkin, fields=EDITABLE_FIELDS)
+    flags_before = red_flags(CheckInFacts.of(checkin), athlete_facts(athlete))
     for name in EDITABLE_FIELDS:
         if name in data:
             setattr(checkin, name, data[name])
@@ -185,7 +190,12 @@ def checkin_update(*, checkin: WeeklyCheckIn, data: dict[str, Any], by: User) ->
     checkin.save()
     athlete_touch(athlete_id=athlete.pk)
     logger.info("checkin updated checkin=%s athlete=%s by=%s", checkin.pk, athlete.pk, by.pk)
-    _announce(checkin, created=False, live=windows.is_open(checkin.week, athlete.today()))
+    _announce(
+        checkin,
+        created=False,
+        live=windows.is_open(checkin.week, athlete.today()),
+        red_flags_before=flags_before,
+    )
     return checkin
 
 

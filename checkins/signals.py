@@ -9,7 +9,11 @@
 - ``live``: True when the week was open (checkins/windows.py) at the time it was written —
   a current week she or her coach reported, which may decide what comes next; False for
   history a coach entered for a week whose window had closed, which decides nothing for
-  the future (SPEC §11). Receivers that act on the future must check it.
+  the future (SPEC §11). Receivers that act on the future must check it;
+- ``red_flags_before`` (``list[str]``): on an edit, the red flags the check-in held before
+  it (``clinical.symptoms.red_flags``); empty for a new one. A flag already there has
+  already paused her plan (and her coach may have lifted that pause since): only a new one
+  pauses again.
 
 Receivers queue their own background work; the warning rules (this app, for every
 check-in, history included) and the weekly decision (``plans``, live ones only) subscribe

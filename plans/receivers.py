@@ -33,6 +33,7 @@ def on_checkin_committed(
     week,
     created: bool = False,
     live: bool = False,
+    red_flags_before: list[str] | None = None,
     **kwargs,
 ) -> None:
     """After a check-in is committed, in this order:
@@ -40,7 +41,9 @@ def on_checkin_committed(
     1. on a new one, record how many sessions her plan held that week (the decision reads it);
     2. for a live check-in (its week still open; history a coach entered for a closed week
        decides nothing for the future, SPEC §11): a red flag pauses her plan at once, in this
-       request (safety takes effect at once);
+       request (safety takes effect at once). On an edit, only a red flag it did not hold
+       before: the one it held already paused her, and a coach who has since lifted that
+       pause is not overruled by a change to her notes;
     3. then queue next week's decision. With the broker down the check-in is already saved;
        the hourly ``publish_weeks`` run computes the decision.
     """
@@ -52,7 +55,7 @@ def on_checkin_committed(
     if checkin is not None and not checkin.athlete.archived:
         athlete = checkin.athlete
         found = red_flags(CheckInFacts.of(checkin), athlete_facts(athlete))
-        if found:
+        if [flag for flag in found if flag not in (red_flags_before or [])]:
             pause_now(athlete=athlete, red_flags=found, on=athlete.today(), checkin=checkin)
     try:
         decide_after_checkin.delay(checkin_id)

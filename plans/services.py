@@ -169,12 +169,14 @@ def decision_compute(
 @transaction.atomic
 def week_close(*, athlete: Athlete, today: date) -> Decision | None:
     """A week that ended without a check-in still gets a decision for the new one (SPEC §5:
-    a hold, or a pause while one holds), computed once; a late check-in recomputes it."""
+    a hold, or a pause while one holds), computed once; a late check-in recomputes it. None
+    when one exists for this week or a later one: a check-in she sent for this week has
+    already decided the next, and a decision about a week gone by must not supersede it."""
     plan = Plan.objects.filter(athlete=athlete).first()
     current = monday_of(today)
     if plan is None or plan.started_on >= current:
         return None
-    if Decision.objects.filter(athlete=athlete, week=current).exists():
+    if Decision.objects.filter(athlete=athlete, week__gte=current).exists():
         return None
     if WeeklyCheckIn.objects.filter(athlete=athlete, week=current - timedelta(weeks=1)).exists():
         return None

@@ -115,11 +115,13 @@ def _publish_chunk(athlete_ids: list[int], now: datetime) -> tuple[int, int]:
         ).values_list("athlete_id", "week", "action")
     }
     this_weeks = set(current.values())
-    decided = set(
-        Decision.objects.filter(athlete_id__in=athlete_ids, week__in=this_weeks).values_list(
-            "athlete_id", "week"
-        )
-    )
+    # The latest week each has a decision for: one for this week or a later one (a check-in
+    # sent this week decides the next) leaves nothing for week_close to decide.
+    decided: dict[int, date] = {}
+    for athlete_id, week in Decision.objects.filter(
+        athlete_id__in=athlete_ids, week__gte=min(this_weeks)
+    ).values_list("athlete_id", "week"):
+        decided[athlete_id] = max(week, decided.get(athlete_id, week))
     checked_in = set(
         WeeklyCheckIn.objects.filter(
             athlete_id__in=athlete_ids, week__in={w - timedelta(weeks=1) for w in this_weeks}
@@ -130,7 +132,7 @@ def _publish_chunk(athlete_ids: list[int], now: datetime) -> tuple[int, int]:
         monday, plan = current[athlete.pk], athlete.plan
         if (
             plan.started_on < monday
-            and (athlete.pk, monday) not in decided
+            and decided.get(athlete.pk, date.min) < monday
             and (athlete.pk, monday - timedelta(weeks=1)) not in checked_in
         ):
             decided_count += (

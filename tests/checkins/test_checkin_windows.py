@@ -194,7 +194,14 @@ def test_a_current_week_she_sends_is_live(
         checkin = checkin_submit(athlete=her, week=W, data=service_data(), by=her.user)
 
     assert committed == [
-        {"checkin_id": checkin.pk, "athlete_id": her.pk, "week": W, "created": True, "live": True}
+        {
+            "checkin_id": checkin.pk,
+            "athlete_id": her.pk,
+            "week": W,
+            "created": True,
+            "live": True,
+            "red_flags_before": [],
+        }
     ]
 
 

@@ -18,7 +18,9 @@ from web.weeks import monday_of
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday")]
 
 
-def announcement(checkin: WeeklyCheckIn, *, created: bool, live: bool = True) -> dict:
+def announcement(
+    checkin: WeeklyCheckIn, *, created: bool, live: bool = True, red_flags_before=()
+) -> dict:
     """What receivers are given (see checkins/signals.py)."""
     return {
         "checkin_id": checkin.pk,
@@ -26,6 +28,7 @@ def announcement(checkin: WeeklyCheckIn, *, created: bool, live: bool = True) ->
         "week": checkin.week,
         "created": created,
         "live": live,
+        "red_flags_before": list(red_flags_before),
     }
 
 
@@ -51,6 +54,17 @@ def test_an_edit_announces_itself_once_after_the_commit(
         assert committed == []
 
     assert committed == [announcement(checkin, created=False)]
+
+
+def test_an_edit_announces_the_red_flags_the_checkin_held_before_it(
+    athlete, committed, django_capture_on_commit_callbacks
+):
+    checkin = CheckInFactory(athlete=athlete, pain=6, leakage=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        checkin_update(checkin=checkin, data={"pain": 1}, by=athlete.user)
+
+    assert committed == [announcement(checkin, created=False, red_flags_before=["leakage", "pain"])]
 
 
 def test_an_edit_that_changes_nothing_announces_nothing(

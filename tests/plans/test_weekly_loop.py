@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from checkins.services import checkin_submit, symptom_report_submit
+from checkins.services import checkin_submit, checkin_update, symptom_report_submit
 from clinical import protocol
 from plans import publication, services, tasks
 from plans.models import Decision, DecisionStatus, PlannedSession, PlanPause, PlanWeek
@@ -193,6 +193,50 @@ def test_a_pause_holds_through_the_weeks_until_an_override_lifts_it(
         assert impact_days(athlete, week.week, from_day=0) == impact_days(
             athlete, week.week, from_day=2
         ), "no impact on the paused days gone by"
+
+
+def test_editing_a_checkin_after_its_pause_was_lifted_pauses_again_only_for_a_new_red_flag(
+    runner, athlete_user, coach, commit
+):
+    with time_machine.travel(at(W), tick=False) as clock:
+        athlete = runner()
+        # Friday: her check-in reports pain 6, a red flag: paused from today.
+        clock.move_to(at(day(4), 9))
+        checkin = commit(
+            lambda: checkin_submit(
+                athlete=athlete, week=W, data={**CLEAN_WEEK, "pain": 6}, by=athlete_user
+            )
+        )
+        assert PlanPause.objects.filter(plan__athlete=athlete).active().count() == 1
+        (decision,) = open_decisions(athlete)
+
+        # Saturday: her physio has seen her; her coach lifts the pause.
+        clock.move_to(at(day(5), 9))
+        services.decision_override(
+            decision=decision,
+            by=coach,
+            action="hold",
+            to_stage="run_walk",
+            to_level=2,
+            note="Seen by her physio this morning; the pain has settled.",
+            clinician_attestation="Jo Reid, pelvic health physio, 7 March: cleared to run.",
+        )
+        assert not PlanPause.objects.filter(plan__athlete=athlete).active().exists()
+
+        # Sunday: she adds a note to the same check-in. The pain is still on it, but it has
+        # already paused her once and her coach has dealt with it: nothing pauses again.
+        clock.move_to(at(day(6), 9))
+        commit(
+            lambda: checkin_update(
+                checkin=checkin, data={"notes": "Felt fine on the walk today."}, by=athlete_user
+            )
+        )
+        assert not PlanPause.objects.filter(plan__athlete=athlete).active().exists()
+
+        # Then she adds heaviness: a red flag it did not hold before pauses her at once.
+        commit(lambda: checkin_update(checkin=checkin, data={"heaviness": True}, by=athlete_user))
+        (pause,) = PlanPause.objects.filter(plan__athlete=athlete).active()
+        assert (pause.started_on, "heaviness" in pause.red_flags) == (day(6), True)
 
 
 def test_a_red_flag_in_a_checkin_of_history_pauses_nothing(runner, coach, commit):
@@ -400,7 +444,7 @@ def test_lifting_a_pause_in_a_week_the_worker_never_published_keeps_its_paused_d
             (0, "walk"),
             (2, "walk"),
         ]
-        assert impact_days(athlete, following) == [3]
+        assert impact_days(athlete, following) == [3, 5]
         pause.refresh_from_db()
         assert pause.starts_on == day(3, following)
 
@@ -429,17 +473,40 @@ def test_approving_mid_week_a_week_the_worker_never_published_keeps_the_days_gon
             "advanced",
             day(2, following),
         )
-        # Monday and Tuesday: what the hourly task would have given her, level 2 carried over
-        # (6 repeats); from Wednesday, level 3 (8 repeats).
+        # Tuesday (her runs fall on Tuesday, Thursday and Saturday): what the hourly task would
+        # have given her, level 2 carried over (6 repeats); from Wednesday, level 3 (8 repeats).
         runs = list(
             PlannedSession.objects.filter(plan_week=week, kind="run_walk")
             .order_by("day")
             .values_list("day", "repeats")
         )
-        assert runs == [(0, 6), (1, 6), (3, 8)]
+        assert runs == [(1, 6), (3, 8), (5, 8)]
 
 
 # --- Two open weeks ------------------------------------------------------------------------------
+
+
+def test_a_worker_back_after_her_checkin_keeps_the_decision_it_made(runner, athlete_user, commit):
+    with time_machine.travel(at(W), tick=False) as clock:
+        athlete = runner()
+        # No check-in for her first week, and the worker is down from its Saturday to the
+        # next Saturday: nobody closes the week, nobody decides for the next.
+        following = W + timedelta(weeks=1)
+        clock.move_to(at(day(5, following), 9))
+        commit(
+            lambda: checkin_submit(
+                athlete=athlete, week=following, data={**CLEAN_WEEK, "pain": 4}, by=athlete_user
+            )
+        )
+        (step_back,) = open_decisions(athlete)
+        assert (step_back.week, step_back.action) == (W + timedelta(weeks=2), "step_back")
+
+        # The worker is back. The week without a check-in is long gone by: it carries the
+        # missing week over, and what her check-in decided for next week stands.
+        tasks.publish_weeks()
+        assert open_decisions(athlete) == [step_back]
+        assert not Decision.objects.filter(athlete=athlete, trigger="no_checkin").exists()
+        assert published(athlete, following).reason == "carried_over"
 
 
 def test_last_weeks_checkin_sent_after_this_weeks_keeps_next_weeks_step_back(

@@ -50,7 +50,7 @@ PAUSE_WALK = "20 min walk"
 
 
 def run_walk_week(level: int) -> list[tuple[int, str]]:
-    return [(MON, RW[level]), (TUE, RW[level]), (THU, RW[level]), (SAT, STRENGTH), (SUN, STRENGTH)]
+    return [(MON, STRENGTH), (TUE, RW[level]), (THU, RW[level]), (FRI, STRENGTH), (SAT, RW[level])]
 
 
 PAUSE_WEEK = [(MON, PAUSE_WALK), (WED, PAUSE_WALK), (FRI, PAUSE_WALK), (SUN, PAUSE_WALK)]
@@ -341,12 +341,13 @@ def test_ten_weeks_of_the_loop_through_the_api_in_auckland_and_los_angeles(
                     "clinician_name": "Dr Hine Walker",
                     "clinician_role": "gp",
                     "scope": "running",
+                    "pelvic_health_assessed": True,
                 },
                 format="json",
             ),
             201,
         )
-        assert clearance["scope"] == "running"
+        assert (clearance["scope"], clearance["pelvic_health_assessed"]) == ("running", True)
         assessment = ok(
             coach_api.post(
                 f"/api/v1/athletes/{a}/assessments/",
@@ -630,7 +631,8 @@ def test_ten_weeks_of_the_loop_through_the_api_in_auckland_and_los_angeles(
                 "run_walk",
                 2,
                 "advanced",
-                [(MON, RW[1]), *run_walk_week(2)[1:]],
+                # Monday's strength stays as it was; from Tuesday, level 2's runs.
+                [(MON, STRENGTH), *run_walk_week(2)[1:]],
                 applies_from=day(5, TUE),
             ),
             "next_week": None,
@@ -663,7 +665,7 @@ def test_ten_weeks_of_the_loop_through_the_api_in_auckland_and_los_angeles(
                 "run_walk",
                 3,
                 "advanced",
-                [(MON, RW[2]), (TUE, RW[2]), (THU, RW[3]), (SAT, STRENGTH), (SUN, STRENGTH)],
+                [(MON, STRENGTH), (TUE, RW[2]), (THU, RW[3]), (FRI, STRENGTH), (SAT, RW[3])],
                 applies_from=day(6, WED),
             ),
             "next_week": None,
@@ -694,7 +696,7 @@ def test_ten_weeks_of_the_loop_through_the_api_in_auckland_and_los_angeles(
         body = ok(report, 201)
         assert body["advice"]["stop_running"] is True
         assert [f["rule"] for f in body["flags"]] == ["pelvic_floor"]
-        paused_week_7 = [(MON, RW[4]), (WED, PAUSE_WALK), (FRI, PAUSE_WALK), (SUN, PAUSE_WALK)]
+        paused_week_7 = [(MON, STRENGTH), (WED, PAUSE_WALK), (FRI, PAUSE_WALK), (SUN, PAUSE_WALK)]
         assert her_plan(her_api, a) == {
             "stage": "walk",
             "level": 4,
@@ -703,7 +705,7 @@ def test_ten_weeks_of_the_loop_through_the_api_in_auckland_and_los_angeles(
             "week": expected_week(7, "walk", 4, "paused", paused_week_7, applies_from=day(7, TUE)),
             "next_week": None,
         }
-        assert impact_days(her_api, a) == [MON]  # none from today on
+        assert impact_days(her_api, a) == []  # none from today on (Monday was strength)
         pause = the_one_awaiting(coach_api, a)
         assert pause == decision_shown(
             pause["id"],
@@ -763,7 +765,8 @@ def test_ten_weeks_of_the_loop_through_the_api_in_auckland_and_los_angeles(
         assert (lifted["status"], lifted["applies_from"], lifted["overridden_safety_gates"]) == (
             "overridden",
             iso(day(8, WED)),
-            ["red_flags"],
+            # Her latest check-in held the red flag, and no clearance is dated after it.
+            ["red_flags", "reviewed_since_red_flag"],
         )
         assert her_plan(her_api, a) == {
             "stage": "run_walk",
@@ -775,12 +778,12 @@ def test_ten_weeks_of_the_loop_through_the_api_in_auckland_and_los_angeles(
                 "run_walk",
                 3,
                 "held",
-                [(MON, PAUSE_WALK), (THU, RW[3]), (SAT, STRENGTH), (SUN, STRENGTH)],
+                [(MON, PAUSE_WALK), (THU, RW[3]), (FRI, STRENGTH), (SAT, RW[3])],
                 applies_from=day(8, WED),
             ),
             "next_week": None,
         }
-        assert impact_days(her_api, a) == [THU]  # impact again from today on
+        assert impact_days(her_api, a) == [THU, SAT]  # impact again from today on
         assert awaiting(coach_api, a) == []
 
         clock.advance_to(at(day(8, FRI), 9))
