@@ -113,8 +113,9 @@ def red_flag_day(checkin: CheckInFacts, athlete: AthleteFacts) -> date | None:
 
 def reviewed_since_red_flag_gate(athlete: AthleteFacts, last_red_flag: date | None) -> Gate:
     """After any red flag, impact again only once a clinician has seen her: a clearance (a
-    clinical review is recorded as one, with the scope she was given) dated on or after it (SPEC §14; goom2019: no running if any
-    symptom of pelvic floor dysfunction is identified before or after attempting it)."""
+    clinical review is recorded as one, with the scope she was given) dated on or after it
+    (SPEC §14; goom2019: no running if any symptom of pelvic floor dysfunction is identified
+    before or after attempting it)."""
     if last_red_flag is None:
         return Gate("reviewed_since_red_flag", True, "No red flag on record.")
     seen = [c for c in athlete.clearances if c.cleared_on >= last_red_flag]
