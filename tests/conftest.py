@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
@@ -83,6 +84,45 @@ def use_broker(celery_conf, monkeypatch):
         _reset_celery_connections(app)
 
     return switch
+
+
+@pytest.fixture
+def real_worker(use_broker):
+    """A real Celery worker (a thread, solo pool) consuming from the Redis of
+    ``CELERY_BROKER_URL`` or ``TEST_BROKER_URL``; skipped without one (a failure in CI).
+    The worker thread closes its database connections after each task, so that no session
+    outlives the test (PostgreSQL refuses to drop a test database still in use)."""
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
+    from kombu import Connection
+
+    url = settings.CELERY_BROKER_URL or os.environ.get("TEST_BROKER_URL")
+    if not url:
+        missing_service(
+            "no broker configured: install and start Redis, then set "
+            "CELERY_BROKER_URL=redis://127.0.0.1:6379/0 to run the Celery integration tests"
+        )
+    try:
+        with Connection(url, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0)
+    except Exception as exc:
+        missing_service(f"broker at {url} is unreachable ({exc.__class__.__name__}); start Redis")
+
+    from config.celery import app
+
+    def close_connections(**kwargs) -> None:
+        connections.close_all()
+
+    use_broker(url)
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(app.conf.task_default_queue)
+    task_postrun.connect(close_connections, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+            yield app
+    finally:
+        task_postrun.disconnect(close_connections)
 
 
 @pytest.fixture

@@ -7,45 +7,15 @@ under ``CI=true``.
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import timedelta
 
 import pytest
 from celery.result import EagerResult
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from tests.conftest import missing_service
-
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def real_worker(use_broker):
-    from celery.contrib.testing.worker import start_worker
-    from kombu import Connection
-
-    url = settings.CELERY_BROKER_URL or os.environ.get("TEST_BROKER_URL")
-    if not url:
-        missing_service(
-            "no broker configured: install and start Redis, then set "
-            "CELERY_BROKER_URL=redis://127.0.0.1:6379/0 to run the Celery integration tests"
-        )
-    try:
-        with Connection(url, connect_timeout=2) as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0)
-    except Exception as exc:
-        missing_service(f"broker at {url} is unreachable ({exc.__class__.__name__}); start Redis")
-
-    from config.celery import app
-
-    use_broker(url)
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(app.conf.task_default_queue)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
-        yield app
 
 
 def wait_for(predicate, timeout: float = 20.0) -> bool:

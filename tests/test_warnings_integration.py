@@ -9,13 +9,11 @@ test needs nothing: nothing listens on port 9.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from datetime import timedelta
 
 import pytest
 from celery.result import EagerResult
-from django.conf import settings
 from django.core import mail
 from rest_framework.test import APIClient
 
@@ -23,7 +21,6 @@ from athletes.models import Athlete
 from checkins import services
 from checkins.models import WarningFlag, WeeklyCheckIn
 from tests.checkins.factories import CheckInFactory, api_body, service_data
-from tests.conftest import missing_service
 from tests.factories import AthleteFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -60,29 +57,9 @@ def fresh_pools():
 
 
 @pytest.fixture
-def real_worker(fresh_pools, use_broker):
-    from celery.contrib.testing.worker import start_worker
-    from kombu import Connection
-
-    url = settings.CELERY_BROKER_URL or os.environ.get("TEST_BROKER_URL")
-    if not url:
-        missing_service(
-            "no broker configured: install and start Redis, then set "
-            "CELERY_BROKER_URL=redis://127.0.0.1:6379/0 to run the Celery integration tests"
-        )
-    try:
-        with Connection(url, connect_timeout=2) as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0)
-    except Exception as exc:
-        missing_service(f"broker at {url} is unreachable ({exc.__class__.__name__}); start Redis")
-
-    from config.celery import app
-
-    use_broker(url)
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(app.conf.task_default_queue)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
-        yield app
+def real_worker(fresh_pools, real_worker):
+    """The shared worker (tests/conftest.py), with kombu's pools emptied around it."""
+    return real_worker
 
 
 def wait_for(predicate, timeout: float = 20.0) -> bool:
