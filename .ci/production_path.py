@@ -27,7 +27,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,11 +66,11 @@ class Stack:
         }
 
     def run(self, *args: str) -> None:
-        subprocess.run(args, cwd=ROOT, env=self.env, check=True)  # noqa: S603
+        subprocess.run(args, cwd=ROOT, env=self.env, check=True)
 
     def start(self, name: str, *args: str) -> None:
         log = self.workdir / f"{name}.log"
-        proc = subprocess.Popen(  # noqa: S603
+        proc = subprocess.Popen(
             args,
             cwd=ROOT,
             env=self.env,
@@ -109,7 +109,7 @@ class Stack:
         if body is not None:
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(  # noqa: S310 - our own local server
+        request = urllib.request.Request(
             f"http://{HOST}:{self.web_port}{path}", data=data, method=method, headers=headers
         )
         try:
@@ -210,7 +210,8 @@ def main() -> int:
         token = body["token"]
         step("the coach signed in for a token")
 
-        delivery = date.today() - timedelta(weeks=20)
+        today = datetime.now(UTC).date()  # the athlete below lives in UTC
+        delivery = today - timedelta(weeks=20)
         status, athlete = stack.call(
             "POST",
             "/api/v1/athletes/",
@@ -228,7 +229,7 @@ def main() -> int:
         step(f"athlete #{athlete['id']} enrolled")
 
         # Last week's check-in is open all this week, whatever the day (SPEC §11).
-        last_week = date.today() - timedelta(days=date.today().weekday() + 7)
+        last_week = today - timedelta(days=today.weekday() + 7)
         status, checkin = stack.call(
             "POST",
             f"/api/v1/athletes/{athlete['id']}/checkins/",
