@@ -7,8 +7,9 @@ the world built here; a route without one fails ``test_every_route_with_paramete
 loudly, naming it, and so does a recipe whose ids reach nobody (each route must answer below
 400 to at least one visitor, unless it is listed in ``NOT_FOR_GET`` with the reason).
 
-Tables a read may write, and why, are in ``tests/sql.py`` (``IGNORED_TABLES``): only
-``django_session``, which every signed-in request renews on purpose.
+Writes a read may do, and why, are in ``tests/sql.py`` (``IGNORED_WRITES``): only ending a
+session (allauth's confirmation link signs out someone else); not even saving one, since the
+sliding session is renewed at most once a day (web.sessions).
 """
 
 from __future__ import annotations
