@@ -79,7 +79,7 @@ format: setup  ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: setup  ## Benchmarks (not tests): print query counts and timings
+bench: setup  ## Benchmarks (not tests): ratios, medians, p95 and queries as the data grows
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
 clean:  ## Remove the virtualenv, node_modules, built assets and the local database
