@@ -139,6 +139,11 @@ def known_timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def zone_of(name: str) -> ZoneInfo:
+    """Her time zone by name; UTC for a name that is not one."""
+    return ZoneInfo(name) if _timezone_is_valid(name) else ZoneInfo("UTC")
+
+
 def _timezone_is_valid(name: str) -> bool:
     if name not in known_timezones():
         return False
@@ -373,7 +378,7 @@ class Athlete(models.Model):
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone) if _timezone_is_valid(self.timezone) else ZoneInfo("UTC")
+        return zone_of(self.timezone)
 
     def today(self) -> date:
         """Today's date where she lives."""

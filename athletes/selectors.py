@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from clinical.facts import AssessmentFacts, AthleteFacts, ClearanceFacts
+from clinical.readiness import ASSESSMENT_ITEM_FIELDS, balance_passed
 
 from .access import can_change_athlete
 from .models import (
@@ -18,6 +21,7 @@ from .models import (
     ReadinessAssessment,
     User,
     current_clearance,
+    zone_of,
 )
 
 
@@ -139,6 +143,52 @@ def readiness_status(athlete: Athlete, on: date | None = None) -> ReadinessStatu
 
 
 # --- Her facts, as the clinical core takes them ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class AthleteScanRow:
+    """What the daily warning scan needs of one athlete: where she lives and her facts."""
+
+    pk: int
+    tz: ZoneInfo
+    facts: AthleteFacts
+
+    def today(self) -> date:
+        return timezone.now().astimezone(self.tz).date()
+
+
+def athletes_for_scan(athlete_ids: list[int]) -> list[AthleteScanRow]:
+    """``athlete_facts`` for many athletes in three queries of plain columns (no model
+    instances: the scan reads thousands), in the order of their ids."""
+    clearances: dict[int, list[ClearanceFacts]] = {pk: [] for pk in athlete_ids}
+    for athlete_id, cleared_on, scope, expires_on, pk, pelvic in (
+        # The models' own ordering, as athlete_facts sees them (it breaks ties).
+        Clearance.objects.filter(athlete_id__in=athlete_ids).values_list(
+            "athlete_id", "cleared_on", "scope", "expires_on", "pk", "pelvic_health_assessed"
+        )
+    ):
+        clearances[athlete_id].append(ClearanceFacts(cleared_on, scope, expires_on, pk, pelvic))
+    assessments: dict[int, list[AssessmentFacts]] = {pk: [] for pk in athlete_ids}
+    for athlete_id, assessed_on, passed, pk, *items in ReadinessAssessment.objects.filter(
+        athlete_id__in=athlete_ids
+    ).values_list("athlete_id", "assessed_on", "passed", "pk", *ASSESSMENT_ITEM_FIELDS):
+        balance = balance_passed(dict(zip(ASSESSMENT_ITEM_FIELDS, items, strict=True)))
+        assessments[athlete_id].append(AssessmentFacts(assessed_on, bool(passed), balance, pk))
+    rows = []
+    for pk, tz_name, delivery_date, stage, created_at in (
+        Athlete.objects.filter(pk__in=athlete_ids)
+        .order_by("pk")
+        .values_list("pk", "timezone", "delivery_date", "stage", "created_at")
+    ):
+        facts = AthleteFacts(
+            delivery_date=delivery_date,
+            stage=stage,
+            created_on=created_at.date() if created_at else None,
+            clearances=tuple(clearances[pk]),
+            assessments=tuple(assessments[pk]),
+        )
+        rows.append(AthleteScanRow(pk, zone_of(tz_name), facts))
+    return rows
 
 
 def athlete_facts(athlete: Athlete) -> AthleteFacts:

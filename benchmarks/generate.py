@@ -188,6 +188,7 @@ def _checkin(rng: random.Random, athlete: Athlete, week: date, now: datetime) ->
         leakage=symptom,
         breastfeeding=rng.random() < 0.5,
         submitted_by=athlete.user,
+        evaluated_at=now,
     )
 
 

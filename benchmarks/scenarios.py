@@ -183,25 +183,17 @@ def notifications_per_scan(repeat: int) -> list[Result]:
 
     queued: list[int] = []
     started = time.perf_counter()
-    with transaction.atomic():
+    recent = timezone.localdate() - timedelta(weeks=2)
+    with transaction.atomic(), mock.patch("checkins.tasks.notify_flag.delay", queued.append):
         # Forget the recent flags so that the scan raises them again.
-        WarningFlag.objects.filter(week__gte=timezone.localdate() - timedelta(weeks=2)).delete()
+        WarningFlag.objects.filter(week__gte=recent).delete()
         with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
             summary = services.warnings_scan()
-        with mock.patch("checkins.tasks.notify_flag.delay", side_effect=queued.append):
-            for callback in callbacks:
-                callback()
-        raised = WarningFlag.objects.filter(
-            week__gte=timezone.localdate() - timedelta(weeks=2), severity="high"
-        ).count()
-        coaches = (
-            WarningFlag.objects.filter(
-                week__gte=timezone.localdate() - timedelta(weeks=2), severity="high"
-            )
-            .values("athlete__coach")
-            .distinct()
-            .count()
-        )
+        for callback in callbacks:
+            callback()
+        recent_high = WarningFlag.objects.filter(week__gte=recent, severity="high")
+        raised = recent_high.count()
+        coaches = recent_high.values("athlete__coach").distinct().count()
         transaction.set_rollback(True)
     return [
         Result(

@@ -11,7 +11,7 @@ import logging
 import smtplib
 from datetime import date, timedelta
 
-from celery import shared_task
+from celery import group, shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import OperationalError
@@ -58,8 +58,30 @@ def evaluate_checkin(athlete_id: int, week: str) -> int:
 
 @shared_task(acks_late=True, **RETRY)
 def scan_warnings() -> dict[str, int]:
-    """Daily: streaks, missed check-ins, and anything a failed evaluation left behind."""
-    return services.warnings_scan()
+    """Daily: streaks, missed check-ins, and anything a failed evaluation left behind.
+
+    Fans out: one ``scan_warnings_chunk`` task per chunk of athletes, sent as a Celery group,
+    so that every worker (on every machine) takes a share; each chunk is idempotent, so a chunk
+    run twice (a worker lost mid-chunk, ``acks_late``) raises nothing twice. Then the e-mails
+    of high flags never sent are queued again. Returns what it sent out, not the flags: those
+    are raised by the chunks, each logging its own count."""
+    chunks = services.scan_chunks()
+    if chunks:
+        group(scan_warnings_chunk.s(chunk) for chunk in chunks).apply_async()
+    queued = services.warnings_renotify()
+    athletes = sum(len(chunk) for chunk in chunks)
+    logger.info(
+        "warnings scan fanned out athletes=%d chunks=%d renotify=%d", athletes, len(chunks), queued
+    )
+    return {"athletes": athletes, "chunks": len(chunks), "notifications": queued}
+
+
+@shared_task(acks_late=True, **RETRY)
+def scan_warnings_chunk(athlete_ids: list[int]) -> int:
+    """One chunk of the daily scan (see ``scan_warnings``). Returns the flags it raised."""
+    raised = services.warnings_scan_chunk(athlete_ids=athlete_ids)
+    logger.info("warnings scan chunk athletes=%d flags=%d", len(athlete_ids), raised)
+    return raised
 
 
 @shared_task(acks_late=True, **RETRY)

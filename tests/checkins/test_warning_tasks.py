@@ -163,7 +163,7 @@ def test_the_scan_task_runs_the_scan(athlete, django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True):
         result = tasks.scan_warnings.delay().get()
 
-    assert result == {"athletes": 1, "flags": 1, "notifications": 0}
+    assert result == {"athletes": 1, "chunks": 1, "notifications": 0}
     assert flags_of(athlete) == [("pain", "medium", monday_of(athlete.today()), "open")]
 
 
