@@ -11,7 +11,7 @@ from pathlib import Path
 
 from celery.schedules import crontab
 
-from config.env import env_bool, env_int, env_list, env_str, parse_database_url
+from config.env import database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -83,7 +83,7 @@ TEMPLATES = [
 
 # --- Data --------------------------------------------------------------------------------
 DATABASES = {
-    "default": parse_database_url(
+    "default": database_from_url(
         env_str("DATABASE_URL", "sqlite:///db.sqlite3") or "", base_dir=BASE_DIR
     )
 }
