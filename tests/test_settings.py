@@ -18,7 +18,7 @@ def run(module: str, code: str = LOAD, **env: str) -> subprocess.CompletedProces
         k: v
         for k, v in os.environ.items()
         if not k.startswith(
-            ("DJANGO_", "DATABASE_URL", "CELERY_", "EMAIL_", "CACHE_URL", "CHECKIN_")
+            ("DJANGO_", "DATABASE_URL", "CELERY_", "EMAIL_", "CACHE_URL", "CHECKIN_", "ALLOW_")
         )
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=module)
@@ -203,3 +203,42 @@ def test_database_url_conn_max_age_must_be_a_number(tmp_path):
 
     with pytest.raises(ImproperlyConfigured, match="conn_max_age must be a whole number"):
         database_from_url("postgres://db/coach?conn_max_age=forever", base_dir=tmp_path)
+
+
+# --- e-mail never in production's logs ------------------------------------------------------
+
+PRODUCTION = {"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "coach.example.com"}
+BACKEND = (
+    "import django; django.setup(); from django.conf import settings; print(settings.EMAIL_BACKEND)"
+)
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+    ],
+)
+def test_production_refuses_to_print_or_file_e_mails(backend):
+    refused = run("config.settings.production", BACKEND, EMAIL_BACKEND=backend, **PRODUCTION)
+    allowed = run(
+        "config.settings.production",
+        BACKEND,
+        EMAIL_BACKEND=backend,
+        ALLOW_CONSOLE_EMAIL="true",
+        **PRODUCTION,
+    )
+
+    assert refused.returncode != 0
+    assert "ImproperlyConfigured" in refused.stderr
+    assert "ALLOW_CONSOLE_EMAIL=true" in refused.stderr
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout.strip() == backend
+
+
+def test_production_sends_e_mail_over_smtp_by_default():
+    result = run("config.settings.production", BACKEND, **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"

@@ -279,14 +279,25 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # --- Logging -----------------------------------------------------------------------------
-# Health data: log lines carry IDs only, never names, e-mails or symptoms.
+# Health data: log lines carry IDs only, never names, e-mails or symptoms. What Django logs on
+# its own ("Not Found: /calendar/<token>.ics", runserver's request lines) passes through
+# RedactSecrets: no query strings, secret path segments masked (config/logsafety.py). The
+# "django" logger is ours alone: no mail_admins handler, so no request (body, cookies) ever
+# leaves in an error report.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "config.logsafety.RedactSecrets"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # Product defaults kept in one place (SPEC: "keep them in one place in code").
