@@ -242,3 +242,18 @@ def test_production_sends_e_mail_over_smtp_by_default():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_production_keeps_the_strict_content_security_policy():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "d = s.CONTENT_SECURITY_POLICY['DIRECTIVES']; "
+        "print('csp.middleware.CSPMiddleware' in s.MIDDLEWARE, "
+        "'config.security.PermissionsPolicyMiddleware' in s.MIDDLEWARE, "
+        "' '.join(d['script-src']), ' '.join(d['style-src']), s.SECURE_CROSS_ORIGIN_OPENER_POLICY, "
+        "'REPORT_ONLY' in str(getattr(s, 'CONTENT_SECURITY_POLICY_REPORT_ONLY', '')))"
+    )
+    result = run("config.settings.production", code, **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "'self'", "'self'", "same-origin", "False"]
