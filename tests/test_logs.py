@@ -352,3 +352,16 @@ def test_the_access_logger_drops_cookies_authorisation_and_encoded_tokens(tmp_pa
 
 def errors(response) -> str:
     return " | ".join(re.findall(r'class="[^"]*error[^"]*"[^>]*>(.*?)<', response.content.decode()))
+
+
+def test_django_logs_only_through_the_redacting_handler():
+    """No handler of Django's defaults is left (mail_admins would send the request, body and
+    cookies included, in an error report): Django's records reach the root's handlers."""
+    for name in ("django", "django.request", "django.server", "django.security"):
+        logger = logging.getLogger(name)
+        assert logger.handlers == [], name
+        assert logger.propagate, name
+    root_handlers = logging.getLogger().handlers
+    assert any(
+        any(isinstance(f, RedactSecrets) for f in handler.filters) for handler in root_handlers
+    )

@@ -321,8 +321,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Health data: log lines carry IDs only, never names, e-mails or symptoms. What Django logs on
 # its own ("Not Found: /calendar/<token>.ics", runserver's request lines) passes through
 # RedactSecrets: no query strings, secret path segments masked (config/logsafety.py). The
-# "django" logger is ours alone: no mail_admins handler, so no request (body, cookies) ever
-# leaves in an error report.
+# "django" loggers lose Django's default handlers (mail_admins among them), so no request (body,
+# cookies) ever leaves in an error report.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -333,8 +333,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Django's defaults replaced: no handler of their own, so everything reaches the
+        # redacting console handler above (and nothing else, mail_admins included).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
     },
 }
