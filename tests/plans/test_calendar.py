@@ -24,7 +24,7 @@ PAYLOADS = [
     "BEGIN:VEVENT",
     "A long note that goes well past the seventy-five octet line limit of RFC 5545, "
     "with accents (é, ñ, ü) and an emoji 🏃 so that folding has to mind multi-byte characters",
-    "bell\x07 and nul\x00 and escape\x1b dropped\x0bvertical tab",
+    "bell\x07 and escape\x1b dropped\x0bvertical tab\x0cform feed",
 ]
 
 CALENDAR_PROPERTIES = {"PRODID", "VERSION", "CALSCALE", "X-WR-CALNAME"}
@@ -37,7 +37,8 @@ KNOWN_LINES = re.compile(
 
 def readable(text: str) -> str:
     """What a note should read as once parsed back: line ends as LF, no other controls."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\x0b", "\n").replace("\x0c", "\n")
     return "".join(c for c in text if c == "\n" or ord(c) >= 32)
 
 
