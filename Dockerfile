@@ -24,4 +24,5 @@ RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinpu
  && mkdir -p /app/private_media && chown -R app:app /app/private_media
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py: bind, workers, and an access log without query strings or secret tokens.
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "config.wsgi"]

@@ -1,9 +1,15 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from . import services
+from .documents import attach_document
 from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, User
 
 
@@ -53,12 +59,107 @@ class UserAdmin(BaseUserAdmin):
             services.account_email_ensure(user=obj)
 
 
+def document_link(clearance: Clearance) -> str:
+    """The clearance's document, linked through the permission-checked download view.
+
+    Clinical documents have no public URL (``STORAGES["private"]``), so the admin must never
+    show the storage's own link for them (it would be a dead, public-looking address).
+    """
+    if not clearance.pk or not clearance.document:
+        return "—"
+    return format_html(
+        '<a href="{}">{}</a>',
+        reverse("athletes:clearance_document", args=[clearance.pk]),
+        clearance.document_name or "document",
+    )
+
+
+class _DownloadLink:
+    """What ``ClearableFileInput``'s template reads as the current file: a URL and a label."""
+
+    def __init__(self, url: str, label: str) -> None:
+        self.url, self.label = url, label
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PrivateDocumentInput(forms.ClearableFileInput):
+    """The file input for a clinical document: "Currently" links to the download view."""
+
+    download: _DownloadLink | None = None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["value"] = self.download
+            if self.download is None:
+                context["widget"]["is_initial"] = False
+        return context
+
+
+class ClearanceAdminForm(forms.ModelForm):
+    """The admin's clearance form: a new document is checked and stored exactly as the coach's
+    page and the API store it (``attach_document``); a refused file is a form error and nothing
+    is saved."""
+
+    class Meta:
+        model = Clearance
+        fields = (
+            "athlete",
+            "cleared_on",
+            "clinician_name",
+            "clinician_role",
+            "scope",
+            "pelvic_health_assessed",
+            "expires_on",
+            "notes",
+            "document",
+        )
+        widgets = {"document": PrivateDocumentInput}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("document")
+        widget = field.widget if field is not None else None
+        if isinstance(widget, PrivateDocumentInput) and self.instance.pk and self.instance.document:
+            widget.download = _DownloadLink(
+                reverse("athletes:clearance_document", args=[self.instance.pk]),
+                self.instance.document_name or "document",
+            )
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if isinstance(upload, UploadedFile):
+            try:
+                attach_document(self.instance, upload)
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict["document"]) from None
+        elif upload is False:  # "Clear" ticked: the document and what described it go
+            self.instance.document_name = ""
+            self.instance.document_content_type = ""
+            self.instance.document_size = None
+        return upload
+
+
 class ClearanceInline(admin.TabularInline):
     model = Clearance
+    form = ClearanceAdminForm
     extra = 0
-    fields = ("cleared_on", "scope", "clinician_name", "clinician_role", "expires_on", "document")
-    readonly_fields = ("document",)
+    fields = (
+        "cleared_on",
+        "scope",
+        "clinician_name",
+        "clinician_role",
+        "expires_on",
+        "document_file",
+    )
+    readonly_fields = ("document_file",)
     show_change_link = True
+
+    @admin.display(description="Document")
+    def document_file(self, obj: Clearance) -> str:
+        return document_link(obj)
 
 
 class AssessmentInline(admin.TabularInline):
@@ -111,6 +212,7 @@ class ClearanceAdmin(admin.ModelAdmin):
     search_fields = ("athlete__first_name", "athlete__last_name", "clinician_name")
     list_select_related = ("athlete",)
     autocomplete_fields = ("athlete",)
+    form = ClearanceAdminForm
     readonly_fields = ("document_name", "document_content_type", "document_size", "recorded_by")
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from clinical.help import country_for_timezone
 
-from .documents import check_document
+from .documents import attach_document
 from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, Role, User
 
 logger = logging.getLogger(__name__)
@@ -100,15 +100,7 @@ def clearance_create(
     clearance = Clearance(athlete=athlete, recorded_by=by)
     _set_fields(clearance, data)
     if document is not None:
-        try:
-            kind = check_document(document)
-        except ValidationError as exc:
-            raise ValidationError({"document": exc.messages}) from exc
-        clearance.document_name = (document.name or "document")[-200:]
-        clearance.document_content_type = kind.content_type
-        clearance.document_size = document.size
-        document.name = f"clearance{kind.extension}"
-        clearance.document = document
+        attach_document(clearance, document)
     clearance.full_clean()
     clearance.save()
     athlete_touch(athlete_id=athlete.pk)

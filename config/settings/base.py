@@ -10,8 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
-from config.env import env_bool, env_int, env_list, env_str, parse_database_url
+from config.env import database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     # Our apps, from the ground up: athletes <- checkins <- plans.
     "athletes",
     "checkins",
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "web.sessions.SlidingSessionMiddleware",
@@ -84,7 +88,7 @@ TEMPLATES = [
 
 # --- Data --------------------------------------------------------------------------------
 DATABASES = {
-    "default": parse_database_url(
+    "default": database_from_url(
         env_str("DATABASE_URL", "sqlite:///db.sqlite3") or "", base_dir=BASE_DIR
     )
 }
@@ -188,6 +192,41 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# --- Browser security headers -----------------------------------------------------------
+# No inline script or style anywhere (templates carry data in json_script blocks and data-
+# attributes; behaviour is in static/js, looks in static/css). The admin and the API docs get
+# the same policy. Images may be data: URIs (the TOTP QR code of allauth's MFA pages).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Features the app never uses are off for every page (config/security.py).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+}
+# Django's default, said out loud: no other site's window keeps a handle on ours.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -282,14 +321,27 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # --- Logging -----------------------------------------------------------------------------
-# Health data: log lines carry IDs only, never names, e-mails or symptoms.
+# Health data: log lines carry IDs only, never names, e-mails or symptoms. What Django logs on
+# its own ("Not Found: /calendar/<token>.ics", runserver's request lines) passes through
+# RedactSecrets: no query strings, secret path segments masked (config/logsafety.py). The
+# "django" loggers lose Django's default handlers (mail_admins among them), so no request (body,
+# cookies) ever leaves in an error report.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "config.logsafety.RedactSecrets"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's defaults replaced: no handler of their own, so everything reaches the
+        # redacting console handler above (and nothing else, mail_admins included).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # Product defaults kept in one place (SPEC: "keep them in one place in code").
