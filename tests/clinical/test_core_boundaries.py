@@ -35,7 +35,12 @@ NOT_CLINICAL = {
     "athletes/api/authentication.py": {
         "LAST_USED_RESOLUTION": "how often a token's last use is written"
     },
-    "checkins/services.py": {"SCAN_RECENT_DAYS": "how far back the daily scan catches up"},
+    "checkins/services.py": {
+        "SCAN_RECENT_DAYS": "how far back the daily scan catches up",
+        "SCAN_CHUNK_SIZE": "athletes per task of the daily scan",
+    },
+    "web/sessions.py": {"RENEW_EVERY_SECONDS": "how often a session's expiry is pushed back"},
+    "benchmarks/generate.py": {"BATCH": "rows per insert of the benchmark data"},
     "checkins/selectors.py": {
         "SEVERITY_ORDER": "SQL ordering of severities",
         "RECENT_REPORTS": "how many symptom reports a page lists",
