@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class AthletesConfig(AppConfig):
     name = "athletes"
     verbose_name = "Athletes and accounts"
+
+    def ready(self) -> None:
+        from .audit import by_attribute, track
+        from .models import Athlete, Clearance, ReadinessAssessment
+
+        # Changes to her health records go to the access log (values masked).
+        track(Athlete, athlete=by_attribute("pk"))
+        track(Clearance, athlete=by_attribute("athlete_id"))
+        track(ReadinessAssessment, athlete=by_attribute("athlete_id"))
