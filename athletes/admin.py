@@ -1,9 +1,13 @@
+from auditlog.admin import LogEntryAdmin
+from auditlog.filters import ResourceTypeFilter
+from auditlog.models import LogEntry as AccessLogEntry
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils import timezone
 
 from . import services
+from .audit import AccessLoggedAdmin
 from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, User
 
 
@@ -81,7 +85,7 @@ class InvitationInline(admin.TabularInline):
 
 
 @admin.register(Athlete)
-class AthleteAdmin(admin.ModelAdmin):
+class AthleteAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     list_display = (
         "full_name",
         "coach",
@@ -99,13 +103,21 @@ class AthleteAdmin(admin.ModelAdmin):
     readonly_fields = ("stage", "level", "last_activity_at", "created_at", "updated_at")
     inlines = (ClearanceInline, AssessmentInline, InvitationInline)
 
+    def delete_model(self, request, obj: Athlete) -> None:
+        # Deleting her here is erasing her: the same service as her coach's erase page.
+        services.athlete_erase(athlete=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for athlete in queryset:
+            services.athlete_erase(athlete=athlete, by=request.user)
+
     @admin.display(description="Weeks postpartum")
     def weeks_postpartum(self, obj: Athlete) -> int:
         return obj.weeks_postpartum
 
 
 @admin.register(Clearance)
-class ClearanceAdmin(admin.ModelAdmin):
+class ClearanceAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     list_display = ("athlete", "cleared_on", "scope", "clinician_role", "expires_on")
     list_filter = ("scope", "clinician_role")
     search_fields = ("athlete__first_name", "athlete__last_name", "clinician_name")
@@ -115,7 +127,7 @@ class ClearanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReadinessAssessment)
-class ReadinessAssessmentAdmin(admin.ModelAdmin):
+class ReadinessAssessmentAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     list_display = ("athlete", "assessed_on", "passed", "symptoms", "assessed_by")
     list_filter = ("passed", "symptoms")
     search_fields = ("athlete__first_name", "athlete__last_name", "assessed_by")
@@ -140,3 +152,37 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset) -> None:
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, f"{count} token(s) revoked.")
+
+
+# --- The access log (django-auditlog): read-only for everyone, superusers included -----------
+
+admin.site.unregister(AccessLogEntry)
+
+
+@admin.register(AccessLogEntry)
+class AccessLogAdmin(LogEntryAdmin):
+    """Who viewed or changed which health record, when, through which channel. Nobody adds,
+    edits or deletes a row here; only the retention task prunes (athletes/tasks.py)."""
+
+    list_display = ["created", "resource_url", "action", "what", "channel", "user_url"]
+    list_filter = ["action", ResourceTypeFilter]
+    # auditlog's defaults search the actor's first and last names, which our User lacks.
+    search_fields = ["object_repr", "actor__email", "actor__name"]
+    actions = None
+
+    @admin.display(description="What")
+    def what(self, obj: AccessLogEntry) -> str:
+        return (obj.additional_data or {}).get("what", "")
+
+    @admin.display(description="Channel")
+    def channel(self, obj: AccessLogEntry) -> str:
+        return (obj.additional_data or {}).get("channel", "")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

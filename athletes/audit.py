@@ -102,7 +102,11 @@ def track(model: type[Model], *, athlete: Callable[[Any], int | None]) -> None:
 
     model.get_additional_data = get_additional_data  # type: ignore[attr-defined]
     fields = [f.name for f in model._meta.concrete_fields]
-    auditlog.register(model, mask_fields=fields, mask_callable="athletes.audit.redact")
+    # Only its own columns: auditlog would otherwise read reverse relations on a create,
+    # leaving "no such row" cached on the instance (``athlete.calendar``) for its caller.
+    auditlog.register(
+        model, include_fields=fields, mask_fields=fields, mask_callable="athletes.audit.redact"
+    )
 
 
 def by_attribute(path: str) -> Callable[[Any], int | None]:
@@ -113,9 +117,12 @@ def by_attribute(path: str) -> Callable[[Any], int | None]:
 
 def record_access(
     request: HttpRequest, *, instance: Model, athlete_id: int | None, what: str
-) -> LogEntry:
+) -> LogEntry | None:
     """One row: the signed-in user opened ``what`` (e.g. "profile", "check-ins (12 listed)")
-    of the record ``instance`` belonging to athlete ``athlete_id``."""
+    of the record ``instance`` belonging to athlete ``athlete_id``. Only reads are logged
+    here (GET, HEAD): a write is logged by the change tracking, with its own row."""
+    if request.method not in ("GET", "HEAD"):
+        return None
     user = getattr(request, "user", None)
     return LogEntry.objects.log_create(
         instance,
@@ -131,3 +138,61 @@ def record_access(
 def about_athlete(athlete_id: int):
     """Rows about her record (views and changes), newest first."""
     return LogEntry.objects.filter(additional_data__athlete=athlete_id)
+
+
+def athlete_of(obj: Model) -> int | None:
+    """Whose record ``obj`` is: her own id for her profile, else its ``athlete_id``."""
+    if obj._meta.model_name == "athlete":
+        return obj.pk
+    return getattr(obj, "athlete_id", None)
+
+
+class LogsAccessMixin:
+    """For API views: one access row per successful GET. A detail view logs the object it
+    served; a list under ``/athletes/{id}/`` logs her profile with what was listed and how
+    many; a list across athletes logs the viewer's own account with the count (no names,
+    no ids). ``access_what`` names the records ("check-ins")."""
+
+    access_what = "records"
+    access_one = ""  # a detail's words, when they differ ("profile" for "athletes")
+
+    def get_object(self):
+        obj = super().get_object()  # type: ignore[misc]
+        self._accessed = obj
+        return obj
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if request.method == "GET" and response.status_code == 200:
+            instance, athlete_id, what = self.accessed(request, response)
+            record_access(request, instance=instance, athlete_id=athlete_id, what=what)
+        return response
+
+    def accessed(self, request, response) -> tuple[Model, int | None, str]:
+        obj = getattr(self, "_accessed", None)
+        if obj is not None:
+            return obj, athlete_of(obj), self.access_one or self.access_what
+        data = response.data
+        if isinstance(data, dict) and "count" in data:
+            what = f"{self.access_what} ({data['count']} listed)"
+        elif isinstance(data, list):
+            what = f"{self.access_what} ({len(data)} listed)"
+        else:
+            what = self.access_what
+        get_athlete = getattr(self, "get_athlete", None)
+        if get_athlete is not None:
+            athlete = get_athlete()
+            return athlete, athlete.pk, what
+        return request.user, None, what
+
+
+class AccessLoggedAdmin:
+    """For ``ModelAdmin``: opening a record's change page logs an access row (channel
+    "admin"). Hooked on the page's rendering, which has the object: no extra query."""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and not add:
+            record_access(request, instance=obj, athlete_id=athlete_of(obj), what="admin page")
+        return super().render_change_form(  # type: ignore[misc]
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
