@@ -103,14 +103,6 @@ class AthleteAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     readonly_fields = ("stage", "level", "last_activity_at", "created_at", "updated_at")
     inlines = (ClearanceInline, AssessmentInline, InvitationInline)
 
-    def delete_model(self, request, obj: Athlete) -> None:
-        # Deleting her here is erasing her: the same service as her coach's erase page.
-        services.athlete_erase(athlete=obj, by=request.user)
-
-    def delete_queryset(self, request, queryset) -> None:
-        for athlete in queryset:
-            services.athlete_erase(athlete=athlete, by=request.user)
-
     @admin.display(description="Weeks postpartum")
     def weeks_postpartum(self, obj: Athlete) -> int:
         return obj.weeks_postpartum

@@ -309,6 +309,9 @@ LOGGING = {
 AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 6 * 365, minimum=1)
 # Values of changed fields are masked per model (athletes.audit.track); JSON, not text.
 AUDITLOG_STORE_JSON_CHANGES = True
+# No correlation id from a request header: the client would write what it likes into the log
+# (and a value past 255 characters would fail the request on PostgreSQL).
+AUDITLOG_CID_HEADER = None
 
 # Product defaults kept in one place (SPEC: "keep them in one place in code").
 INVITATION_MAX_AGE = timedelta(days=14)

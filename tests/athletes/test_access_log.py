@@ -350,3 +350,24 @@ def test_pruning_follows_its_setting(coach, athlete, settings):
 def test_the_nightly_beat_runs_the_pruning(settings):
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"athletes.tasks.prune_access_log", "athletes.tasks.sweep_orphan_documents"} <= schedule
+
+
+def test_a_client_s_correlation_header_is_not_written_into_the_log(coach_client, athlete):
+    response = coach_client.get(
+        reverse("plans:athlete_overview", args=[athlete.pk]),
+        HTTP_X_CORRELATION_ID="Anna Lind " * 40,
+    )
+
+    assert response.status_code == 200
+    assert LogEntry.objects.filter(action=ACCESS).latest("id").cid is None
+
+
+def test_the_admin_cannot_delete_her_around_the_erasure(superuser_client, athlete):
+    """The admin's delete would skip the erasure's cleaning; it is refused (her decisions'
+    audit trail is append-only there), so her coach's erase page and the API are the way."""
+    response = superuser_client.post(
+        reverse("admin:athletes_athlete_delete", args=[athlete.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert Athlete.objects.filter(pk=athlete.pk).exists()
