@@ -169,6 +169,8 @@ def athlete_facts(athlete: Athlete) -> AthleteFacts:
 ACCESS_LOG_ON_PAGE = 20
 
 _ACTION_WORDS = {0: "added", 1: "changed", 2: "deleted", 3: "opened"}
+# Columns every save touches: not news to whoever reads who changed what.
+_BOOKKEEPING = frozenset({"updated_at", "last_activity_at"})
 
 
 @dataclass(frozen=True)
@@ -196,8 +198,9 @@ def _who(actor: User | None, athlete: Athlete, viewer: User | None) -> str:
 def _row(entry, athlete: Athlete, viewer: User | None) -> AccessRow:
     data = entry.additional_data or {}
     what = data.get("what", "")
-    if not what and isinstance(entry.changes, dict):
-        what = ", ".join(name.replace("_", " ") for name in sorted(entry.changes))
+    if entry.action == 1 and isinstance(entry.changes, dict):  # a change: which fields
+        changed = sorted(set(entry.changes) - _BOOKKEEPING)
+        what = ", ".join(name.replace("_", " ") for name in changed)
     return AccessRow(
         at=entry.timestamp,
         who=_who(entry.actor, athlete, viewer),

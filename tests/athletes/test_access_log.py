@@ -371,3 +371,14 @@ def test_the_admin_cannot_delete_her_around_the_erasure(superuser_client, athlet
 
     assert response.status_code == 403
     assert Athlete.objects.filter(pk=athlete.pk).exists()
+
+
+def test_her_coach_reads_which_fields_changed_but_not_the_values(coach_client, coach, athlete):
+    athlete.notes = "Tear healed well"
+    athlete.save()
+
+    body = coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk])).content.decode()
+
+    assert 'changed <small class="muted">notes</small>' in body
+    assert "Tear healed well" not in body.split('id="access-log"')[1]
+    assert "updated at" not in body.split('id="access-log"')[1]
