@@ -33,6 +33,7 @@ from django.db import models, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from athletes import services
 from athletes.models import Athlete, Clearance, Role, User
@@ -138,7 +139,7 @@ def build_her(coach: User, staff: User, media: FileSystemStorage) -> dict[str, A
     athlete.refresh_from_db()
     TOTP.activate(user, generate_totp_secret())
     RecoveryCodes.activate(user)
-    services.api_token_create(user=user, name=f"{FIRST}'s phone")
+    _, her_token = services.api_token_create(user=user, name=f"{FIRST}'s phone")
 
     # Records, each carrying her name in its free text.
     record = {
@@ -214,6 +215,11 @@ def build_her(coach: User, staff: User, media: FileSystemStorage) -> dict[str, A
     clearance = athlete.clearances.get()
     download = coach_client.get(reverse("athletes:clearance_document", args=[clearance.pk]))
     assert download.status_code == 200
+    # Through the API with her token: a list across athletes is logged on her own account.
+    her_api = APIClient()
+    her_api.credentials(HTTP_AUTHORIZATION=f"Token {her_token}")
+    assert her_api.get("/api/v1/athletes/").status_code == 200
+    assert her_api.get(f"/api/v1/athletes/{athlete.pk}/checkins/").status_code == 200
     return {"athlete": athlete, "user": user, "sessions": [her_client.session.session_key]}
 
 
@@ -380,6 +386,9 @@ def test_the_maximal_athlete_has_rows_everywhere(world, media):
     assert residue(athlete.pk, user.pk)
     assert AdminLogEntry.objects.filter(object_repr__icontains=FIRST).exists()
     assert AccessLogEntry.objects.filter(additional_data__athlete=athlete.pk).count() >= 4
+    assert AccessLogEntry.objects.filter(
+        content_type__model="user", object_pk=str(user.pk), action=AccessLogEntry.Action.ACCESS
+    ).exists()
     assert Session.objects.count() >= 1
     files = list(Path(media.location).rglob("*.pdf"))
     assert len([p for p in files if f"/clearances/{athlete.pk}/" in p.as_posix()]) == 2
