@@ -15,6 +15,13 @@ It is django-auditlog's ``LogEntry``, append-only:
 
 Erasure deletes every row about her and leaves one anonymous row ("athlete #id erased by
 … at …"); rows older than ``AUDIT_LOG_RETENTION_DAYS`` are pruned by a nightly task.
+
+Why delete her rows rather than keep them with her name blanked: the rows carry her athlete
+id and their times, and a timeline of who opened her record when (the week of a flag, the
+day a clearance letter was downloaded) says things about her health on its own. Once she is
+erased nothing can join the id back to her, but a timeline is still hers, so it goes too.
+The one row kept says only that an erasure happened, who did it and when: the id in it no
+longer leads to any row (ids are never reused), and it is what an auditor asks for.
 """
 
 from __future__ import annotations
