@@ -1,3 +1,6 @@
+from auditlog.admin import LogEntryAdmin
+from auditlog.filters import ResourceTypeFilter
+from auditlog.models import LogEntry as AccessLogEntry
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -9,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import services
+from .audit import AccessLoggedAdmin
 from .documents import attach_document
 from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, User
 
@@ -182,7 +186,7 @@ class InvitationInline(admin.TabularInline):
 
 
 @admin.register(Athlete)
-class AthleteAdmin(admin.ModelAdmin):
+class AthleteAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     list_display = (
         "full_name",
         "coach",
@@ -206,7 +210,7 @@ class AthleteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Clearance)
-class ClearanceAdmin(admin.ModelAdmin):
+class ClearanceAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     list_display = ("athlete", "cleared_on", "scope", "clinician_role", "expires_on")
     list_filter = ("scope", "clinician_role")
     search_fields = ("athlete__first_name", "athlete__last_name", "clinician_name")
@@ -217,7 +221,7 @@ class ClearanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReadinessAssessment)
-class ReadinessAssessmentAdmin(admin.ModelAdmin):
+class ReadinessAssessmentAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     list_display = ("athlete", "assessed_on", "passed", "symptoms", "assessed_by")
     list_filter = ("passed", "symptoms")
     search_fields = ("athlete__first_name", "athlete__last_name", "assessed_by")
@@ -242,3 +246,37 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset) -> None:
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, f"{count} token(s) revoked.")
+
+
+# --- The access log (django-auditlog): read-only for everyone, superusers included -----------
+
+admin.site.unregister(AccessLogEntry)
+
+
+@admin.register(AccessLogEntry)
+class AccessLogAdmin(LogEntryAdmin):
+    """Who viewed or changed which health record, when, through which channel. Nobody adds,
+    edits or deletes a row here; only the retention task prunes (athletes/tasks.py)."""
+
+    list_display = ["created", "resource_url", "action", "what", "channel", "user_url"]
+    list_filter = ["action", ResourceTypeFilter]
+    # auditlog's defaults search the actor's first and last names, which our User lacks.
+    search_fields = ["object_repr", "actor__email", "actor__name"]
+    actions = None
+
+    @admin.display(description="What")
+    def what(self, obj: AccessLogEntry) -> str:
+        return (obj.additional_data or {}).get("what", "")
+
+    @admin.display(description="Channel")
+    def channel(self, obj: AccessLogEntry) -> str:
+        return (obj.additional_data or {}).get("channel", "")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

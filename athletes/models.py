@@ -453,9 +453,15 @@ def private_storage():
     return storages["private"]
 
 
+def clearance_folder(athlete_id: int) -> str:
+    """Her documents' folder in the private storage (erasure removes it whole)."""
+    return f"clearances/{athlete_id}"
+
+
 def clearance_document_path(instance: Clearance, filename: str) -> str:
     # The stored name never reuses the uploaded one: it may carry personal data.
-    return f"clearances/{instance.athlete_id}/{uuid.uuid4().hex}{PurePosixPath(filename).suffix}"
+    suffix = PurePosixPath(filename).suffix
+    return f"{clearance_folder(instance.athlete_id)}/{uuid.uuid4().hex}{suffix}"
 
 
 class Clearance(models.Model):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
@@ -212,3 +212,73 @@ def athlete_facts(athlete: Athlete) -> AthleteFacts:
             for a in athlete.assessments.all()
         ),
     )
+
+
+# --- The access log of her record (athletes/audit.py) ---------------------------------------
+
+ACCESS_LOG_ON_PAGE = 20
+
+_ACTION_WORDS = {0: "added", 1: "changed", 2: "deleted", 3: "opened"}
+# Columns every save touches: not news to whoever reads who changed what.
+_BOOKKEEPING = frozenset({"updated_at", "last_activity_at"})
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    at: datetime
+    who: str
+    did: str  # "opened", "changed", …
+    record: str  # "check-in #12"
+    what: str  # "her page", "check-ins (3 listed)", or the changed fields
+    channel: str
+
+
+def _who(actor: User | None, athlete: Athlete, viewer: User | None) -> str:
+    if actor is None:
+        return "Stridewise (automatic)"
+    if viewer is not None and actor.pk == viewer.pk:
+        return "You"
+    if actor.pk == athlete.user_id:
+        return f"{athlete.first_name} (herself)" if viewer is not None else "You"
+    if actor.is_staff and actor.pk != athlete.coach_id:
+        return f"{actor.get_full_name()} (Stridewise staff)"
+    return actor.get_full_name()
+
+
+def _row(entry, athlete: Athlete, viewer: User | None) -> AccessRow:
+    data = entry.additional_data or {}
+    what = data.get("what", "")
+    if entry.action == 1 and isinstance(entry.changes, dict):  # a change: which fields
+        changed = sorted(set(entry.changes) - _BOOKKEEPING)
+        what = ", ".join(name.replace("_", " ") for name in changed)
+    return AccessRow(
+        at=entry.timestamp,
+        who=_who(entry.actor, athlete, viewer),
+        did=_ACTION_WORDS.get(entry.action, "—"),
+        record=entry.object_repr,
+        what=what,
+        channel={"web": "web page", "api": "API", "admin": "admin", "system": "system"}.get(
+            data.get("channel", ""), data.get("channel", "")
+        ),
+    )
+
+
+def access_log_entries(athlete: Athlete):
+    """Every row of the access log about her record (views and changes), newest first, with
+    the actor joined: one query whatever the number of rows. The caller has already checked
+    that the asker may see her (``athlete_for_coach``)."""
+    from .audit import about_athlete
+
+    return about_athlete(athlete.pk).select_related("actor").order_by("-timestamp", "-id")
+
+
+def access_log_rows(entries, athlete: Athlete, *, viewer: User | None) -> list[AccessRow]:
+    """The rows as her coach reads them (``viewer=None``: as she reads them, in her export)."""
+    return [_row(entry, athlete, viewer) for entry in entries]
+
+
+def access_log_latest(athlete: Athlete, *, viewer: User) -> tuple[list[AccessRow], bool]:
+    """The latest ``ACCESS_LOG_ON_PAGE`` rows for her page, and whether there are more."""
+    entries = list(access_log_entries(athlete)[: ACCESS_LOG_ON_PAGE + 1])
+    rows = access_log_rows(entries[:ACCESS_LOG_ON_PAGE], athlete, viewer=viewer)
+    return rows, len(entries) > ACCESS_LOG_ON_PAGE

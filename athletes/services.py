@@ -9,19 +9,32 @@ from collections.abc import Callable
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry as AccessLogEntry
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Model, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clinical.help import country_for_timezone
 
+from . import erasure
 from .documents import attach_document
-from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, Role, User
+from .models import (
+    ApiToken,
+    Athlete,
+    Clearance,
+    Invitation,
+    ReadinessAssessment,
+    Role,
+    User,
+    clearance_folder,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -73,24 +86,45 @@ def athlete_set_archived(*, athlete: Athlete, archived: bool) -> Athlete:
 
 
 @transaction.atomic
-def athlete_erase(*, athlete: Athlete, by: User) -> None:
-    """Delete her profile, everything recorded about her, her documents and her login."""
+def athlete_erase(*, athlete: Athlete, by: User) -> AccessLogEntry:
+    """Delete her profile, everything recorded about her, her documents and her login, and
+    every trace of them: the admin's history, the access log, her sessions and her documents'
+    folder (``athletes/erasure.py``). One anonymous row remains in the access log: "athlete
+    #id erased by <coach> at <time>" (GDPR art. 17; the id no longer leads to anything)."""
     athlete_id = athlete.pk
-    document_names = [
-        c.document.name for c in athlete.clearances.exclude(document="") if c.document.name
-    ]
-    user = athlete.user
-    athlete.delete()  # cascades to clearances, assessments, invitations, check-ins, plans
-    if user is not None and user.role == Role.ATHLETE:
-        user.delete()
+    user = athlete.user if athlete.user_id is not None else None
+    if user is not None and user.role != Role.ATHLETE:
+        user = None  # a coach's own login is never erased with an athlete
+    roots: list[Model] = [athlete] if user is None else [athlete, user]
+    doomed = erasure.doomed_objects(roots)
+    _, access_q = erasure.logs_about(doomed)
+    access_q |= Q(additional_data__athlete=athlete_id)
+    if user is not None:
+        access_q |= Q(actor_id=user.pk)
+        erasure.sessions_erase(user_id=user.pk)
+    erasure.admin_log_erase(objects=doomed, user_id=user.pk if user else None)
+    with disable_auditlog():  # the deletions would log her records' names one by one
+        athlete.delete()  # cascades to everything recorded about her
+        if user is not None:
+            user.delete()  # cascades to her tokens, e-mail addresses, MFA authenticators
+    AccessLogEntry.objects.filter(access_q).delete()
+    entry = AccessLogEntry.objects.log_create(
+        athlete,
+        force_log=True,
+        action=AccessLogEntry.Action.DELETE,
+        changes=None,
+        object_pk=str(athlete_id),
+        object_id=athlete_id,
+        actor=by,
+        additional_data={"erased": True},
+    )
 
-    def remove_documents() -> None:
-        storage = Clearance._meta.get_field("document").storage
-        for name in document_names:
-            storage.delete(name)
-
-    transaction.on_commit(remove_documents)
+    storage = Clearance._meta.get_field("document").storage
+    transaction.on_commit(
+        lambda: erasure.folder_erase(storage=storage, folder=clearance_folder(athlete_id))
+    )
     logger.info("athlete erased athlete=%s by=%s", athlete_id, by.pk)
+    return entry
 
 
 @transaction.atomic
@@ -102,8 +136,15 @@ def clearance_create(
     if document is not None:
         attach_document(clearance, document)
     clearance.full_clean()
-    clearance.save()
-    athlete_touch(athlete_id=athlete.pk)
+    try:
+        clearance.save()  # writes the file first, then the row
+        athlete_touch(athlete_id=athlete.pk)
+    except BaseException:
+        # The row is rolled back; its file must not stay behind. (A rollback later in the
+        # request leaves it too: ``tasks.sweep_orphan_documents`` removes those.)
+        if clearance.document.name:
+            clearance.document.storage.delete(clearance.document.name)
+        raise
     logger.info("clearance recorded clearance=%s athlete=%s", clearance.pk, athlete.pk)
     return clearance
 

@@ -9,6 +9,11 @@ urlpatterns = [
     path("coach/athletes/<int:pk>/archive/", views.athlete_archive, name="athlete_archive"),
     path("coach/athletes/<int:pk>/erase/", views.athlete_erase, name="athlete_erase"),
     path(
+        "coach/athletes/<int:pk>/access-log/",
+        views.athlete_access_log,
+        name="athlete_access_log",
+    ),
+    path(
         "coach/athletes/<int:pk>/clearances/new/",
         views.clearance_create,
         name="clearance_create",

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +18,7 @@ from web.forms import form_error_from
 
 from . import selectors, services
 from .access import AuthedHttpRequest, coach_required, signed_in_required
+from .audit import record_access
 from .forms import AssessmentForm, AthleteForm, ClearanceForm, InvitationAcceptForm
 from .models import Athlete, Clearance, ReadinessAssessment
 
@@ -27,6 +30,7 @@ def athlete_url(athlete: Athlete) -> str:
 @coach_required
 def athlete_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
+    record_access(request, instance=athlete, athlete_id=athlete.pk, what="profile form")
     form = AthleteForm(request.POST or None, instance=athlete)
     if request.method == "POST" and form.is_valid():
         try:
@@ -40,6 +44,28 @@ def athlete_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         # The bound form changed the instance in memory; show the page with the saved name.
         athlete.refresh_from_db()
     return render(request, "athletes/athlete_form.html", {"form": form, "athlete": athlete})
+
+
+ACCESS_LOG_PAGE_SIZE = 50
+
+
+@coach_required
+def athlete_access_log(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Every row of her access log, 50 a page (her page shows the latest 20)."""
+    athlete = selectors.athlete_for_coach(request.user, pk)
+    page = Paginator(selectors.access_log_entries(athlete), ACCESS_LOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "athletes/athlete_access_log.html",
+        {
+            "athlete": athlete,
+            "page": page,
+            "rows": selectors.access_log_rows(page.object_list, athlete, viewer=request.user),
+            "retention_years": settings.AUDIT_LOG_RETENTION_DAYS // 365,
+        },
+    )
 
 
 @coach_required
@@ -175,6 +201,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def clearance_document(request: AuthedHttpRequest, pk: int) -> FileResponse:
     """The clearance's document, as an attachment, for its coach, its athlete or staff."""
     clearance = selectors.clearance_for_download(request.user, pk)
+    record_access(
+        request, instance=clearance, athlete_id=clearance.athlete_id, what="clearance document"
+    )
     response = FileResponse(
         clearance.document.open("rb"),
         as_attachment=True,

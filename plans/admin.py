@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from athletes.admin import AthleteAdmin
+from athletes.audit import AccessLoggedAdmin
 from athletes.models import Athlete
 
 from . import services
@@ -72,7 +73,7 @@ class PlanWeekAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     list_display = ("athlete", "week", "action", "to_stage", "to_level", "status", "decided_by")
     list_filter = ("status", "action", "to_stage", "refer")
     search_fields = ("athlete__first_name", "athlete__last_name", "note")

@@ -2,7 +2,9 @@
 
 Each record is written by the API's own serializer, so the export shows her data exactly as
 the API does (the same fields, names and formats); only what the API does not show is added:
-when her profile was created, and the earlier values of each edited check-in."""
+when her profile was created, the earlier values of each edited check-in, and her access log
+(who opened or changed her record, when and how: GDPR art. 15(1)(c) gives her the right to
+know who her data was disclosed to; the log names the fields changed, never their values)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from rest_framework import serializers
 
 from athletes.api.serializers import AssessmentSerializer, AthleteSerializer, ClearanceSerializer
 from athletes.models import Athlete
+from athletes.selectors import access_log_entries, access_log_rows
 from checkins.api.serializers import (
     CheckInRevisionSerializer,
     CheckInSerializer,
@@ -75,4 +78,17 @@ def athlete_export(athlete: Athlete, *, request: HttpRequest | None = None) -> d
         "plan_weeks": many(PlanWeekSerializer, plan_weeks),
         "decisions": many(DecisionSerializer, athlete.decisions.order_by("week")),
         "flags": many(FlagSerializer, athlete.flags.order_by("week", "id")),
+        "access_log": [
+            {
+                "at": row.at.isoformat(),
+                "by": row.who,
+                "did": row.did,
+                "record": row.record,
+                "what": row.what,
+                "channel": row.channel,
+            }
+            for row in access_log_rows(
+                access_log_entries(athlete).order_by("timestamp", "id"), athlete, viewer=None
+            )
+        ],
     }

@@ -20,6 +20,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from athletes import selectors as athlete_selectors
 from athletes.access import AuthedHttpRequest, athlete_required, coach_required
+from athletes.audit import record_access
 from athletes.forms import AthleteForm
 from athletes.models import Athlete
 from athletes.views import athlete_url
@@ -199,6 +200,10 @@ def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         **_stage_context(athlete),
         **_decision_context(selectors.pending_decision(athlete), today),
     }
+    context["access_log"], context["access_log_more"] = athlete_selectors.access_log_latest(
+        athlete, viewer=request.user
+    )
+    record_access(request, instance=athlete, athlete_id=athlete.pk, what="her page")
     return render(request, "plans/athlete_overview.html", context)
 
 
@@ -315,6 +320,7 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_user(request.user)
     if athlete is None:
         return render(request, "plans/my_week.html", {"athlete": None})
+    record_access(request, instance=athlete, athlete_id=athlete.pk, what="her week")
     today = athlete.today()
     overview = selectors.week_overview(athlete, today)
     this_monday = overview.this_monday
@@ -404,6 +410,7 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
 @coach_required
 def athlete_export_json(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
+    record_access(request, instance=athlete, athlete_id=athlete.pk, what="export (JSON)")
     return _json_download(athlete_export(athlete, request=request), f"athlete-{athlete.pk}.json")
 
 
@@ -412,6 +419,7 @@ def my_export_json(request: AuthedHttpRequest) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_user(request.user)
     if athlete is None:
         raise Http404("No athlete profile.")
+    record_access(request, instance=athlete, athlete_id=athlete.pk, what="export (JSON)")
     return _json_download(athlete_export(athlete, request=request), "my-stridewise-data.json")
 
 
@@ -445,6 +453,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         .select_related("plan_week")
         .order_by("plan_week__week", "day", "order")
     )
+    record_access(request, instance=athlete, athlete_id=athlete.pk, what="calendar feed")
     body = render_ics(sessions, name=f"{athlete.first_name}'s running plan", now=timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"

@@ -249,6 +249,10 @@ RECIPES: dict[str, Recipe] = {
     "coach/athletes/<int:pk>/edit/": lambda w: [{"pk": w.athlete.pk}],
     "coach/athletes/<int:pk>/archive/": lambda w: [{"pk": w.athlete.pk}],
     "coach/athletes/<int:pk>/erase/": lambda w: [{"pk": w.athlete.pk}],
+    "coach/athletes/<int:pk>/access-log/": lambda w: [
+        {"pk": w.athlete.pk},
+        {"pk": w.athlete.pk, "?": {"page": "2"}},
+    ],
     "coach/athletes/<int:pk>/clearances/new/": lambda w: [{"pk": w.athlete.pk}],
     "coach/athletes/<int:pk>/assessments/new/": lambda w: [{"pk": w.athlete.pk}],
     "coach/athletes/<int:pk>/invite/": lambda w: [{"pk": w.invited.pk}],
@@ -338,6 +342,8 @@ NOT_FOR_GET = {
     "admin/athletes/apitoken/add/": "tokens are issued through the API only",
     "admin/plans/decision/add/": "decisions come from the engine",
     "admin/plans/auditentry/add/": "the audit trail is append-only",
+    "admin/auditlog/logentry/add/": "the access log is append-only",
+    "admin/auditlog/logentry/<path:object_id>/delete/": "the access log is append-only",
     "admin/checkins/symptomreport/add/": "she (or her coach) reports symptoms in the product",
     "admin/plans/auditentry/<path:object_id>/delete/": "the audit trail is append-only",
 }

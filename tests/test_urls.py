@@ -38,6 +38,7 @@ ROUTES = [
     ("athletes:athlete_edit", [7], "/coach/athletes/7/edit/"),
     ("athletes:athlete_archive", [7], "/coach/athletes/7/archive/"),
     ("athletes:athlete_erase", [7], "/coach/athletes/7/erase/"),
+    ("athletes:athlete_access_log", [7], "/coach/athletes/7/access-log/"),
     ("athletes:clearance_create", [7], "/coach/athletes/7/clearances/new/"),
     ("athletes:assessment_create", [7], "/coach/athletes/7/assessments/new/"),
     ("athletes:invitation_send", [7], "/coach/athletes/7/invite/"),

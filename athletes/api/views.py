@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from athletes import selectors, services
 from athletes.access import AthleteNestedMixin, CoachWritesAthleteReads, SignedIn, signed_in_user
+from athletes.audit import LogsAccessMixin
 from athletes.models import ApiToken, Athlete, Clearance, ReadinessAssessment, User
 from web.api.pagination import StandardPagination
 
@@ -98,6 +99,7 @@ class TokenView(APIView):
     destroy=extend_schema(description="Erase her profile, login and every record about her."),
 )
 class AthleteViewSet(
+    LogsAccessMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -109,6 +111,7 @@ class AthleteViewSet(
 
     serializer_class = AthleteSerializer
     permission_classes = [CoachWritesAthleteReads]
+    access_what, access_one = "athletes", "profile"
     pagination_class = StandardPagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -146,10 +149,13 @@ class AthleteViewSet(
         services.athlete_erase(athlete=instance, by=signed_in_user(self.request))
 
 
-class ClearanceListCreate(AthleteNestedMixin, generics.ListCreateAPIView[Clearance]):
+class ClearanceListCreate(
+    LogsAccessMixin, AthleteNestedMixin, generics.ListCreateAPIView[Clearance]
+):
     """Her clearances, newest first. Her coach and staff add them; she may read them."""
 
     serializer_class = ClearanceSerializer
+    access_what = "clearances"
     permission_classes = [CoachWritesAthleteReads]
     pagination_class = StandardPagination
 
@@ -168,10 +174,13 @@ class ClearanceListCreate(AthleteNestedMixin, generics.ListCreateAPIView[Clearan
         )
 
 
-class AssessmentListCreate(AthleteNestedMixin, generics.ListCreateAPIView[ReadinessAssessment]):
+class AssessmentListCreate(
+    LogsAccessMixin, AthleteNestedMixin, generics.ListCreateAPIView[ReadinessAssessment]
+):
     """Her readiness assessments, newest first. Her coach and staff add them; she may read."""
 
     serializer_class = AssessmentSerializer
+    access_what = "assessments"
     permission_classes = [CoachWritesAthleteReads]
     pagination_class = StandardPagination
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
+    "auditlog",
     # Our apps, from the ground up: athletes <- checkins <- plans.
     "athletes",
     "checkins",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The access log's actor, channel and address (athletes/audit.py).
+    "athletes.audit.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -313,6 +316,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "checkins.tasks.send_checkin_reminders",
         "schedule": crontab(minute=5),
     },
+    # Clearance files whose upload rolled back after the file was written.
+    "sweep-orphan-documents": {
+        "task": "athletes.tasks.sweep_orphan_documents",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    # The access log keeps AUDIT_LOG_RETENTION_DAYS; older rows go nightly.
+    "prune-access-log": {
+        "task": "athletes.tasks.prune_access_log",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Sessions live two weeks past last use; drop the expired rows nightly.
     "clear-expired-sessions": {
         "task": "athletes.tasks.clear_expired_sessions",
@@ -343,6 +356,17 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# --- Access log (athletes/audit.py, django-auditlog) --------------------------------------
+# How long the log of who viewed or changed a health record is kept. Default six years: the
+# HIPAA Security Rule's retention for its required documentation, 45 CFR §164.316(b)(2)(i)
+# ("retain the documentation ... for 6 years from the date of its creation").
+AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 6 * 365, minimum=1)
+# Values of changed fields are masked per model (athletes.audit.track); JSON, not text.
+AUDITLOG_STORE_JSON_CHANGES = True
+# No correlation id from a request header: the client would write what it likes into the log
+# (and a value past 255 characters would fail the request on PostgreSQL).
+AUDITLOG_CID_HEADER = None
 
 # Product defaults kept in one place (SPEC: "keep them in one place in code").
 INVITATION_MAX_AGE = timedelta(days=14)

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from athletes.access import AthleteNestedMixin, CoachOrStaffOnly, SignedIn, signed_in_user
 from athletes.api.views import AthleteViewSet
+from athletes.audit import LogsAccessMixin
 from athletes.models import Athlete, User
 from clinical import protocol
 from plans import selectors, services
@@ -29,7 +30,7 @@ class EnrollingAthleteViewSet(AthleteViewSet):
         return services.athlete_enrol(coach=coach, data=data, by=signed_in_user(self.request))
 
 
-class AthletePlanView(AthleteNestedMixin, APIView):
+class AthletePlanView(LogsAccessMixin, AthleteNestedMixin, APIView):
     """Her stage and level this week, this week's published sessions and why, her plan's
     status, and next week once published (owner coach, the athlete, staff; SPEC §11).
 
@@ -39,6 +40,7 @@ class AthletePlanView(AthleteNestedMixin, APIView):
     the requester may not see."""
 
     permission_classes = [SignedIn]
+    access_what = "plan"
 
     @extend_schema(responses={200: PlanSerializer, 404: ErrorSerializer})
     def get(self, request: Request, athlete_id: int) -> Response:
@@ -66,10 +68,11 @@ class AthletePlanView(AthleteNestedMixin, APIView):
         return Response(PlanSerializer(data).data)
 
 
-class AthleteDecisionList(AthleteNestedMixin, generics.ListAPIView[Decision]):
+class AthleteDecisionList(LogsAccessMixin, AthleteNestedMixin, generics.ListAPIView[Decision]):
     """Her decisions, newest first (owner coach and staff)."""
 
     serializer_class = DecisionSerializer
+    access_what, access_one = "decisions", "decision"
     permission_classes = [CoachOrStaffOnly]
     pagination_class = StandardPagination
 
@@ -81,10 +84,13 @@ class AthleteDecisionList(AthleteNestedMixin, generics.ListAPIView[Decision]):
         )
 
 
-class DecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Decision]):
+class DecisionViewSet(
+    LogsAccessMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Decision]
+):
     """Approve or override a pending decision. Another coach's decision answers 404."""
 
     serializer_class = DecisionSerializer
+    access_what, access_one = "decisions", "decision"
     permission_classes = [CoachOrStaffOnly]
 
     def get_queryset(self):

@@ -39,6 +39,11 @@ NOT_CLINICAL = {
         "SCAN_RECENT_DAYS": "how far back the daily scan catches up",
         "SCAN_CHUNK_SIZE": "athletes per task of the daily scan",
     },
+    "athletes/views.py": {"ACCESS_LOG_PAGE_SIZE": "pagination"},
+    "athletes/selectors.py": {
+        "ACCESS_LOG_ON_PAGE": "how many access-log rows her page shows",
+        "_ACTION_WORDS": "auditlog's action codes and their words",
+    },
     "web/sessions.py": {"RENEW_EVERY_SECONDS": "how often a session's expiry is pushed back"},
     "benchmarks/generate.py": {"BATCH": "rows per insert of the benchmark data"},
     "checkins/selectors.py": {
@@ -79,6 +84,7 @@ NOT_CLINICAL = {
                 "CELERY_BEAT_SCHEDULE",
                 "LOGGING",
                 "INVITATION_MAX_AGE",
+                "AUDIT_LOG_RETENTION_DAYS",
             ),
             "framework setting",
         ),
