@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from clinical.thresholds import ASSESSMENT_VALID_WEEKS
 from web.forms import form_error_from
+from web.ratelimit import rate_limited
 
 from . import selectors, services
 from .access import AuthedHttpRequest, coach_required, signed_in_required
@@ -140,6 +141,7 @@ def invitation_send(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect(athlete_url(athlete))
 
 
+@rate_limited("invitation_accept")
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_from_token(token)
