@@ -1,10 +1,20 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.http import HttpRequest
 from django.utils import timezone
 
 from . import services
-from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, User
+from .models import (
+    ApiToken,
+    Athlete,
+    Clearance,
+    Invitation,
+    ReadinessAssessment,
+    SecurityPolicy,
+    User,
+)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -140,3 +150,24 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset) -> None:
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, f"{count} token(s) revoked.")
+
+
+@admin.register(SecurityPolicy)
+class SecurityPolicyAdmin(admin.ModelAdmin):
+    """One row, created by its migration: changed, never added or deleted."""
+
+    fields = ("coach_mfa_required", "environment", "changed_at")
+    readonly_fields = ("environment", "changed_at")
+
+    @admin.display(description="COACH_MFA_REQUIRED (environment)")
+    def environment(self, obj: SecurityPolicy) -> str:
+        if settings.COACH_MFA_REQUIRED:
+            return "On: coaches need two-factor authentication whatever the box above says."
+        return "Off: the box above decides."
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Its migration creates the row; only if someone deleted it may it be added again.
+        return super().has_add_permission(request) and not SecurityPolicy.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

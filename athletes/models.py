@@ -675,3 +675,39 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SecurityPolicy(models.Model):
+    """The organisation's sign-in rules, one row, changed by staff in the admin.
+
+    Read through ``athletes.mfa.coach_mfa_required`` (cached; saving refreshes the cache)."""
+
+    SINGLETON_PK = 1
+
+    coach_mfa_required = models.BooleanField(
+        "require two-factor authentication for coaches",
+        default=False,
+        help_text="Coaches without an authenticator app are sent to set one up before any "
+        "coach page, and the API gives them no token until they have. The "
+        "COACH_MFA_REQUIRED environment variable, when on, requires it whatever this says.",
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "security policy"
+        verbose_name_plural = "security policy"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="security_policy_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return "Security policy"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> SecurityPolicy:
+        """The row (its migration creates it), or the defaults if someone deleted it."""
+        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls()

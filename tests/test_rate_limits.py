@@ -58,13 +58,6 @@ LIMITED: dict[str, tuple[str, str, Callable[[], dict], int]] = {
     "accounts/login/code/": ("/accounts/login/code/", "post", lambda: {"email": fresh_email()}, 20),
     "accounts/login/code/confirm/": ("/accounts/login/code/confirm/", "post", dict, 20),
     "accounts/2fa/authenticate/": ("/accounts/2fa/authenticate/", "post", dict, 20),
-    # Ours (config/urls.py), matched before allauth's own pattern for the same path.
-    "^accounts/confirm-email/(?P<key>[-:\\w]+)/$": (
-        "/accounts/confirm-email/abc/",
-        "get",
-        dict,
-        20,
-    ),
     "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": (
         "/accounts/confirm-email/abc/",
         "get",

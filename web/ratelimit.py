@@ -2,8 +2,9 @@
 
 One mechanism for every channel: allauth's rate limiter (``allauth.core.ratelimit``), with
 every rate in ``ACCOUNT_RATE_LIMITS`` (config/settings/base.py). allauth's own pages (login,
-sign-up, password reset, login codes) consume their actions themselves; our unauthenticated
-views wear :func:`rate_limited` and the API's token endpoint consumes ``login`` and, through
+sign-up, password reset, login codes) consume their actions themselves, and the few that
+do not are limited by :class:`RateLimitMiddleware`; our unauthenticated views wear
+:func:`rate_limited`, and the API's token endpoint consumes ``login`` and, through
 allauth's adapter, ``login_failed`` keyed by the e-mail tried — the very counter the web login
 keeps, so a failure on either channel counts for both.
 
@@ -73,3 +74,29 @@ def rate_limited(action: str) -> Callable:
         return wrapper
 
     return decorator
+
+
+# allauth's pages that take a code or a key from a visitor not yet signed in and keep no
+# limit per address of their own: URL name -> action.
+THIRD_PARTY_PAGES = {
+    "account_confirm_login_code": "confirm_login_code",
+    "mfa_authenticate": "mfa_authenticate",
+    "account_confirm_email": "confirm_email_key",
+}
+
+
+class RateLimitMiddleware:
+    """Limits the pages of :data:`THIRD_PARTY_PAGES` (every method) by client address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
+        match = request.resolver_match
+        action = THIRD_PARTY_PAGES.get(match.url_name or "") if match else None
+        if action is not None and not consume(request, action=action):
+            return too_many_requests(request, action=action)
+        return None

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import get_adapter
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.base.forms import BaseAuthenticateForm
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import (
@@ -12,6 +14,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +23,7 @@ from rest_framework.views import APIView
 
 from athletes import selectors, services
 from athletes.access import AthleteNestedMixin, CoachWritesAthleteReads, SignedIn, signed_in_user
+from athletes.mfa import SETUP_MESSAGE, must_set_up_totp
 from athletes.models import ApiToken, Athlete, Clearance, ReadinessAssessment, User
 from web import ratelimit
 from web.api.pagination import StandardPagination
@@ -71,6 +75,24 @@ def too_many_attempts(request: Request, *, action: str, key: str | None = None) 
     )
 
 
+def second_factor_refused(request: Request, *, user: User, code: str | None) -> Response | None:
+    """None when ``code`` is right (TOTP or an unused recovery code); otherwise the answer.
+
+    allauth's own check, with its limit: wrong codes for one account count together on the
+    web's second step and here."""
+    if not code:
+        raise serializers.ValidationError(
+            {"code": ["This account has two-factor authentication: send the code too."]}
+        )
+    form = BaseAuthenticateForm(data={"code": code}, user=user)
+    if form.is_valid():  # a recovery code is spent, a TOTP code cannot be replayed
+        form.authenticator.record_usage()
+        return None
+    if any(error.code == "too_many_login_attempts" for error in form.errors.as_data()["code"]):
+        return too_many_attempts(request, action="login_failed", key=f"mfa-auth-user-{user.pk}")
+    raise serializers.ValidationError({"code": ["Wrong code."]})
+
+
 class TokenView(APIView):
     """Exchange e-mail and password for a token (POST); revoke the token in use (DELETE).
 
@@ -93,7 +115,14 @@ class TokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(description="Missing fields, or a wrong e-mail or password."),
+            400: OpenApiResponse(
+                description="Missing fields, a wrong e-mail or password, or (for an account "
+                "with two-factor authentication) a missing or wrong `code`."
+            ),
+            403: OpenApiResponse(
+                description="Staff require two-factor authentication for coaches and this "
+                "coach has not set it up yet (on the web, under Account → Two-factor)."
+            ),
             429: OpenApiResponse(
                 TooManyAttemptsSerializer,
                 description="Too many attempts from this address or for this account "
@@ -123,6 +152,14 @@ class TokenView(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": ["Unable to sign in with this e-mail and password."]}
             )
+        if must_set_up_totp(user):
+            raise PermissionDenied(SETUP_MESSAGE)
+        if get_mfa_adapter().is_mfa_enabled(user):
+            refused = second_factor_refused(
+                request, user=user, code=body.validated_data.get("code")
+            )
+            if refused is not None:
+                return refused
         _, raw = services.api_token_create(user=user, name="API")
         return Response({"token": raw})
 

@@ -58,6 +58,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Per-address limits on allauth's code and key pages (web/ratelimit.py).
+    "web.ratelimit.RateLimitMiddleware",
+    # Where staff require it, a coach without an authenticator app sets one up first.
+    "athletes.mfa.CoachMfaMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -177,6 +181,9 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+MFA_ADAPTER = "athletes.mfa.MFAAdapter"
+# Require TOTP for every coach whatever the admin's security policy says (athletes/mfa.py).
+COACH_MFA_REQUIRED = env_bool("COACH_MFA_REQUIRED", False)
 
 # --- E-mail ------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
