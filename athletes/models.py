@@ -26,6 +26,7 @@ from clinical.facts import (
 )
 from clinical.help import country_for_timezone
 from clinical.readiness import ASSESSMENT_ITEM_FIELDS, assessment_passed, balance_passed
+from web.validators import no_control_characters
 
 
 class Role(models.TextChoices):
@@ -68,7 +69,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in: a coach or an athlete. E-mail is the login; staff use is_staff."""
 
     email = models.EmailField("e-mail address", max_length=254, unique=True)
-    name = models.CharField(max_length=150, blank=True)
+    name = models.CharField(max_length=150, blank=True, validators=[no_control_characters])
     role = models.CharField(max_length=10, choices=Role.choices)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
@@ -238,8 +239,8 @@ class Athlete(models.Model):
         limit_choices_to={"role": Role.ATHLETE},
         help_text="Her login, linked when she accepts an invitation.",
     )
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100, blank=True)
+    first_name = models.CharField(max_length=100, validators=[no_control_characters])
+    last_name = models.CharField(max_length=100, blank=True, validators=[no_control_characters])
     email = models.EmailField(
         "e-mail", blank=True, help_text="Needed to invite her to check in from her phone."
     )
@@ -458,7 +459,7 @@ class Clearance(models.Model):
 
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="clearances")
     cleared_on = models.DateField("date of clearance")
-    clinician_name = models.CharField(max_length=150)
+    clinician_name = models.CharField(max_length=150, validators=[no_control_characters])
     clinician_role = models.CharField(max_length=24, choices=ClinicianRole.choices)
     scope = models.CharField(max_length=12, choices=ClearanceScope.choices)
     expires_on = models.DateField(
@@ -661,7 +662,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(max_length=8, editable=False, help_text="To recognise it.")
-    name = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=100, blank=True, validators=[no_control_characters])
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
