@@ -148,6 +148,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     except services.InvitationError as exc:
         return render(request, "athletes/invitation_invalid.html", {"reason": str(exc)}, status=400)
     athlete = invitation.athlete
+    if request.user.is_authenticated:
+        # Never swap one person's session for another's: she signs out first, on purpose.
+        return render(
+            request,
+            "athletes/invitation_signed_in.html",
+            {"athlete": athlete, "coach": athlete.coach},
+            status=409 if request.method == "POST" else 200,
+        )
     form = InvitationAcceptForm(request.POST or None, athlete=athlete)
     if request.method == "POST" and form.is_valid():
         try:
