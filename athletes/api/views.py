@@ -163,7 +163,13 @@ class TokenView(APIView):
         _, raw = services.api_token_create(user=user, name="API")
         return Response({"token": raw})
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(
+        request=None,
+        responses={
+            204: None,
+            400: OpenApiResponse(description="Signed in by session: no token to revoke."),
+        },
+    )
     def delete(self, request: Request) -> Response:
         if not isinstance(request.auth, ApiToken):
             raise serializers.ValidationError(
@@ -197,7 +203,9 @@ class AthleteViewSet(
     def get_queryset(self):
         qs = selectors.athletes_visible_to(self.request.user).order_by("id")
         archived = self.request.query_params.get("archived")
-        if archived in ("true", "false"):
+        if archived is not None and self.action == "list":
+            if archived not in ("true", "false"):
+                raise serializers.ValidationError({"archived": ["Either true or false."]})
             qs = qs.filter(archived=archived == "true")
         return qs
 

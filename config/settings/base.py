@@ -251,6 +251,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the errors it can answer (web/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "web.api.schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "clinical.protocol.STAGE_CHOICES",
         "ActionEnum": "plans.models.ACTION_CHOICES",
