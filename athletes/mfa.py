@@ -12,6 +12,7 @@ from __future__ import annotations
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.db.models.signals import post_save
@@ -24,8 +25,8 @@ from .models import Role, SecurityPolicy, User
 
 CACHE_KEY = "athletes:coach_mfa_required"
 # The pages a coach may still open before she sets it up: her account's (allauth's, the
-# authenticator set-up among them), the health check and static files.
-OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
+# authenticator set-up among them), the health check, static files and the API's description.
+OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/schema/", "/api/docs/")
 SETUP_URL_NAME = "mfa_activate_totp"
 
 
@@ -68,6 +69,12 @@ SETUP_MESSAGE = (
 )
 
 
+SETUP_PAGE_MESSAGE = (
+    "Your organisation requires two-factor authentication for coaches. Set up an "
+    "authenticator app to continue: scan the code, then enter the code the app shows."
+)
+
+
 class CoachMfaMiddleware:
     """Sends a signed-in coach without TOTP to set it up, where staff require it."""
 
@@ -84,6 +91,7 @@ class CoachMfaMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": SETUP_MESSAGE}, status=403)
+            messages.info(request, SETUP_PAGE_MESSAGE)
             return redirect(reverse(SETUP_URL_NAME))
         return self.get_response(request)
 

@@ -14,8 +14,9 @@ from itertools import count
 from urllib.parse import urlsplit
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, path
 
 from athletes.models import ApiToken
 from athletes.services import api_token_create
@@ -123,19 +124,43 @@ def refuses_a_visitor(response) -> bool:
     return response.status_code == 302 and urlsplit(response["Location"]).path in SIGN_IN_PATHS
 
 
-@pytest.mark.parametrize("route", ROUTES)
-def test_every_route_refuses_a_visitor_or_is_listed(route):
+def answers_a_visitor(route: str) -> list[int] | None:
+    """The statuses an anonymous GET and POST get, when either is not a refusal."""
     client = Client()
     path = sample_path(route)
-
     answers = [client.get(path), client.post(path, {})]
+    if all(refuses_a_visitor(r) for r in answers):
+        return None
+    return [r.status_code for r in answers]
 
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_every_route_refuses_a_visitor_or_is_listed(route):
     if route in LIMITED or route in OPEN:
         return
-    assert all(refuses_a_visitor(r) for r in answers), (
-        f"{route} answers a visitor who is not signed in ({[r.status_code for r in answers]}): "
+
+    answered = answers_a_visitor(route)
+
+    assert answered is None, (
+        f"{route} answers a visitor who is not signed in ({answered}): "
         "limit it (web.ratelimit) and add it to LIMITED, or to OPEN with the reason"
     )
+
+
+def stray_page(request, token: str):
+    return HttpResponse("Anyone may post here.")
+
+
+# A URLconf with one unlimited public page, for the guard below.
+urlpatterns = [path("stray/<str:token>/", stray_page)]
+
+
+@pytest.mark.urls("tests.test_rate_limits")
+def test_the_walk_catches_a_new_unlimited_public_page():
+    routes = list(all_routes())
+
+    assert routes == ["stray/<str:token>/"]
+    assert answers_a_visitor(routes[0]) == [200, 200]
 
 
 @pytest.mark.parametrize("route", sorted(LIMITED))
@@ -158,13 +183,6 @@ def refused(response) -> bool:
     return response.status_code == 429 or (
         response.status_code == 200 and b"Too many failed login attempts" in response.content
     )
-
-
-def test_a_new_unauthenticated_page_fails_the_walk():
-    # The guard itself: a view that answers anyone is not refusing a visitor.
-    from django.http import HttpResponse
-
-    assert not refuses_a_visitor(HttpResponse("hello"))
 
 
 # --- The token endpoint: brute force -----------------------------------------------------------

@@ -102,6 +102,8 @@ def test_on_a_coach_without_totp_is_sent_to_set_it_up_before_any_coach_page(
     for path in (DASHBOARD, "/coach/flags/", "/coach/athletes/new/", "/home/"):
         response = coach_client.get(path)
         assert (path, response.status_code, response.get("Location")) == (path, 302, ACTIVATE)
+    told = coach_client.get(DASHBOARD, follow=True)
+    assert "requires two-factor authentication for coaches" in told.content.decode()
     # Her account's pages stay open: she needs them to set it up (or to sign out).
     assert coach_client.get(ACTIVATE)["Location"].startswith("/accounts/reauthenticate/")
     assert coach_client.get("/accounts/reauthenticate/").status_code == 200
