@@ -8,8 +8,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.urls import reverse
 
-from web import ratelimit
-
 from .models import Role
 
 
@@ -46,9 +44,3 @@ class AccountAdapter(DefaultAccountAdapter):
     def login_attempts_key(self, request: HttpRequest, *, email: str) -> str:
         """The key of the per-account ``login_failed`` limit, for the e-mail tried."""
         return self._get_login_attempts_cache_key(request, email=email)
-
-    def count_login_failure(self, request: HttpRequest, *, email: str) -> None:
-        """One more failure for this account and address (a wrong second factor)."""
-        ratelimit.consume(
-            request, action="login_failed", key=self.login_attempts_key(request, email=email)
-        )

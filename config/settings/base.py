@@ -176,7 +176,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 # How many proxies of the operator's own append to X-Forwarded-For in front of the app
 # (0: the header is ignored and the connection's address counts). Read by allauth's rate
-# limits and by the API's throttles alike.
+# limits (every limit here, the API's token endpoint included) and by DRF's throttles alike.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
