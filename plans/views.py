@@ -432,7 +432,7 @@ def my_calendar(request: AuthedHttpRequest) -> HttpResponse:
     return redirect(reverse("plans:my_week") + "#calendar")
 
 
-@rate_limited("calendar_feed")
+@rate_limited("calendar_feed", failures_only=True)
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     athlete = services.calendar_athlete(token)
     if athlete is None:

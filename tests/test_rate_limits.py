@@ -66,7 +66,7 @@ LIMITED: dict[str, tuple[str, str, Callable[[], dict], int]] = {
         20,
     ),
     "invite/<str:token>/": ("/invite/abc/", "get", dict, 20),
-    "calendar/<str:token>.ics": ("/calendar/abc.ics", "get", dict, 60),
+    "calendar/<str:token>.ics": ("/calendar/abc.ics", "get", dict, 30),
     # Failed sign-ins per address (10 a minute) come before all sign-ins (30 a minute).
     "api/v1/auth/token/": (TOKEN, "post", lambda: {"email": fresh_email(), "password": "x"}, 10),
 }
@@ -331,3 +331,19 @@ def test_a_limited_page_says_when_to_come_back():
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 60
     assert "Too many attempts" in response.content.decode()
+
+
+def test_a_good_calendar_link_is_never_limited_but_guesses_are(athlete):
+    from plans import services as plan_services
+
+    plan_services.plan_start(athlete=athlete)
+    token = plan_services.calendar_token(plan_services.calendar_feed(athlete=athlete))
+
+    polls = {Client().get(f"/calendar/{token}.ics").status_code for _ in range(40)}
+    guesses = [Client().get(f"/calendar/guess{i}.ics").status_code for i in range(31)]
+    after = Client().get(f"/calendar/{token}.ics")
+
+    assert polls == {200}
+    assert guesses == [404] * 30 + [429]
+    assert after.status_code == 429  # once locked, this address waits
+    assert int(after["Retry-After"]) >= 1

@@ -23,18 +23,21 @@ from functools import wraps
 # The internal module: the public one consumes POSTs only and cannot say how long to wait.
 from allauth.core.internal import ratelimit as _allauth
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 APP = "allauth.account"
 # The attribute that names a view's action (tests/test_rate_limits.py reads it).
 RATE_LIMIT_MARKER = "rate_limit_action"
 
 
-def consume(request: HttpRequest, *, action: str, key: str | None = None) -> bool:
+def consume(
+    request: HttpRequest, *, action: str, key: str | None = None, dry_run: bool = False
+) -> bool:
     """Count one hit of ``action`` by this client (and ``key``); False when over a limit.
-
-    GETs count too: a secret in a URL must not be guessable by reading."""
-    usage = _allauth.consume(request, app=APP, action=action, key=key, limit_get=True)
+    ``dry_run`` only asks. GETs count too: a secret in a URL must not be guessable by reading."""
+    usage = _allauth.consume(
+        request, app=APP, action=action, key=key, limit_get=True, dry_run=dry_run
+    )
     return usage is not None
 
 
@@ -60,15 +63,28 @@ def too_many_requests(request: HttpRequest, *, action: str, key: str | None = No
     return response
 
 
-def rate_limited(action: str) -> Callable:
-    """Limit a page view by client address under ``action`` (every method)."""
+def rate_limited(action: str, *, failures_only: bool = False) -> Callable:
+    """Limit a page view by client address under ``action`` (every method).
+
+    ``failures_only`` counts only the answers that found nothing (404 or another 4xx): for a
+    secret link fetched often by one trusted client (a calendar app polling from a shared
+    address), where only guessing needs stopping."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not consume(request, action=action):
+            if not consume(request, action=action, dry_run=failures_only):
                 return too_many_requests(request, action=action)
-            return view(request, *args, **kwargs)
+            if not failures_only:
+                return view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404:
+                consume(request, action=action)
+                raise
+            if 400 <= response.status_code < 500:
+                consume(request, action=action)
+            return response
 
         setattr(wrapper, RATE_LIMIT_MARKER, action)
         return wrapper

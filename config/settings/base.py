@@ -170,9 +170,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_login_code": "20/m/ip",
     "mfa_authenticate": "20/m/ip",
     "confirm_email_key": "20/m/ip",
-    # Opening or accepting an invitation link; fetching a calendar feed (secrets in URLs).
+    # Opening or accepting an invitation link; calendar feed links that find nothing (a
+    # calendar app polls good ones from shared addresses: those are not counted).
     "invitation_accept": "20/m/ip",
-    "calendar_feed": "60/m/ip",
+    "calendar_feed": "30/m/ip",
 }
 # How many proxies of the operator's own append to X-Forwarded-For in front of the app
 # (0: the header is ignored and the connection's address counts). Read by allauth's rate
