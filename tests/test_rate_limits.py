@@ -347,3 +347,21 @@ def test_a_good_calendar_link_is_never_limited_but_guesses_are(athlete):
     assert guesses == [404] * 30 + [429]
     assert after.status_code == 429  # once locked, this address waits
     assert int(after["Retry-After"]) >= 1
+
+
+def test_the_admin_has_no_login_form_of_its_own(staff, password):
+    client = Client()
+
+    to_admin_login = client.get("/admin/")
+    to_our_login = client.get(to_admin_login["Location"])
+    signed_in = client.post(to_our_login["Location"], {"login": staff.email, "password": password})
+    posted_to_the_admin_form = Client().post(
+        "/admin/login/", {"username": staff.email, "password": password}
+    )
+
+    assert to_admin_login["Location"] == "/admin/login/?next=/admin/"
+    assert to_our_login["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+    assert signed_in["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    assert posted_to_the_admin_form.status_code == 302  # sent to sign in, not signed in
+    assert posted_to_the_admin_form["Location"].startswith("/accounts/login/")
