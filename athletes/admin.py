@@ -2,11 +2,13 @@ from auditlog.admin import LogEntryAdmin
 from auditlog.filters import ResourceTypeFilter
 from auditlog.models import LogEntry as AccessLogEntry
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -14,7 +16,15 @@ from django.utils.html import format_html
 from . import services
 from .audit import AccessLoggedAdmin
 from .documents import attach_document
-from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, User
+from .models import (
+    ApiToken,
+    Athlete,
+    Clearance,
+    Invitation,
+    ReadinessAssessment,
+    SecurityPolicy,
+    User,
+)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -279,4 +289,25 @@ class AccessLogAdmin(LogEntryAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SecurityPolicy)
+class SecurityPolicyAdmin(admin.ModelAdmin):
+    """One row, created by its migration: changed, never added or deleted."""
+
+    fields = ("coach_mfa_required", "environment", "changed_at")
+    readonly_fields = ("environment", "changed_at")
+
+    @admin.display(description="COACH_MFA_REQUIRED (environment)")
+    def environment(self, obj: SecurityPolicy) -> str:
+        if settings.COACH_MFA_REQUIRED:
+            return "On: coaches need two-factor authentication whatever the box above says."
+        return "Off: the box above decides."
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Its migration creates the row; only if someone deleted it may it be added again.
+        return super().has_add_permission(request) and not SecurityPolicy.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -17,3 +17,4 @@ class AthletesConfig(AppConfig):
         track(Athlete, athlete=by_attribute("pk"))
         track(Clearance, athlete=by_attribute("athlete_id"))
         track(ReadinessAssessment, athlete=by_attribute("athlete_id"))
+        from . import mfa  # noqa: F401  (its receivers keep the cached policy fresh)

@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 from clinical.readiness import ASSESSMENT_ITEMS
+from web.validators import no_control_characters
 
 from .documents import check_document
 from .models import (
@@ -24,6 +25,7 @@ class CoachSignupForm(forms.Form):
     name = forms.CharField(
         max_length=150,
         label="Your name",
+        validators=[no_control_characters],
         widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Alex Morgan"}),
     )
 

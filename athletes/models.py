@@ -26,6 +26,7 @@ from clinical.facts import (
 )
 from clinical.help import country_for_timezone
 from clinical.readiness import ASSESSMENT_ITEM_FIELDS, assessment_passed, balance_passed
+from web.validators import no_control_characters
 
 
 class Role(models.TextChoices):
@@ -68,7 +69,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in: a coach or an athlete. E-mail is the login; staff use is_staff."""
 
     email = models.EmailField("e-mail address", max_length=254, unique=True)
-    name = models.CharField(max_length=150, blank=True)
+    name = models.CharField(max_length=150, blank=True, validators=[no_control_characters])
     role = models.CharField(max_length=10, choices=Role.choices)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
@@ -243,8 +244,8 @@ class Athlete(models.Model):
         limit_choices_to={"role": Role.ATHLETE},
         help_text="Her login, linked when she accepts an invitation.",
     )
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100, blank=True)
+    first_name = models.CharField(max_length=100, validators=[no_control_characters])
+    last_name = models.CharField(max_length=100, blank=True, validators=[no_control_characters])
     email = models.EmailField(
         "e-mail", blank=True, help_text="Needed to invite her to check in from her phone."
     )
@@ -469,7 +470,7 @@ class Clearance(models.Model):
 
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="clearances")
     cleared_on = models.DateField("date of clearance")
-    clinician_name = models.CharField(max_length=150)
+    clinician_name = models.CharField(max_length=150, validators=[no_control_characters])
     clinician_role = models.CharField(max_length=24, choices=ClinicianRole.choices)
     scope = models.CharField(max_length=12, choices=ClearanceScope.choices)
     expires_on = models.DateField(
@@ -672,7 +673,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(max_length=8, editable=False, help_text="To recognise it.")
-    name = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=100, blank=True, validators=[no_control_characters])
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -686,3 +687,39 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SecurityPolicy(models.Model):
+    """The organisation's sign-in rules, one row, changed by staff in the admin.
+
+    Read through ``athletes.mfa.coach_mfa_required`` (cached; saving refreshes the cache)."""
+
+    SINGLETON_PK = 1
+
+    coach_mfa_required = models.BooleanField(
+        "require two-factor authentication for coaches",
+        default=False,
+        help_text="Coaches without an authenticator app are sent to set one up before any "
+        "coach page, and the API gives them no token until they have. The "
+        "COACH_MFA_REQUIRED environment variable, when on, requires it whatever this says.",
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "security policy"
+        verbose_name_plural = "security policy"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="security_policy_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return "Security policy"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> SecurityPolicy:
+        """The row (its migration creates it), or the defaults if someone deleted it."""
+        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls()

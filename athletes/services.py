@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clinical.help import country_for_timezone
+from web.validators import single_line
 
 from . import erasure
 from .documents import attach_document
@@ -204,7 +205,8 @@ def invitation_send(*, athlete: Athlete, by: User, accept_url: Callable[[str], s
         "expires_at": invitation.expires_at,
         "site_name": settings.SITE_NAME,
     }
-    subject = f"{by.get_full_name()} invited you to {settings.SITE_NAME}"
+    # One line whatever the stored name holds: a header with a line break cannot be sent.
+    subject = single_line(f"{by.get_full_name()} invited you to {settings.SITE_NAME}")
     body = render_to_string("athletes/email/invitation.txt", context)
     transaction.on_commit(
         lambda: send_mail(subject, body, None, [invitation.email], fail_silently=False)

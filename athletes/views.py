@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from clinical.thresholds import ASSESSMENT_VALID_WEEKS
 from web.forms import form_error_from
+from web.ratelimit import rate_limited
 
 from . import selectors, services
 from .access import AuthedHttpRequest, coach_required, signed_in_required
@@ -166,12 +167,21 @@ def invitation_send(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect(athlete_url(athlete))
 
 
+@rate_limited("invitation_accept")
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_from_token(token)
     except services.InvitationError as exc:
         return render(request, "athletes/invitation_invalid.html", {"reason": str(exc)}, status=400)
     athlete = invitation.athlete
+    if request.user.is_authenticated:
+        # Never swap one person's session for another's: she signs out first, on purpose.
+        return render(
+            request,
+            "athletes/invitation_signed_in.html",
+            {"athlete": athlete, "coach": athlete.coach},
+            status=409 if request.method == "POST" else 200,
+        )
     form = InvitationAcceptForm(request.POST or None, athlete=athlete)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -7,6 +8,10 @@ from . import views
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = settings.SITE_NAME
+# Staff sign in through allauth's login (its rate limits, their second factor); the admin's
+# own password form, which has neither, only sends them there.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
 
 urlpatterns = [
     path("", views.landing, name="landing"),

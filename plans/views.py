@@ -30,6 +30,7 @@ from checkins.charts import chart_series, chart_summary
 from checkins.services import is_editable as checkin_is_editable
 from clinical import protocol
 from web.forms import form_error_from
+from web.ratelimit import rate_limited
 from web.weeks import monday_of
 
 from . import selectors, services
@@ -439,6 +440,7 @@ def my_calendar(request: AuthedHttpRequest) -> HttpResponse:
     return redirect(reverse("plans:my_week") + "#calendar")
 
 
+@rate_limited("calendar_feed", failures_only=True)
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     athlete = services.calendar_athlete(token)
     if athlete is None:

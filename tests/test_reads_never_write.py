@@ -340,6 +340,8 @@ NOT_FOR_GET = {
     "admin/r/<path:content_type_id>/<path:object_id>/": "no model of ours has get_absolute_url",
     "admin/(?P<url>.*)$": "the admin's catch-all answers 404 for unknown pages",
     "admin/athletes/apitoken/add/": "tokens are issued through the API only",
+    "admin/athletes/securitypolicy/add/": "one row, created by its migration",
+    "admin/athletes/securitypolicy/<path:object_id>/delete/": "the policy is never deleted",
     "admin/plans/decision/add/": "decisions come from the engine",
     "admin/plans/auditentry/add/": "the audit trail is append-only",
     "admin/auditlog/logentry/add/": "the access log is append-only",

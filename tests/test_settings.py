@@ -18,7 +18,17 @@ def run(module: str, code: str = LOAD, **env: str) -> subprocess.CompletedProces
         k: v
         for k, v in os.environ.items()
         if not k.startswith(
-            ("DJANGO_", "DATABASE_URL", "CELERY_", "EMAIL_", "CACHE_URL", "CHECKIN_", "ALLOW_")
+            (
+                "DJANGO_",
+                "DATABASE_URL",
+                "CELERY_",
+                "EMAIL_",
+                "CACHE_URL",
+                "CHECKIN_",
+                "TRUSTED_PROXY_COUNT",
+                "COACH_MFA_REQUIRED",
+                "ALLOW_",
+            )
         )
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=module)
@@ -102,6 +112,22 @@ def test_the_checkin_opening_weekday_is_friday_unless_the_environment_says_other
     assert (default.stdout.strip(), saturday.stdout.strip()) == ("4", "5")
 
 
+def test_one_trusted_proxy_count_for_allauth_and_drf_and_coach_mfa_from_the_environment():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.ALLAUTH_TRUSTED_PROXY_COUNT, s.REST_FRAMEWORK['NUM_PROXIES'], "
+        "s.COACH_MFA_REQUIRED)"
+    )
+    default = run("config.settings.local", code)
+    behind_one = run(
+        "config.settings.local", code, TRUSTED_PROXY_COUNT="1", COACH_MFA_REQUIRED="true"
+    )
+
+    assert default.returncode == behind_one.returncode == 0, default.stderr + behind_one.stderr
+    assert default.stdout.strip() == "0 0 False"
+    assert behind_one.stdout.strip() == "1 1 True"
+
+
 def test_production_requires_a_secret_key():
     result = run("config.settings.production", DJANGO_ALLOWED_HOSTS="coach.example.com")
     assert result.returncode != 0
@@ -122,6 +148,9 @@ def test_production_requires_a_secret_key():
         ("CHECKIN_OPENS_WEEKDAY", "friday", "CHECKIN_OPENS_WEEKDAY must be a whole number"),
         ("CHECKIN_OPENS_WEEKDAY", "7", "CHECKIN_OPENS_WEEKDAY must be at most 6, not 7"),
         ("CHECKIN_OPENS_WEEKDAY", "-1", "CHECKIN_OPENS_WEEKDAY must be at least 0, not -1"),
+        ("TRUSTED_PROXY_COUNT", "one", "TRUSTED_PROXY_COUNT must be a whole number"),
+        ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT must be at least 0, not -1"),
+        ("COACH_MFA_REQUIRED", "perhaps", "COACH_MFA_REQUIRED must be true or false"),
     ],
 )
 def test_bad_values_fail_at_start_naming_the_variable(variable, value, message):

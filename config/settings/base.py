@@ -66,6 +66,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Per-address limits on allauth's code and key pages (web/ratelimit.py).
+    "web.ratelimit.RateLimitMiddleware",
+    # Where staff require it, a coach without an authenticator app sets one up first.
+    "athletes.mfa.CoachMfaMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -156,9 +160,41 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Stridewise] "
-# allauth's default rate limits stay on (login failures, sign-ups, resets, codes).
+# Rate limits on everything that answers a visitor who is not signed in (web/ratelimit.py),
+# counted per client address ("ip") and per e-mail tried ("key"). allauth's pages consume
+# their own actions; the API's token endpoint consumes "login" and "login_failed" exactly as
+# the web login does, so a failure on either channel counts for both; our unauthenticated pages
+# consume theirs (tests/test_rate_limits.py lists every unauthenticated route).
+ACCOUNT_RATE_LIMITS = {
+    # Every sign-in attempt (web form or POST /api/v1/auth/token/), per address.
+    "login": "30/m/ip",
+    # Failed sign-ins: per address, and 5 per account (e-mail) in 5 minutes, whichever
+    # channel they come through. A success takes its own attempt back.
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "request_login_code": "20/m/ip,3/m/key",
+    # Entering the code e-mailed for a login (allauth also drops it after 3 wrong tries),
+    # or a TOTP / recovery code during a login, or confirming an e-mail address.
+    "confirm_login_code": "20/m/ip",
+    "mfa_authenticate": "20/m/ip",
+    "confirm_email_key": "20/m/ip",
+    # Opening or accepting an invitation link; calendar feed links that find nothing (a
+    # calendar app polls good ones from shared addresses: those are not counted).
+    "invitation_accept": "20/m/ip",
+    "calendar_feed": "30/m/ip",
+}
+# How many proxies of the operator's own append to X-Forwarded-For in front of the app
+# (0: the header is ignored and the connection's address counts). Read by allauth's rate
+# limits (every limit here, the API's token endpoint included) and by DRF's throttles alike.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+MFA_ADAPTER = "athletes.mfa.MFAAdapter"
+# Require TOTP for every coach whatever the admin's security policy says (athletes/mfa.py).
+COACH_MFA_REQUIRED = env_bool("COACH_MFA_REQUIRED", False)
 
 # --- E-mail ------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -248,7 +284,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
-    "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "web.api.exceptions.exception_handler",
 }
@@ -261,6 +297,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the errors it can answer (web/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "web.api.schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "clinical.protocol.STAGE_CHOICES",
         "ActionEnum": "plans.models.ACTION_CHOICES",

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from clinical import protocol
 from clinical.gates import SAFETY_GATE_WORDS
 from plans.models import ACTION_CHOICES, SESSION_FIELDS, Decision, PlannedSession, PlanWeek
+from web.api.fields import BlankAsNullChoiceField
 
 
 class GateSerializer(serializers.Serializer):
@@ -77,6 +78,15 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="The first day it takes (or took) effect: its week's Monday, or a later day "
         "when her week had begun.",
+    )
+    final_action = BlankAsNullChoiceField(
+        choices=ACTION_CHOICES,
+        help_text="What was decided in the end (the coach's override, or the recommendation "
+        "approved); null while pending.",
+    )
+    final_stage = BlankAsNullChoiceField(
+        choices=protocol.STAGE_CHOICES,
+        help_text="The stage decided in the end; null while pending.",
     )
 
     class Meta:
