@@ -259,8 +259,16 @@ def decision_override(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _session_rows(sessions) -> list[dict]:
+    return [{name: getattr(s, name) for name in SESSION_FIELDS} for s in sessions]
+
+
 @coach_required
 def plan_week_edit(request: AuthedHttpRequest, pk: int, week: str) -> HttpResponse:
+    """The week editor. Saving replaces the week's sessions with the rows posted; an extra
+    row left untouched is ignored. "Copy last week" (a POST that writes nothing) fills the
+    editor with the sessions of the week before: nothing changes for her until the coach
+    saves."""
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
     try:
         monday = parse_date(week) if week else None
@@ -269,32 +277,50 @@ def plan_week_edit(request: AuthedHttpRequest, pk: int, week: str) -> HttpRespon
     plan_week = selectors.plan_week_for(athlete, monday) if monday else None
     if plan_week is None:
         raise Http404("No plan for that week.")
-    initial = [
-        {name: getattr(s, name) for name in SESSION_FIELDS}
-        for s in plan_week.sessions.order_by("day", "order")
-    ]
-    formset = SessionFormSet(request.POST or None, initial=initial, prefix="s")
-    if request.method == "POST" and formset.is_valid():
-        sessions = [
-            f.cleaned_data
-            for f in formset.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
-        try:
-            services.plan_week_update_sessions(
-                plan_week=plan_week, sessions=sessions, by=request.user
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+    previous = selectors.plan_week_for(athlete, plan_week.week - timedelta(weeks=1))
+    context = {"athlete": athlete, "plan_week": plan_week, "previous": previous}
+    if request.method == "POST" and request.POST.get("copy") == "previous":
+        if previous is None or not previous.sessions.all():
+            messages.info(request, "There are no sessions from the week before to copy.")
+            formset = SessionFormSet(initial=_session_rows(plan_week.sessions.all()), prefix="s")
         else:
-            messages.success(request, f"Sessions for the week of {plan_week.week:%d %b} saved.")
-            return redirect(reverse("plans:athlete_overview", args=[athlete.pk]) + "#plan")
-    return render(
-        request,
-        "plans/plan_week_edit.html",
-        {"athlete": athlete, "plan_week": plan_week, "formset": formset},
-        status=400 if request.method == "POST" else 200,
-    )
+            messages.info(
+                request,
+                f"The sessions of the week of {date_format(previous.week, 'j M')} are copied "
+                "below. Nothing has changed for her yet: save to replace this week's sessions.",
+            )
+            formset = SessionFormSet(initial=_session_rows(previous.sessions.all()), prefix="s")
+        return render(
+            request, "plans/plan_week_edit.html", {**context, "formset": formset, "copied": True}
+        )
+    if request.method == "POST":
+        # No ``initial`` here: an extra row is compared with an empty row, so an untouched one
+        # is skipped even if the week's sessions changed since the page was drawn (or were
+        # copied from last week); every row the page sent as a session is saved.
+        formset = SessionFormSet(request.POST, prefix="s")
+        if formset.is_valid():
+            sessions = [
+                f.cleaned_data
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            try:
+                services.plan_week_update_sessions(
+                    plan_week=plan_week, sessions=sessions, by=request.user
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request,
+                    f"Sessions for the week of {date_format(plan_week.week, 'j M')} saved.",
+                )
+                return redirect(reverse("plans:athlete_overview", args=[athlete.pk]) + "#plan")
+        return render(
+            request, "plans/plan_week_edit.html", {**context, "formset": formset}, status=400
+        )
+    formset = SessionFormSet(initial=_session_rows(plan_week.sessions.all()), prefix="s")
+    return render(request, "plans/plan_week_edit.html", {**context, "formset": formset})
 
 
 # --- The athlete ------------------------------------------------------------------------------
