@@ -25,7 +25,7 @@ from athletes.models import Athlete
 from athletes.views import athlete_url
 from checkins import selectors as checkin_selectors
 from checkins import windows
-from checkins.charts import chart_series, chart_summary
+from checkins.charts import chart_series, chart_summary, chart_weeks
 from checkins.services import is_editable as checkin_is_editable
 from clinical import protocol
 from web.forms import form_error_from
@@ -156,17 +156,35 @@ def _decision_context(decision, today: date) -> dict:
     }
 
 
+# The athlete page shows her recent weeks; the rest is one click away ("older check-ins").
+RECENT_CHECKINS = 8
+RESOLVED_FLAGS_SHOWN = 5
+OPEN_FLAGS_SHOWN = 30
+
+
 @coach_required
 def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The coach's page of one athlete, around "now" (the decision, this week and next, open
+    flags), then trends (the last ``CHART_WEEKS`` calendar weeks), then records. Bounded: the
+    check-ins table shows ``RECENT_CHECKINS`` a page (``?checkins=2`` for older ones), so the
+    page costs the same queries and about the same time at 4 or 104 weeks of history."""
     athlete = athlete_selectors.athlete_for_coach(request.user, pk, clinical=True)
-    checkins = list(checkin_selectors.checkins_for_athlete(athlete, with_revisions=True))
     today = athlete.today()
     overview = selectors.week_overview(athlete, today)
+    this_monday = overview.this_monday
+    weeks = chart_weeks(this_monday)
+    charted = list(checkin_selectors.checkins_for_athlete(athlete).filter(week__gte=weeks[0]))
+    checkins_page = Paginator(
+        checkin_selectors.checkins_for_athlete(athlete, with_revisions=True), RECENT_CHECKINS
+    ).get_page(request.GET.get("checkins"))
+    flags = checkin_selectors.flags_for_athlete(athlete)
     context = {
         "athlete": athlete,
-        "checkins": checkins,
-        "chart": chart_series(checkins),
-        "chart_summary": chart_summary(checkins),
+        "checkins": checkins_page.object_list,
+        "checkins_page": checkins_page,
+        "has_checkins": checkins_page.paginator.count > 0,
+        "chart": chart_series(charted, weeks),
+        "chart_summary": chart_summary(charted, weeks),
         "clearance": athlete_selectors.clearance_status(athlete),
         "readiness": athlete_selectors.readiness_status(athlete),
         "clearances": athlete.clearances.all(),
@@ -185,16 +203,19 @@ def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 "parts": protocol.split_daily(list(week.sessions.all())) if week else ([], []),
             }
             for label, monday, week in (
-                ("This week", overview.this_monday, overview.this_week),
-                ("Next week", overview.this_monday + timedelta(weeks=1), overview.next_week),
+                ("This week", this_monday, overview.this_week),
+                ("Next week", this_monday + timedelta(weeks=1), overview.next_week),
             )
         ],
-        "this_monday": overview.this_monday,
+        "this_monday": this_monday,
+        # What is due concerns last week and this one only: both are in the chart's weeks.
         "due": None
         if athlete.archived
-        else checkin_selectors.due_for(athlete, {c.week for c in checkins}),
+        else checkin_selectors.due_for(athlete, {c.week for c in charted}),
         "decisions": selectors.recent_decisions(athlete),
-        "flags": list(checkin_selectors.flags_for_athlete(athlete)[:30]),
+        "open_flags": list(flags.filter(status__in=("open", "acknowledged"))[:OPEN_FLAGS_SHOWN]),
+        "resolved_flags": list(flags.filter(status="resolved")[:RESOLVED_FLAGS_SHOWN]),
+        "resolved_limit": RESOLVED_FLAGS_SHOWN,
         "symptom_reports": checkin_selectors.recent_symptom_reports(request.user, athlete),
         **_stage_context(athlete),
         **_decision_context(selectors.pending_decision(athlete), today),
@@ -352,11 +373,8 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
     ]
     latest = checkin_selectors.checkin_for_week(athlete, max(done)) if done else None
     feed = CalendarFeed.objects.filter(athlete=athlete).first()
-    recent = list(
-        checkin_selectors.checkins_for_athlete(athlete).filter(
-            week__gte=this_monday - timedelta(weeks=12)
-        )
-    )
+    weeks = chart_weeks(this_monday)
+    recent = list(checkin_selectors.checkins_for_athlete(athlete).filter(week__gte=weeks[0]))
     plan_week = overview.this_week
     days: list[dict] = []
     daily: list = []
@@ -393,8 +411,8 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
                 athlete, plan_week.stage if plan_week else athlete.stage
             ),
             "recent_checkins": recent,
-            "chart": chart_series(recent),
-            "chart_summary": chart_summary(recent),
+            "chart": chart_series(recent, weeks),
+            "chart_summary": chart_summary(recent, weeks),
             # Her check-in: the week she most likely means (the oldest open one not sent),
             # else this week's if it is in, else when the next opens.
             "due_week": due_weeks[0] if due_weeks else None,

@@ -48,7 +48,14 @@ NOT_CLINICAL = {
         "REMINDER_HOUR": "when the reminder e-mail goes",
     },
     "plans/selectors.py": {"TREND_WEEKS": "how many weeks a roster sparkline shows"},
-    "plans/views.py": {"ROSTER_PAGE_SIZE": "pagination"},
+    "plans/views.py": {
+        "ROSTER_PAGE_SIZE": "pagination",
+        **dict.fromkeys(
+            ("RECENT_CHECKINS", "RESOLVED_FLAGS_SHOWN", "OPEN_FLAGS_SHOWN"),
+            "how many rows the athlete page lists",
+        ),
+    },
+    "checkins/charts.py": {"CHART_WEEKS": "how many calendar weeks a chart shows"},
     "plans/publication.py": {"BACKFILL_WEEKS": "how far back a stopped worker's weeks are filled"},
     "plans/tasks.py": {"RETRY": "Celery retry policy"},
     "plans/management/commands/seed_demo.py": {"SCRIPTED_WEEKS": "demo data"},
