@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from clinical.thresholds import ASSESSMENT_VALID_WEEKS
 from web.forms import form_error_from
+from web.http import post_only
 
 from . import selectors, services
 from .access import AuthedHttpRequest, coach_required, signed_in_required
@@ -43,7 +43,7 @@ def athlete_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-@require_POST
+@post_only(lambda request, pk: reverse("plans:athlete_overview", args=[pk]))
 def athlete_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     archive = request.POST.get("archived", "true") != "false"
@@ -119,7 +119,7 @@ def assessment_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-@require_POST
+@post_only(lambda request, pk: reverse("plans:athlete_overview", args=[pk]) + "#invite-title")
 def invitation_send(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     try:

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
-from django.views.decorators.http import require_POST
 from rest_framework.utils.encoders import JSONEncoder
 
 from athletes import selectors as athlete_selectors
@@ -29,6 +28,7 @@ from checkins.charts import chart_series, chart_summary, chart_weeks
 from checkins.services import is_editable as checkin_is_editable
 from clinical import protocol
 from web.forms import form_error_from
+from web.http import post_only
 from web.weeks import monday_of
 
 from . import selectors, services
@@ -236,7 +236,7 @@ def _after_decision(request: AuthedHttpRequest, decision) -> HttpResponse:
 
 
 @coach_required
-@require_POST
+@post_only(lambda request, pk: reverse("plans:decision_override", args=[pk]))
 def decision_approve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_for_coach(request.user, pk)
     try:
@@ -460,7 +460,7 @@ def my_export_json(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @athlete_required
-@require_POST
+@post_only(lambda request: reverse("plans:my_week") + "#calendar")
 def my_calendar(request: AuthedHttpRequest) -> HttpResponse:
     """Create her calendar link, or replace it (the old link stops working)."""
     athlete = athlete_selectors.athlete_for_user(request.user)

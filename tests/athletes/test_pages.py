@@ -262,10 +262,11 @@ def test_coach_archives_an_athlete_and_restores_her(coach_client, mia):
     assert roster_names(coach_client) == ["Mia Stone"]
 
 
-def test_archiving_needs_a_post(coach_client, mia):
+def test_archiving_needs_a_post_and_a_get_is_sent_to_her_page(coach_client, mia):
     response = coach_client.get(reverse("athletes:athlete_archive", args=[mia.pk]))
 
-    assert response.status_code == 405
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:athlete_overview", args=[mia.pk])
     mia.refresh_from_db()
     assert mia.archived is False
 
