@@ -146,7 +146,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     except services.InvitationError as exc:
         return render(request, "athletes/invitation_invalid.html", {"reason": str(exc)}, status=400)
     athlete = invitation.athlete
-    form = InvitationAcceptForm(request.POST or None, athlete=athlete)
+    form = InvitationAcceptForm(
+        request.POST or None, athlete=athlete, invited_email=invitation.email
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(

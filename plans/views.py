@@ -390,6 +390,13 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
             days.append(
                 {"date": day, "is_today": day == today, "is_past": day < today, "sessions": items}
             )
+    calendar_url = (
+        request.build_absolute_uri(
+            reverse("plans:calendar_feed", args=[services.calendar_token(feed)])
+        )
+        if feed
+        else None
+    )
     next_main: list = []
     if overview.next_week is not None:
         next_main, _ = protocol.split_daily(list(overview.next_week.sessions.all()))
@@ -425,14 +432,18 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
             "closes_tonight": today.weekday() == 6,  # last week's closes at the end of Sunday
             "this_monday": this_monday,
             "encouragement": ENCOURAGEMENT[this_monday.isocalendar()[1] % len(ENCOURAGEMENT)],
-            "calendar_url": request.build_absolute_uri(
-                reverse("plans:calendar_feed", args=[services.calendar_token(feed)])
-            )
-            if feed
-            else None,
+            "calendar_url": calendar_url,
+            "calendar_webcal": webcal(calendar_url) if calendar_url else None,
             **_stage_context(athlete),
         },
     )
+
+
+def webcal(url: str) -> str:
+    """The calendar link as a subscription: calendar apps open ``webcal://`` (then fetch it
+    over https, or http on a laptop) and keep it updated, where an ``https://`` link would
+    only download the file once."""
+    return "webcal://" + url.split("://", 1)[1]
 
 
 def _json_download(data: dict, filename: str) -> HttpResponse:
