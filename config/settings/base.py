@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Under DEBUG only: our 404 page instead of Django's technical one (web/errors.py).
+    "web.errors.OwnNotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
