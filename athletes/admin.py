@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils import timezone
 
+from web.admin import LabelledTabularInline
+
 from . import services
 from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, User
 
@@ -53,7 +55,7 @@ class UserAdmin(BaseUserAdmin):
             services.account_email_ensure(user=obj)
 
 
-class ClearanceInline(admin.TabularInline):
+class ClearanceInline(LabelledTabularInline):
     model = Clearance
     extra = 0
     fields = ("cleared_on", "scope", "clinician_name", "clinician_role", "expires_on", "document")
@@ -61,7 +63,7 @@ class ClearanceInline(admin.TabularInline):
     show_change_link = True
 
 
-class AssessmentInline(admin.TabularInline):
+class AssessmentInline(LabelledTabularInline):
     model = ReadinessAssessment
     extra = 0
     fields = ("assessed_on", "assessed_by", "symptoms", "passed")
@@ -69,7 +71,7 @@ class AssessmentInline(admin.TabularInline):
     show_change_link = True
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationInline(LabelledTabularInline):
     model = Invitation
     extra = 0
     fields = ("email", "created_at", "expires_at", "accepted_at", "revoked_at")
