@@ -8,8 +8,6 @@ each part of a split date and time its own ("Approved at, date, ...").
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
@@ -28,16 +26,10 @@ def _label_widgets(form: forms.BaseForm, row: str) -> None:
 
 
 class LabelledInlineFormSet(BaseInlineFormSet):
-    def _construct_form(self, i: int, **kwargs: Any) -> forms.BaseForm:
-        form = super()._construct_form(i, **kwargs)
-        _label_widgets(form, f"{self.model._meta.verbose_name} {i + 1}")
-        return form
-
-    @property
-    def empty_form(self) -> forms.BaseForm:
-        form = super().empty_form
-        _label_widgets(form, f"new {self.model._meta.verbose_name}")
-        return form
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
+        super().add_fields(form, index)  # the delete box and the foreign key are fields too
+        name = self.model._meta.verbose_name if self.model else "row"
+        _label_widgets(form, f"{name} {index + 1}" if index is not None else f"new {name}")
 
 
 class LabelledTabularInline(admin.TabularInline):
