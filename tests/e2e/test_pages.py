@@ -168,6 +168,7 @@ def test_her_pages_at_both_widths(live_server, page, her_history, axe_check):
 
     look(page, axe_check, f"{base}/me/", "my week")
     look(page, axe_check, f"{base}/me/checkins/", "my check-ins")
+    look(page, axe_check, f"{base}/coach/", "not for her")  # a 403 page
 
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"{base}/me/")

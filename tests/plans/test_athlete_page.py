@@ -132,6 +132,20 @@ def test_the_athlete_page_does_the_same_queries_at_4_and_104_weeks(
     assert len(response.context["chart"]["weeks"]) == 12
 
 
+def test_her_week_does_the_same_queries_at_4_and_104_weeks(athlete_client, two_years_postpartum):
+    athlete = two_years_postpartum
+    url = reverse("plans:my_week")
+    add_history(athlete, 0, 3)
+    athlete_client.get(url)
+    at_4 = count_queries(athlete_client, url)
+
+    add_history(athlete, 4, 103)
+    at_104 = count_queries(athlete_client, url)
+
+    assert at_4 == at_104
+    assert len(athlete_client.get(url).context["chart"]["weeks"]) == 12
+
+
 def test_older_check_ins_are_a_page_away(coach_client, two_years_postpartum):
     athlete = two_years_postpartum
     add_history(athlete, 0, 19)
