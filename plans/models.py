@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from athletes.models import Athlete, AthleteScopedQuerySet
+from clinical.gates import SAFETY_GATES
 from clinical.progression import ACTIONS
 from clinical.protocol import RUN_WALK, SESSION_KINDS, STAGE_CHOICES, TERRAINS, describe
 
@@ -316,6 +317,18 @@ class Decision(models.Model):
     def is_pending(self) -> bool:
         """Awaiting the coach's approval or override (pending, or applied without her)."""
         return self.status in OPEN_STATUSES
+
+    @property
+    def failed_safety_gates(self) -> list[str]:
+        """The safety gates (12 weeks, clearance, readiness, red flags) its check failed: such
+        a decision is read and approved on her page, never in bulk."""
+        return sorted(
+            {
+                g["key"]
+                for g in self.gates or ()
+                if isinstance(g, dict) and g.get("key") in SAFETY_GATES and not g.get("passed")
+            }
+        )
 
     @property
     def starts_on(self) -> date:

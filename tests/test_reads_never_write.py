@@ -324,6 +324,7 @@ NOT_FOR_GET = {
     "coach/athletes/<int:pk>/archive/": "POST only",
     "coach/athletes/<int:pk>/invite/": "POST only",
     "coach/decisions/<int:pk>/approve/": "POST only",
+    "coach/decisions/approve/": "POST only",
     "me/calendar/": "POST only",
     "coach/flags/<int:pk>/acknowledge/": "POST only",
     "coach/flags/<int:pk>/resolve/": "POST only",

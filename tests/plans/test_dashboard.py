@@ -122,7 +122,7 @@ def test_it_counts_flags_decisions_and_checkins_due(coach, coach_client, other_c
     assert counts["flags"] == {"high": 1, "medium": 2, "low": 0, "total": 3}
     assert counts["pending_decisions"] == 3
     assert counts["checkins_due"] == 2
-    assert response.context["queue"][0].athlete_id == athletes[0].pk
+    assert response.context["review"][0].pk == athletes[0].pk
 
 
 def test_the_roster_shows_each_athletes_row(coach, coach_client):
@@ -158,7 +158,7 @@ def test_the_roster_filters(coach, coach_client, query, expected):
         athlete=athletes[1], week=monday_of(timezone.localdate()), **week_values()
     )
 
-    response = coach_client.get(URL, query)
+    response = coach_client.get(URL, {**query, "sort": "name"})
 
     names = [row["athlete"].first_name for row in response.context["rows"]]
     assert names == expected
