@@ -136,7 +136,12 @@ def test_the_roster_shows_each_athletes_row(coach, coach_client):
     assert "Decision to approve" in html
     assert '<span class="due due--open">This week&#x27;s check-in is open</span>' in html
     assert "Latest: week of 23 Feb" in html
-    assert 'aria-label="Last 8 weeks — energy: 4, 4, 4, 4, 4, 4, 4, 4 (of 5)' in html
+    words = (
+        "Energy 1–5, last 8 weeks (8 check-ins, oldest first): 4, 4, 4, 4, 4, 4, 4, 4. "
+        "Pain 0–10: 0, 0, 0, 0, 0, 0, 0, 0."
+    )
+    assert f"<title>{words}</title>" in html  # the sparkline's tooltip
+    assert f'<span class="visually-hidden">{words}</span>' in html  # and for screen readers
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -15,6 +16,7 @@ from django.utils import timezone
 from athletes.models import Athlete
 from checkins.models import WarningFlag, WeeklyCheckIn
 from plans.models import Decision
+from plans.templatetags.plans_extras import trend, trend_words
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory
 from web.weeks import monday_of
 
@@ -336,3 +338,31 @@ def test_every_sort_costs_the_same(coach, coach_client, django_assert_num_querie
     for sort in ("name", "-stage", "weeks", "checkin", "-flags"):
         with django_assert_num_queries(25):
             coach_client.get(URL, {"sort": sort})
+
+
+# --- Sparklines say their scale --------------------------------------------------------------
+
+
+def test_the_sparkline_in_words_names_its_scales_and_symptom_weeks():
+    rows = [
+        SimpleNamespace(energy=2, pain=5, reported_symptoms=True),
+        SimpleNamespace(energy=3, pain=0, reported_symptoms=False),
+    ]
+
+    assert trend_words(rows, 8) == (
+        "Energy 1–5, last 8 weeks (2 check-ins, oldest first): 2, 3. Pain 0–10: 5, 0. "
+        "Symptoms reported in 1 of them."
+    )
+    assert trend_words(rows[1:], 8).startswith("Energy 1–5, last 8 weeks (1 check-in, ")
+
+
+def test_the_sparkline_draws_each_line_on_its_own_scale():
+    low = SimpleNamespace(energy=1, pain=0, reported_symptoms=False)
+    high = SimpleNamespace(energy=5, pain=10, reported_symptoms=False)
+
+    svg = str(trend([low, high]))
+
+    # The bottom of each scale at the foot (y 25), the top at the head (y 3).
+    assert 'class="trend-energy" points="3.0,25.0 93.0,3.0"' in svg
+    assert 'class="trend-pain" points="3.0,25.0 93.0,3.0"' in svg
+    assert 'aria-hidden="true"' in svg
