@@ -75,6 +75,18 @@ def trend(checkins, weeks: int = TREND_WEEKS):
         )
 
     words = trend_words(rows, weeks)
+    energy, pain = (
+        points([c.energy for c in rows], "energy"),
+        points([c.pain for c in rows], "pain"),
+    )
+    single = ""
+    if len(rows) == 1:  # one check-in: a line of one point would not show
+        single = format_html(
+            '<circle cx="{}" cy="{}" r="2.2" class="trend-energy-dot"></circle>'
+            '<circle cx="{}" cy="{}" r="2.2" class="trend-pain-dot"></circle>',
+            *energy.split(","),
+            *pain.split(","),
+        )
     dots = format_html_join(
         "",
         '<circle cx="{}" cy="{}" r="2.2" class="trend-symptom"></circle>',
@@ -88,13 +100,14 @@ def trend(checkins, weeks: int = TREND_WEEKS):
         '<span class="trend-wrap"><svg class="trend" width="{w}" height="{h}" '
         'viewBox="0 0 {w} {h}" aria-hidden="true" focusable="false"><title>{words}</title>'
         '<polyline class="trend-energy" points="{e}"></polyline>'
-        '<polyline class="trend-pain" points="{p}"></polyline>{dots}</svg>'
+        '<polyline class="trend-pain" points="{p}"></polyline>{single}{dots}</svg>'
         '<span class="visually-hidden">{words}</span></span>',
         w=width,
         h=height,
         words=words,
-        e=points([c.energy for c in rows], "energy"),
-        p=points([c.pain for c in rows], "pain"),
+        e=energy,
+        p=pain,
+        single=single,
         dots=dots,
     )
 

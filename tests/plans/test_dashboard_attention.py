@@ -366,3 +366,10 @@ def test_the_sparkline_draws_each_line_on_its_own_scale():
     assert 'class="trend-energy" points="3.0,25.0 93.0,3.0"' in svg
     assert 'class="trend-pain" points="3.0,25.0 93.0,3.0"' in svg
     assert 'aria-hidden="true"' in svg
+
+
+def test_a_single_check_in_shows_as_dots():
+    svg = str(trend([SimpleNamespace(energy=3, pain=0, reported_symptoms=False)]))
+
+    assert '<circle cx="3.0" cy="14.0" r="2.2" class="trend-energy-dot">' in svg
+    assert '<circle cx="3.0" cy="25.0" r="2.2" class="trend-pain-dot">' in svg
