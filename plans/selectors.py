@@ -286,14 +286,40 @@ def dashboard_roster(
     """The roster with what each row shows, annotated and sorted in SQL so that a page costs
     the same few queries whatever the number of athletes (prefetch the page with
     ``roster_page``). ``due`` keeps the active athletes with a check-in due (``zones``:
-    ``roster_zones``). The default sort is by need: an open high flag, then a decision
-    awaiting her coach (pending or applied without her), then a check-in due where she lives,
-    then an expiring clearance or readiness (``expiring``: their ids, from
-    ``expiring_for_roster``), then her name."""
+    ``roster_zones``). Sorted as ``roster_sorted`` says."""
+    qs = roster_sorted(
+        roster_for_coach(coach, search=search, include_archived=include_archived),
+        zones=zones,
+        now=now,
+        sort=sort,
+        expiring=expiring,
+    )
+    if stage:
+        qs = qs.filter(stage=stage)
+    if flagged:
+        qs = qs.filter(Q(has_open_flag=True))  # annotated by roster_sorted
+    if due:
+        qs = qs.filter(due_condition(zones, now), archived=False)
+    return qs
+
+
+def roster_sorted(
+    athletes: QuerySet[Athlete],
+    *,
+    zones: Collection[str],
+    now: datetime,
+    sort: str = DEFAULT_ROSTER_SORT,
+    expiring: Collection[int] = (),
+) -> QuerySet[Athlete]:
+    """``athletes`` annotated with what the roster sorts on and sorted in SQL by ``sort``
+    (``ROSTER_SORTS``; anything else sorts by need). By need: an open high flag, then a
+    decision awaiting her coach (pending, or applied without her), then a check-in due where
+    she lives (``zones``: the time zones among them), then an expiring clearance or readiness
+    (``expiring``: their ids, from ``expiring_for_roster``), then her name."""
     open_flags = WarningFlag.objects.filter(
         athlete=OuterRef("pk"), status__in=("open", "acknowledged")
     )
-    qs = roster_for_coach(coach, search=search, include_archived=include_archived).annotate(
+    qs = athletes.annotate(
         last_checkin_week=Subquery(
             WeeklyCheckIn.objects.filter(athlete=OuterRef("pk"))
             .order_by("-week")
@@ -327,12 +353,6 @@ def dashboard_roster(
             output_field=IntegerField(),
         ),
     )
-    if stage:
-        qs = qs.filter(stage=stage)
-    if flagged:
-        qs = qs.filter(has_open_flag=True)
-    if due:
-        qs = qs.filter(due_condition(zones, now), archived=False)
     return qs.order_by(*_roster_order(roster_sort(sort)))
 
 

@@ -10,6 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -373,3 +375,54 @@ def test_a_single_check_in_shows_as_dots():
 
     assert '<circle cx="3.0" cy="14.0" r="2.2" class="trend-energy-dot">' in svg
     assert '<circle cx="3.0" cy="25.0" r="2.2" class="trend-pain-dot">' in svg
+
+
+# --- The same sorts in the API -----------------------------------------------------------------
+
+API = reverse("api:athlete-list")
+
+
+def api_names(client, **params) -> list[str]:
+    response = client.get(API, params)
+    assert response.status_code == 200, response.content
+    return [row["first_name"] for row in response.json()["results"]]
+
+
+def test_the_api_lists_by_need_or_by_a_column_as_asked(coach, coach_api):
+    runner(coach, "Abby")
+    expiring(runner(coach, "Wren"))
+    decision(runner(coach, "Yara"))
+    flag(runner(coach, "Zoe"), "high")
+
+    assert api_names(coach_api) == ["Abby", "Wren", "Yara", "Zoe"]  # by id, as before
+    assert api_names(coach_api, sort="need") == ["Zoe", "Yara", "Wren", "Abby"]
+    assert api_names(coach_api, sort="-name") == ["Zoe", "Yara", "Wren", "Abby"]
+    assert api_names(coach_api, sort="flags", archived="false")[-1] == "Zoe"
+
+
+@pytest.mark.parametrize("sort", ["shoe-size", "-need", "", "name,stage", "NAME"])
+def test_the_api_refuses_an_unknown_sort(coach, coach_api, sort):
+    runner(coach, "Abby")
+
+    response = coach_api.get(API, {"sort": sort})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "sort": [
+            "Sort by one of: need, name, weeks, stage, checkin, flags ('-' first to "
+            "reverse a column)."
+        ]
+    }
+
+
+def test_the_api_sort_costs_the_same_for_5_and_30_athletes(
+    coach, coach_api, django_assert_num_queries
+):
+    crowd(coach, 5)
+    coach_api.get(API, {"sort": "need"})
+    with CaptureQueriesContext(connection) as few:
+        coach_api.get(API, {"sort": "need"})
+    crowd(coach, 25, start=5)
+    with django_assert_num_queries(len(few)):
+        response = coach_api.get(API, {"sort": "need"})
+    assert response.json()["count"] == 30
