@@ -291,6 +291,33 @@ def test_the_days_count_on_her_calendar(coach, coach_client, zone, warned):
     assert ("Tia Hill" in str(response.context["expiring"])) is warned
 
 
+@pytest.mark.parametrize(
+    ("utc", "days_left"),
+    [
+        (datetime(2026, 3, 6, 10, 59, tzinfo=UTC), None),  # 23:59 on Friday in Auckland
+        (datetime(2026, 3, 6, 11, 1, tzinfo=UTC), 14),  # 00:01 on Saturday there
+        (datetime(2026, 3, 7, 11, 1, tzinfo=UTC), 13),  # a day later
+    ],
+    ids=["a-minute-before-her-midnight", "a-minute-after", "next-day"],
+)
+def test_the_warning_starts_at_her_midnight(coach, coach_client, utc, days_left):
+    with time_machine.travel(datetime(2026, 3, 6, 9, 0, tzinfo=UTC), tick=False) as traveller:
+        athlete = runner(coach, "Tia", stage="speed", level=3)
+        Athlete.objects.filter(pk=athlete.pk).update(timezone="Pacific/Auckland")
+        athlete.clearances.all().delete()
+        ClearanceFactory(athlete=athlete, expires_on=date(2026, 3, 21))
+        traveller.move_to(utc)
+
+        html = coach_client.get(URL).content.decode()
+        page = coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk]))
+
+    for shown in (html, page.content.decode()):
+        if days_left is None:
+            assert "Medical clearance expires" not in shown
+        else:
+            assert f"Medical clearance expires on 21 Mar (in {days_left} days)" in shown
+
+
 def test_archived_and_other_coaches_athletes_warn_of_nothing(coach, coach_client, other_coach):
     gone = runner(coach, "Gwen", stage="speed", level=3)
     expiring(gone)
