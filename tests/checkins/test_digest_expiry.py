@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.template.loader import render_to_string
 
 from checkins import tasks
 from checkins.models import EmailLog, WarningFlag
@@ -129,3 +130,16 @@ def test_fourteen_days_count_on_her_calendar(coach, zone, in_digest):
     assert sent == int(in_digest)
     if in_digest:
         assert "(in 14 days)" in mail.outbox[0].body
+
+
+def test_the_html_twin_of_the_section_says_the_same(clock, coach):
+    ada = at_speed(coach, "Ada", clearance_until=date(2026, 3, 16))
+
+    html = render_to_string(
+        "checkins/email/_expiry_section.html", {"expiring": tasks.digest_expiring(coach)}
+    )
+
+    site = settings.SITE_URL.rstrip("/")
+    assert f'<a href="{site}/coach/athletes/{ada.pk}/"><strong>Ada Hill</strong></a>' in html
+    assert "<br>Medical clearance expires on 16 Mar (in 10 days)" in html
+    assert not render_to_string("checkins/email/_expiry_section.html", {"expiring": []}).strip()
