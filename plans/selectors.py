@@ -34,7 +34,7 @@ from clinical.facts import AthleteFacts, CheckInFacts
 from clinical.gates import red_flag_day
 from clinical.guidance import Note, notes_for
 from clinical.guidance import Profile as GuidanceProfile
-from clinical.progression import Snapshot, WeekPosition
+from clinical.progression import Snapshot, WeekPosition, safety_gates_for
 from clinical.protocol import COUNTED_KINDS
 from clinical.symptoms import red_flags
 from clinical.thresholds import ENGINE_HISTORY_WEEKS, PAIN_HIGH
@@ -354,6 +354,16 @@ def roster_sorted(
         ),
     )
     return qs.order_by(*_roster_order(roster_sort(sort)))
+
+
+def safety_gates_failing_now(decision: Decision) -> list[str]:
+    """The safety gates that approving ``decision`` would take her past today: for a week in
+    an impact stage, those ``safety_gates_for`` finds failing on her records as they are now
+    (a clearance may have lapsed since it was computed). A few queries."""
+    if decision.to_stage not in protocol.IMPACT_STAGE_KEYS:
+        return []
+    snapshot = engine_snapshot(decision.athlete, decision.week)
+    return sorted({g.key for g in safety_gates_for(snapshot, decision.to_stage) if not g.passed})
 
 
 def open_decisions(coach: User) -> QuerySet[Decision]:

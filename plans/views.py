@@ -140,9 +140,7 @@ def _dashboard_context(request: AuthedHttpRequest) -> dict:
         "counts": {**counts, "expiring": len(expiring)},
         "review": review,
         "review_more": review_total - len(review),
-        "decisions": [
-            {"decision": d, "held_back": d.failed_safety_gates or d.refer} for d in decisions
-        ],
+        "decisions": [{"decision": d, "held_back": d.needs_her_page} for d in decisions],
         "decisions_more": counts["pending_decisions"] - len(decisions),
         "expiring": [{"athlete": a, "warnings": w} for a, w in expiring[:EXPIRING_SHOWN]],
         "search": search,
@@ -184,8 +182,9 @@ def _names(decisions: list) -> str:
 @require_POST
 def decisions_approve(request: AuthedHttpRequest) -> HttpResponse:
     """Approve several decisions at once, each exactly as from her page (the same service,
-    its own audit entry and her thread's note). One held back by a failed safety gate (or a
-    referral) is never approved here: it is left for her page and reported. Another coach's
+    its own audit entry and her thread's note). One that would put her in an impact stage
+    past a failed safety gate (as computed, or on her records now), or that advises a
+    referral, is never approved here: it is left for her page and reported. Another coach's
     decision answers 404 and nothing is approved; a malformed selection answers 400."""
     raw = request.POST.getlist("decision")
     if not raw:
@@ -203,7 +202,7 @@ def decisions_approve(request: AuthedHttpRequest) -> HttpResponse:
     approved, held_back, refused = [], [], []
     for pk in ids:
         decision = found[pk]
-        if decision.failed_safety_gates or decision.refer:
+        if decision.needs_her_page or selectors.safety_gates_failing_now(decision):
             held_back.append(decision)
             continue
         try:

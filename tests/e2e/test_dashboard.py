@@ -62,7 +62,7 @@ def busy_coach(on_a_friday):
     raise_flag(ada, "medium", "fatigue_streak", weeks_ago=1)
     pending(coach, "Bea")
     pending(coach, "Cat")
-    pending(coach, "Hana", gates=[FAILED_CLEARANCE])
+    pending(coach, "Hana", gates=[FAILED_CLEARANCE], action="advance", to_stage="run_walk")
     wren = athlete(coach, "Wren")
     wren.clearances.update(expires_on=wren.today() + timedelta(days=9))
     for name in ("Lena", "Mia", "Priya"):

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from plans import services
 from plans.models import AuditEntry, Decision, DecisionStatus, PlanWeek
-from tests.factories import AthleteFactory
+from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory
 from tests.plans.conftest import next_monday, put_checkin, this_monday
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday")]
@@ -19,6 +19,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("friday")]
 URL = reverse("plans:decisions_approve")
 DASHBOARD = reverse("plans:coach_dashboard")
 FAILED_CLEARANCE = {"key": "clearance", "passed": False, "detail": "No medical clearance."}
+FAILED_READINESS = {"key": "readiness", "passed": False, "detail": "No readiness assessment."}
+# Into run-walk, the first impact stage.
+INTO_RUNNING = {"action": "advance", "to_stage": "run_walk", "to_level": 1}
 
 
 def pending(coach, name: str, **changes) -> Decision:
@@ -89,7 +92,7 @@ def test_it_goes_through_the_single_approval_service_once_per_decision(
 
 def test_a_decision_past_a_failed_safety_gate_is_held_back_and_reported(coach, coach_client):
     ada = pending(coach, "Ada")
-    held = pending(coach, "Hana", gates=[FAILED_CLEARANCE])
+    held = pending(coach, "Hana", gates=[FAILED_CLEARANCE], **INTO_RUNNING)
     refer = pending(coach, "Rita", refer=True)
 
     response = coach_client.post(URL, {"decision": [held.pk, ada.pk, refer.pk]})
@@ -107,6 +110,31 @@ def test_a_decision_past_a_failed_safety_gate_is_held_back_and_reported(coach, c
             "Hill. Open her page to approve or override.",
         ),
     ]
+
+
+def test_a_hold_out_of_impact_with_a_failed_safety_gate_is_routine(coach, coach_client):
+    # Still walking, waiting for her readiness test: approving moves her past nothing.
+    waiting = pending(coach, "Wren", gates=[FAILED_READINESS])
+
+    coach_client.post(URL, {"decision": [waiting.pk]})
+
+    assert statuses(waiting) == ["approved"]
+
+
+def test_safety_gates_are_checked_again_on_her_records_as_they_are_now(coach, coach_client):
+    # Computed with every gate held, but she has no clearance on file today.
+    lapsed = pending(coach, "Lia", gates=[], **INTO_RUNNING)
+    cleared = pending(coach, "Cleo", gates=[], **INTO_RUNNING)
+    ClearanceFactory(athlete=cleared.athlete)
+    AssessmentFactory(athlete=cleared.athlete)
+
+    response = coach_client.post(URL, {"decision": [lapsed.pk, cleared.pk]})
+
+    assert statuses(lapsed, cleared) == ["pending", "approved"]
+    assert "Lia Hill" in said(response)[1][1]
+    assert PlanWeek.objects.get(plan__athlete=cleared.athlete, week=cleared.week).stage == (
+        "run_walk"
+    )
 
 
 def test_a_decision_decided_meanwhile_is_reported_and_the_rest_approved(coach, coach_client):
@@ -184,11 +212,13 @@ def test_a_get_is_refused_and_writes_nothing(coach, coach_client):
 
 def test_the_dashboard_offers_a_checkbox_only_where_bulk_may_approve(coach, coach_client):
     ada = pending(coach, "Ada")
-    held = pending(coach, "Hana", gates=[FAILED_CLEARANCE])
+    held = pending(coach, "Hana", gates=[FAILED_CLEARANCE], **INTO_RUNNING)
 
     html = coach_client.get(DASHBOARD).content.decode()
 
     assert f'name="decision" value="{ada.pk}" id="decision-{ada.pk}"' in html
     assert f'value="{held.pk}"' not in html
-    assert "A safety gate failed (clearance): approve it on her page." in html
+    assert (
+        "Into run-walk although a safety gate failed (medical clearance): approve it on her page."
+    ) in html
     assert f'action="{URL}"' in html
