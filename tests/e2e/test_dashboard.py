@@ -125,6 +125,11 @@ def test_bulk_approval_in_the_browser(live_server, page, busy_coach):
     decisions = page.locator("#decisions")
     assert decisions.get_by_role("checkbox").count() == 2  # Hana's waits for her page
     assert "approve it on her page" in decisions.inner_text()
+    select_all = decisions.get_by_role("button", name="Select all")
+    select_all.click()  # a convenience of static/js/bulk-select.js
+    assert all(box.is_checked() for box in decisions.get_by_role("checkbox").all())
+    decisions.get_by_role("button", name="Select none").click()
+    assert not any(box.is_checked() for box in decisions.get_by_role("checkbox").all())
     decisions.get_by_label("Bea Hill", exact=False).check()
     decisions.get_by_label("Cat Hill", exact=False).check()
     decisions.get_by_role("button", name="Approve the selected decisions").click()

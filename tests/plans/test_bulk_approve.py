@@ -222,3 +222,7 @@ def test_the_dashboard_offers_a_checkbox_only_where_bulk_may_approve(coach, coac
         "Into run-walk although a safety gate failed (medical clearance): approve it on her page."
     ) in html
     assert f'action="{URL}"' in html
+    # "Select all" needs JavaScript: hidden until static/js/bulk-select.js shows it.
+    assert 'data-select-all="decision"' in html
+    assert 'data-label-none="Select none" hidden>Select all</button>' in html
+    assert '<script src="/static/js/bulk-select.js" defer></script>' in html
