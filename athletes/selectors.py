@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
@@ -11,8 +11,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from clinical.expiry import ExpiryWarning, expiry_warnings
 from clinical.facts import AssessmentFacts, AthleteFacts, ClearanceFacts
 from clinical.readiness import ASSESSMENT_ITEM_FIELDS, balance_passed
+from clinical.thresholds import ASSESSMENT_VALID_DAYS
 
 from .access import can_change_athlete
 from .models import (
@@ -282,3 +284,61 @@ def access_log_latest(athlete: Athlete, *, viewer: User) -> tuple[list[AccessRow
     entries = list(access_log_entries(athlete)[: ACCESS_LOG_ON_PAGE + 1])
     rows = access_log_rows(entries[:ACCESS_LOG_ON_PAGE], athlete, viewer=viewer)
     return rows, len(entries) > ACCESS_LOG_ON_PAGE
+
+
+# --- Expiry warnings (SPEC §12) ----------------------------------------------------------------
+
+
+def expiry_warnings_for(athlete: Athlete, on: date | None = None) -> list[ExpiryWarning]:
+    """Her clearance and readiness lapsing soon or before her next stage needs them, on her
+    local today (prefetch ``clearances`` and ``assessments`` for many; none when archived)."""
+    if athlete.archived:
+        return []
+    return expiry_warnings(
+        athlete_facts(athlete),
+        stage=athlete.stage,
+        level=athlete.level,
+        today=on or athlete.today(),
+    )
+
+
+def expiring_for_roster(
+    athletes: QuerySet[Athlete],
+) -> list[tuple[Athlete, list[ExpiryWarning]]]:
+    """The active athletes in ``athletes`` with expiry warnings, each with hers, the soonest
+    lapse first (three queries whatever their number). Only the records that could still count today
+    are read: clearances not lapsed before yesterday (UTC; no time zone is a day behind
+    that), and assessments recent enough to be in date."""
+    since = timezone.now().date() - timedelta(days=1)
+    rows = (
+        athletes.filter(archived=False)
+        .order_by()
+        .select_related(None)
+        .only(
+            "id",
+            "first_name",
+            "last_name",
+            "delivery_date",
+            "timezone",
+            "stage",
+            "level",
+            "archived",
+            "created_at",
+        )
+        .prefetch_related(
+            Prefetch(
+                "clearances",
+                queryset=Clearance.objects.filter(
+                    Q(expires_on__isnull=True) | Q(expires_on__gte=since)
+                ),
+            ),
+            Prefetch(
+                "assessments",
+                queryset=ReadinessAssessment.objects.filter(
+                    assessed_on__gte=since - timedelta(days=ASSESSMENT_VALID_DAYS)
+                ),
+            ),
+        )
+    )
+    found = [(a, warnings) for a in rows if (warnings := expiry_warnings_for(a))]
+    return sorted(found, key=lambda item: (item[1][0].last_valid_day, item[0].pk))

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from athletes.models import Athlete, Role, User
+from athletes.selectors import expiring_for_roster, roster_for_coach
 from clinical.help import URGENT_SIGNS, help_for
 from web.retries import RetryOptions
 from web.weeks import monday_of
@@ -117,35 +118,51 @@ def notify_flag(flag_id: int) -> bool:
     return True
 
 
+def digest_expiring(coach: User) -> list[dict]:
+    """The digest's expiry section (SPEC §12): her athletes whose clearance or readiness
+    lapses soon or before the next stage needs it, soonest first, each with a link to her
+    page (three queries)."""
+    return [
+        {
+            "name": athlete.full_name,
+            "url": _site_url(reverse("plans:athlete_overview", args=[athlete.pk])),
+            "warnings": [w.summary for w in warnings],
+        }
+        for athlete, warnings in expiring_for_roster(roster_for_coach(coach))
+    ]
+
+
 @shared_task(acks_late=True, **RETRY)
 def send_daily_digests() -> int:
-    """One e-mail per coach with open flags: counts by severity and the oldest items."""
+    """One e-mail a day per coach with open flags or expiring records: counts by severity and
+    the oldest items, and what is expiring."""
     today = timezone.localdate()
     open_here = Q(athletes__flags__status__in=("open", "acknowledged"), athletes__archived=False)
-    coaches = (
-        User.objects.filter(role=Role.COACH, is_active=True)
-        .annotate(
-            # The same flags as the review queue: open or acknowledged, athlete not archived.
-            open_high=Count(
-                "athletes__flags", filter=open_here & Q(athletes__flags__severity="high")
-            ),
-            open_total=Count("athletes__flags", filter=open_here),
-        )
-        .filter(open_total__gt=0)
+    coaches = User.objects.filter(role=Role.COACH, is_active=True).annotate(
+        # The same flags as the review queue: open or acknowledged, athlete not archived.
+        open_high=Count("athletes__flags", filter=open_here & Q(athletes__flags__severity="high")),
+        open_total=Count("athletes__flags", filter=open_here),
     )
     sent = 0
     for coach in coaches:
+        expiring = digest_expiring(coach)
+        if not coach.open_total and not expiring:
+            continue
         if not services.email_claim(kind="digest", user=coach, key=today.isoformat()):
             continue
         context = {
             "coach": coach,
             "high": coach.open_high,
             "total": coach.open_total,
+            "expiring": expiring,
             "url": _site_url(reverse("checkins:coach_flags")),
             "site_name": settings.SITE_NAME,
         }
         try:
-            subject = f"Warning signs to review: {coach.open_total}"
+            if coach.open_total:
+                subject = f"Warning signs to review: {coach.open_total}"
+            else:
+                subject = f"Clearance or readiness expiring: {len(expiring)}"
             send_mail(
                 settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
                 render_to_string("checkins/email/digest.txt", context),

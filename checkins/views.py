@@ -491,8 +491,18 @@ def _back(request: AuthedHttpRequest) -> str:
 
 
 def _flag_row(request: AuthedHttpRequest, flag, *, error: str = "") -> HttpResponse:
+    """The flag's row for htmx, with the open-flag counts swapped out of band (read after the
+    change, by the ``flag_badge`` context processor)."""
+    back = _back(request)
     return render(
-        request, "checkins/_flag_row.html", {"flag": flag, "error": error, "next": _back(request)}
+        request,
+        "checkins/_flag_row_swap.html",
+        {
+            "flag": flag,
+            "error": error,
+            "next": back,
+            "on_queue": back.startswith(reverse("checkins:coach_flags")),
+        },
     )
 
 

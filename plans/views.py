@@ -49,11 +49,42 @@ from .wording import (
 ROSTER_PAGE_SIZE = 25
 
 
-@coach_required
-def coach_dashboard(request: AuthedHttpRequest) -> HttpResponse:
-    """Counts, the top of the review queue, then the roster (25 a page). A fixed number of
-    queries whatever the roster's size. What is due is judged on each athlete's own
-    calendar; ``this_monday`` (the server's) only bounds what is prefetched."""
+REVIEW_ATHLETES = 5
+EXPIRING_SHOWN = 5
+BULK_DECISIONS_SHOWN = 25
+SORT_COLUMNS = (
+    ("name", "Athlete"),
+    ("weeks", "Wk pp"),
+    ("stage", "Stage"),
+    ("checkin", "Check-in"),
+    ("flags", "Flags"),
+)
+
+
+def _sort_headers(request: HttpRequest, sort: str) -> dict[str, dict]:
+    """Each sortable column's link (the filters kept, the page reset) and its aria-sort: a
+    click on the sorted column reverses it."""
+    headers = {}
+    for key, label in SORT_COLUMNS:
+        current = sort.removeprefix("-") == key
+        descending = sort.startswith("-")
+        target = f"-{key}" if current and not descending else key
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = target
+        headers[key] = {
+            "label": label,
+            "url": f"?{query.urlencode()}#roster",
+            "aria_sort": ("descending" if descending else "ascending") if current else "",
+            "next": "descending" if target.startswith("-") else "ascending",
+        }
+    return headers
+
+
+def _dashboard_context(request: AuthedHttpRequest) -> dict:
+    """What the dashboard shows: a fixed number of queries whatever the roster's size. What
+    is due is judged on each athlete's own calendar; ``this_monday`` (the server's) only
+    bounds what is prefetched."""
     now = timezone.now()
     this_monday = monday_of(timezone.localdate())
     zones = selectors.roster_zones(request.user)
@@ -63,6 +94,11 @@ def coach_dashboard(request: AuthedHttpRequest) -> HttpResponse:
     flagged = request.GET.get("flagged") == "1"
     due = request.GET.get("due") == "1"
     include_archived = request.GET.get("archived") == "1"
+    sort = selectors.roster_sort(request.GET.get("sort", ""))
+    expiring = athlete_selectors.expiring_for_roster(
+        athlete_selectors.roster_for_coach(request.user)
+    )
+    expiring_by_id = {a.pk: warnings for a, warnings in expiring}
     roster = selectors.dashboard_roster(
         request.user,
         zones=zones,
@@ -72,6 +108,8 @@ def coach_dashboard(request: AuthedHttpRequest) -> HttpResponse:
         flagged=flagged,
         due=due,
         include_archived=include_archived,
+        sort=sort,
+        expiring=expiring_by_id.keys(),
     )
     page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
     on_page = page.object_list
@@ -80,40 +118,116 @@ def coach_dashboard(request: AuthedHttpRequest) -> HttpResponse:
     page.object_list = list(selectors.roster_page(on_page, this_monday))
     filtering = bool(search or stage or flagged or due or include_archived)
     counts = selectors.dashboard_counts(request.user, zones=zones, now=now)
-    return render(
-        request,
-        "plans/coach_dashboard.html",
-        {
-            "page": page,
-            "rows": [
-                {
-                    "athlete": a,
-                    "ladder": protocol.ladder(a.stage),
-                    "stage": protocol.STAGE_BY_KEY.get(a.stage),
-                    "clearance": athlete_selectors.clearance_status(a),
-                    "readiness": athlete_selectors.readiness_status(a),
-                    "due": None
-                    if a.archived
-                    # recent_checkins: prefetched by roster_page (to_attr).
-                    else checkin_selectors.due_for(
-                        a, {c.week for c in getattr(a, "recent_checkins", ())}
-                    ),
-                }
-                for a in page.object_list
-            ],
-            "counts": counts,
-            "queue": list(checkin_selectors.review_queue(request.user)[:5]),
-            "search": search,
-            "stage": stage,
-            "flagged": flagged,
-            "due": due,
-            "include_archived": include_archived,
-            "filtering": filtering,
-            "stages": protocol.STAGES,
-            "has_athletes": page.paginator.count > 0 or filtering,
-            "this_monday": this_monday,
-        },
-    )
+    review, review_total = checkin_selectors.review_by_athlete(request.user, REVIEW_ATHLETES)
+    decisions = list(selectors.open_decisions(request.user)[:BULK_DECISIONS_SHOWN])
+    return {
+        "page": page,
+        "rows": [
+            {
+                "athlete": a,
+                "ladder": protocol.ladder(a.stage),
+                "stage": protocol.STAGE_BY_KEY.get(a.stage),
+                "clearance": athlete_selectors.clearance_status(a),
+                "readiness": athlete_selectors.readiness_status(a),
+                "expiring": expiring_by_id.get(a.pk, []),
+                "due": None
+                if a.archived
+                # recent_checkins: prefetched by roster_page (to_attr).
+                else checkin_selectors.due_for(
+                    a, {c.week for c in getattr(a, "recent_checkins", ())}
+                ),
+            }
+            for a in page.object_list
+        ],
+        "counts": {**counts, "expiring": len(expiring)},
+        "review": review,
+        "review_more": review_total - len(review),
+        "decisions": [{"decision": d, "held_back": d.needs_her_page} for d in decisions],
+        "decisions_more": counts["pending_decisions"] - len(decisions),
+        "expiring": [{"athlete": a, "warnings": w} for a, w in expiring[:EXPIRING_SHOWN]],
+        "search": search,
+        "stage": stage,
+        "flagged": flagged,
+        "due": due,
+        "include_archived": include_archived,
+        "sort": sort,
+        "sort_headers": _sort_headers(request, sort),
+        "filtering": filtering,
+        "stages": protocol.STAGES,
+        "has_athletes": page.paginator.count > 0 or filtering,
+        "this_monday": this_monday,
+    }
+
+
+@coach_required
+def coach_dashboard(request: AuthedHttpRequest) -> HttpResponse:
+    """Counts, who needs her review (one row per athlete), decisions to approve (several at
+    once), expiring records, then the roster (25 a page), sorted by need by default."""
+    return render(request, "plans/coach_dashboard.html", _dashboard_context(request))
+
+
+# More than any page lists at once: a bigger selection is not from the form.
+BULK_APPROVE_MAX = 100
+
+
+def _bulk_error(request: AuthedHttpRequest, error: str) -> HttpResponse:
+    context = _dashboard_context(request)
+    context["bulk_error"] = error
+    return render(request, "plans/coach_dashboard.html", context, status=400)
+
+
+def _names(decisions: list) -> str:
+    return ", ".join(d.athlete.full_name for d in decisions)
+
+
+@coach_required
+@post_only(lambda request: reverse("plans:coach_dashboard"))
+def decisions_approve(request: AuthedHttpRequest) -> HttpResponse:
+    """Approve several decisions at once, each exactly as from her page (the same service,
+    its own audit entry and her thread's note). One that would put her in an impact stage
+    past a failed safety gate (as computed, or on her records now), or that advises a
+    referral, is never approved here: it is left for her page and reported. Another coach's
+    decision answers 404 and nothing is approved; a malformed selection answers 400."""
+    raw = request.POST.getlist("decision")
+    if not raw:
+        return _bulk_error(request, "Choose at least one decision to approve.")
+    if len(raw) > BULK_APPROVE_MAX:
+        return _bulk_error(
+            request, f"Choose at most {BULK_APPROVE_MAX} decisions to approve at once."
+        )
+    if not all(v.isascii() and v.isdigit() and len(v) < 12 for v in raw):
+        return _bulk_error(request, "That selection was not understood: choose decisions again.")
+    ids = list(dict.fromkeys(int(v) for v in raw))
+    found = {d.pk: d for d in selectors.decisions_visible_to(request.user).filter(pk__in=ids)}
+    if len(found) != len(ids):
+        raise Http404("No such decision.")
+    approved, held_back, refused = [], [], []
+    for pk in ids:
+        decision = found[pk]
+        if decision.needs_her_page or selectors.safety_gates_failing_now(decision):
+            held_back.append(decision)
+            continue
+        try:
+            services.decision_approve(decision=decision, by=request.user)
+        except ValidationError as exc:
+            refused.append((decision, " ".join(exc.messages)))
+        else:
+            approved.append(decision)
+    if approved:
+        messages.success(
+            request,
+            f"Approved {len(approved)} decision{'s' if len(approved) != 1 else ''} as "
+            f"recommended, each published to her plan: {_names(approved)}.",
+        )
+    if held_back:
+        messages.warning(
+            request,
+            f"Not approved, a safety gate failed or a referral is advised: {_names(held_back)}. "
+            "Open her page to approve or override.",
+        )
+    for decision, reason in refused:
+        messages.error(request, f"Not approved for {decision.athlete.full_name}: {reason}")
+    return redirect(reverse("plans:coach_dashboard") + "#decisions")
 
 
 @coach_required
@@ -189,6 +303,7 @@ def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "chart_summary": chart_summary(charted, weeks),
         "clearance": athlete_selectors.clearance_status(athlete),
         "readiness": athlete_selectors.readiness_status(athlete),
+        "expiry_warnings": athlete_selectors.expiry_warnings_for(athlete),
         "clearances": athlete.clearances.all(),
         "assessments": athlete.assessments.all(),
         "invitation": athlete.invitations.order_by("-created_at").first(),

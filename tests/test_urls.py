@@ -61,6 +61,7 @@ ROUTES = [
     ("plans:coach_dashboard", [], "/coach/"),
     ("plans:athlete_overview", [7], "/coach/athletes/7/"),
     ("plans:plan_week_edit", [7, "2025-03-03"], "/coach/athletes/7/weeks/2025-03-03/edit/"),
+    ("plans:decisions_approve", [], "/coach/decisions/approve/"),
     ("plans:decision_approve", [9], "/coach/decisions/9/approve/"),
     ("plans:decision_override", [9], "/coach/decisions/9/override/"),
     ("plans:athlete_export", [7], "/coach/athletes/7/export.json"),

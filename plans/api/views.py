@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, mixins, viewsets
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from athletes import selectors as athlete_selectors
 from athletes.access import AthleteNestedMixin, CoachOrStaffOnly, SignedIn, signed_in_user
 from athletes.api.views import AthleteViewSet
 from athletes.audit import LogsAccessMixin
@@ -22,9 +24,49 @@ from web.api.pagination import StandardPagination
 from .serializers import DecisionSerializer, ErrorSerializer, OverrideSerializer, PlanSerializer
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("archived", bool, description="Only (un)archived."),
+            OpenApiParameter(
+                "sort",
+                str,
+                enum=[
+                    *selectors.ROSTER_SORTS,
+                    *(f"-{k}" for k in selectors.ROSTER_SORTS if k != "need"),
+                ],
+                description="Sort as the dashboard's roster does: `need` (an open high flag, "
+                "a decision awaiting her coach, a check-in due where she lives, an expiring "
+                "clearance or readiness, then name) or by a column, `-` for descending. "
+                "Without it, by id. Anything else answers 400.",
+            ),
+        ]
+    ),
+)
 class EnrollingAthleteViewSet(AthleteViewSet):
     """``/api/v1/athletes/``: the athletes layer's endpoint, except that creating an athlete
-    enrols her, so her plan starts in the same transaction as her profile."""
+    enrols her, so her plan starts in the same transaction as her profile; the list sorts as
+    the dashboard does with ``?sort=``."""
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action != "list" or "sort" not in self.request.query_params:
+            return qs
+        sort = self.request.query_params["sort"]
+        if selectors.roster_sort(sort) != sort:
+            raise serializers.ValidationError(
+                {
+                    "sort": [
+                        f"Sort by one of: {', '.join(selectors.ROSTER_SORTS)} ('-' first "
+                        "to reverse a column)."
+                    ]
+                }
+            )
+        zones = list(qs.order_by().values_list("timezone", flat=True).distinct())
+        expiring = [a.pk for a, _ in athlete_selectors.expiring_for_roster(qs)]
+        return selectors.roster_sorted(
+            qs, zones=zones, now=timezone.now(), sort=sort, expiring=expiring
+        )
 
     def create_athlete(self, *, coach: User, data: dict[str, Any]) -> Athlete:
         return services.athlete_enrol(coach=coach, data=data, by=signed_in_user(self.request))

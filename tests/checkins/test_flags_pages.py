@@ -270,7 +270,9 @@ def test_acknowledging_through_htmx_returns_the_updated_row(coach_client, athlet
     assert "base.html" not in [t.name for t in response.templates]
     html = response.content.decode().strip()
     assert html.startswith(f'<article class="flag flag--medium" id="flag-{flag.pk}"')
-    assert html.endswith("</article>")
+    row, *out_of_band = html.split('\n<span hx-swap-oob="')  # the badges (test_flag_badges)
+    assert row.rstrip().endswith("</article>")
+    assert len(out_of_band) == 5
     assert '<span class="badge badge--neutral">Acknowledged</span>' in html
     assert reverse("checkins:flag_acknowledge", args=[flag.pk]) not in html  # no second acknowledge
     assert reverse("checkins:flag_resolve", args=[flag.pk]) in html  # it can still be resolved
