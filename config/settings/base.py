@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "athletes",
     "checkins",
     "plans",
+    "conversations",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "athletes.context_processors.site",
                 "checkins.context_processors.flag_badge",
+                "conversations.context_processors.unread_messages",
             ],
         },
     },
@@ -270,6 +272,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "checkin-reminders": {
         "task": "checkins.tasks.send_checkin_reminders",
         "schedule": crontab(minute=5),
+    },
+    # Hourly (SPEC §12): one e-mail per thread side about unread messages nobody was told of,
+    # for those who chose "hourly" and for what the one-an-hour limit held back.
+    "message-summaries": {
+        "task": "conversations.tasks.send_message_summaries",
+        "schedule": crontab(minute=15),
     },
     # Sessions live two weeks past last use; drop the expired rows nightly.
     "clear-expired-sessions": {
