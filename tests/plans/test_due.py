@@ -184,9 +184,10 @@ def populate(coach, count: int, start: int = 0) -> None:
 
 # The dashboard's queries, whatever the roster: her user (1), the time zones of her athletes
 # (1), the roster's count and page (2), the page's prefetches (5), the counts (3: flags,
-# decisions, check-ins due), the review queue (1), the navigation's flag count (1), the
-# session's save (1), and the savepoints of the two atomic blocks around them (4).
-DASHBOARD_QUERIES = 19
+# decisions, check-ins due), the review queue (1), the navigation's flag count (1) and
+# unread messages (1, also the roster's per-athlete counts), the session's save (1), and the
+# savepoints of the two atomic blocks around them (4).
+DASHBOARD_QUERIES = 20
 
 
 @pytest.mark.parametrize("query", [{}, {"due": "1"}], ids=["all", "due-only"])
