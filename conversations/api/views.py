@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
@@ -72,21 +71,13 @@ class AthleteMessageListCreate(AthleteNestedMixin, generics.ListCreateAPIView[Me
         reference = serializer.validated_data.get("reference")
         if reference:
             named[reference["type"]] = reference["id"]
-        try:
-            records: dict[str, Any] = {}
-            for kind, pk in named.items():
-                records.update(
-                    services.reference_resolve(athlete=athlete, by=user, kind=kind, pk=pk)
-                )
-            message = services.message_post(
-                athlete=athlete, by=user, body=serializer.validated_data["body"], **records
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_detail(exc)) from None
+        # The service's ValidationError answers 400 with its field errors (web.api.exceptions).
+        records: dict[str, Any] = {}
+        for kind, pk in named.items():
+            records.update(services.reference_resolve(athlete=athlete, by=user, kind=kind, pk=pk))
+        message = services.message_post(
+            athlete=athlete, by=user, body=serializer.validated_data["body"], **records
+        )
         message = self.get_queryset().get(pk=message.pk)
         body = MessageSerializer(message, context=self.get_serializer_context())
         return Response(body.data, status=status.HTTP_201_CREATED)
-
-
-def _detail(exc: DjangoValidationError) -> Any:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
