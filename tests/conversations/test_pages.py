@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -332,3 +334,22 @@ def test_a_long_thread_shows_its_latest_page_and_links_to_earlier(coach_client, 
     assert "Note 04" in older
     assert "Note 00" in older
     assert "Note 05" not in older
+
+
+# --- The links that start a reply -----------------------------------------------------------
+
+
+def test_reply_about_this_links_lead_to_the_thread_with_the_record(
+    coach_client, athlete_client, athlete, checkin, flag, decision
+):
+    detail = coach_client.get(reverse("checkins:coach_checkin_detail", args=[checkin.pk]))
+    queue = coach_client.get(reverse("checkins:coach_flags"))
+    overview = coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk]))
+    my_week = athlete_client.get(reverse("plans:my_week"))
+
+    thread = coach_thread(athlete)
+    assert f'href="{thread}?checkin={checkin.pk}"' in detail.content.decode()
+    assert f'href="{thread}?flag={flag.pk}"' in queue.content.decode()
+    assert f'href="{thread}?decision={decision.pk}"' in overview.content.decode()
+    plan_week = athlete.plan.weeks.get(week=decision.week - timedelta(weeks=1))
+    assert f'href="{MY_THREAD}?plan_week={plan_week.pk}"' in my_week.content.decode()
