@@ -77,7 +77,9 @@ def conversation_context(
         "unread": unread,
         # The panel marks read on its own only what it shows.
         "auto_read": unread and (full or unread <= selectors.PANEL_SIZE),
-        "next": request.get_full_path(),
+        # Where a plain form goes back to: the page it was on (a post keeps the one it came
+        # from, so that a form shown again after an error still returns there).
+        "next": _safe_next(request, request.get_full_path()).partition("#")[0],
         **_urls(athlete, for_coach=for_coach),
     }
 

@@ -353,3 +353,31 @@ def test_reply_about_this_links_lead_to_the_thread_with_the_record(
     assert f'href="{thread}?decision={decision.pk}"' in overview.content.decode()
     plan_week = athlete.plan.weeks.get(week=decision.week - timedelta(weeks=1))
     assert f'href="{MY_THREAD}?plan_week={plan_week.pk}"' in my_week.content.decode()
+
+
+def test_times_are_shown_in_her_time_zone(coach_client, athlete, coach):
+    import time_machine
+
+    athlete.timezone = "Pacific/Auckland"  # UTC+13 in March
+    athlete.save()
+    with time_machine.travel("2026-03-06 11:30:00+00:00", tick=False):
+        services.message_post(athlete=athlete, by=coach, body="Late for you?")
+
+    page = coach_client.get(coach_thread(athlete)).content.decode()
+
+    assert "7 Mar, 00:30" in page
+    assert 'datetime="2026-03-07T00:30:00+13:00"' in page
+
+
+def test_a_form_shown_again_after_an_error_still_returns_to_its_page(coach_client, athlete):
+    overview = reverse("plans:athlete_overview", args=[athlete.pk])
+
+    again = coach_client.post(
+        coach_thread(athlete), {"body": "", "next": f"{overview}#conversation"}
+    )
+    sent = coach_client.post(
+        coach_thread(athlete), {"body": "Hi", "next": f"{overview}#conversation"}
+    )
+
+    assert f'name="next" value="{overview}"' in again.content.decode()
+    assert sent["Location"] == f"{overview}#conversation"
