@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -269,10 +269,11 @@ def threads_to_summarise() -> list[tuple[int, bool]]:
     been told of: the hourly summary's work list (SPEC §12)."""
     rows = (
         Message.objects.filter(read_at__isnull=True, mailed_at__isnull=True)
-        .values_list("athlete_id", F("from_coach"))
+        .order_by()  # no Meta.ordering columns in the DISTINCT
+        .values_list("athlete_id", "from_coach")
         .distinct()
     )
-    return sorted((athlete_id, not from_coach) for athlete_id, from_coach in rows)
+    return sorted({(athlete_id, not from_coach) for athlete_id, from_coach in rows})
 
 
 def _send(*, athlete: Athlete, recipient: User, count: int, to_coach: bool) -> None:

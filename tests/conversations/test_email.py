@@ -202,3 +202,17 @@ def test_a_decision_note_is_mailed_to_her_once_the_approval_commits(
     [sent] = mail.outbox
     assert sent.to == [athlete_user.email]
     assert Message.objects.get().mailed_at is not None
+
+
+def test_the_summary_lists_each_side_of_each_thread_once(
+    athlete, athlete_user, coach, other_athlete
+):
+    for body in ("One", "Two", "Three"):
+        Message.objects.create(athlete=athlete, from_coach=True, body=body)
+    Message.objects.create(athlete=athlete, from_coach=False, body="Hers")
+    Message.objects.create(athlete=other_athlete, from_coach=True, body="Other")
+    Message.objects.create(athlete=other_athlete, from_coach=True, body="Read", read_at=NOON)
+
+    assert services.threads_to_summarise() == sorted(
+        [(athlete.pk, False), (athlete.pk, True), (other_athlete.pk, False)]
+    )
