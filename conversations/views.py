@@ -159,7 +159,8 @@ def _thread(request: AuthedHttpRequest, athlete: Athlete, *, for_coach: bool) ->
 def _mark_read(request: AuthedHttpRequest, athlete: Athlete, default: str) -> HttpResponse:
     services.thread_mark_read(athlete=athlete, by=request.user)
     if request.htmx:
-        return HttpResponse("")
+        # Nothing in place of the form, and the navigation's count brought up to date.
+        return render(request, "conversations/_unread_total.html", {"oob": True})
     return redirect(_safe_next(request, default))
 
 

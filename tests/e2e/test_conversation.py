@@ -5,6 +5,7 @@ pages pass axe-core at 1280 and 375 px and never scroll sideways on a phone."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from conversations.models import Message
 from tests.e2e.conftest import PASSWORD
@@ -50,9 +51,10 @@ def test_she_writes_with_htmx_and_her_coach_answers(
     assert "1" in badge.inner_text()
     coach.goto(f"{base}/coach/athletes/{invited_athlete.pk}/messages/")
     coach.get_by_text("felt fine on the long walk").wait_for()
-    # Shown, then marked read by htmx's POST as the page loads.
+    # Shown, then marked read by htmx's POST as the page loads; the count leaves the navigation.
     coach.locator("form.mark-read").wait_for(state="detached")
     assert Message.objects.get().read_at is not None
+    expect(coach.locator(".js-unread-total .count-badge")).to_have_count(0)  # both menus
     axe_check(coach, "the coach's thread at 1280")
 
     coach.get_by_role("textbox", name="Message").fill(
