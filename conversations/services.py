@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from kombu.exceptions import OperationalError as BrokerError
 
-from athletes.access import can_view_athlete
+from athletes.access import can_write_conversation
 from athletes.models import Athlete, User
 from checkins.models import WarningFlag, WeeklyCheckIn
 from clinical import protocol
@@ -44,11 +44,9 @@ _REFERENCE_MODELS: dict[str, type[WeeklyCheckIn | Decision | WarningFlag | PlanW
 
 
 def may_write(user: User, athlete: Athlete) -> bool:
-    """Her coach and she herself write in her thread; staff only read it, anyone else does
-    not even see it (the caller has already looked her up among those the user may see)."""
-    if user.is_staff and user.pk not in (athlete.coach_id, athlete.user_id):
-        return False
-    return can_view_athlete(user, athlete)
+    """Her coach and she herself write in her thread; staff only read it (the policy's
+    ``can_write_conversation``)."""
+    return can_write_conversation(user, athlete)
 
 
 def _is_coach_of(user: User, athlete: Athlete) -> bool:

@@ -278,6 +278,15 @@ def test_the_predicates_agree_with_the_querysets(request, world, who):
         )
 
 
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_only_she_and_her_coach_write_in_her_conversation(request, world, who):
+    user = person(request, who)
+    writers = {"mine": {"coach", "athlete_user"}, "theirs": {"other_coach", "other_athlete_user"}}
+
+    for name, athlete in world.items():
+        assert access.can_write_conversation(user, athlete) == (who in writers[name])
+
+
 def test_a_planned_session_leads_back_to_her_through_its_week_and_plan(world):
     session = PlannedSession.objects.visible_to(world["mine"].coach).first()
 
