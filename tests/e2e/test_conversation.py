@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conversations.models import Message
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import AXE, PASSWORD
 from tests.e2e.test_journeys import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -19,6 +19,18 @@ DESK = {"width": 1280, "height": 900}
 
 def fits(page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def panel_is_accessible(page, name: str) -> None:
+    """axe-core on the conversation panel alone: the pages around it are other tests' care."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run('#conversation', {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+            resultTypes: ['violations'],
+        })).violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)"""
+    )
+    assert violations == [], f"{name}: {violations}"
 
 
 def test_she_writes_with_htmx_and_her_coach_answers(
@@ -129,11 +141,14 @@ def test_the_thread_pages_are_accessible(
     coach.goto(f"{base}/coach/athletes/{invited_athlete.pk}/")
     coach.locator("#conversation").get_by_text("Thanks!").wait_for()
     fits(coach, viewport["width"])
+    panel_is_accessible(coach, f"the panel on her athlete page at {viewport['width']}")
 
     her = new_context(viewport=viewport).new_page()
     sign_in(her, base, "ada@example.org", PASSWORD)
     her.wait_for_url(f"{base}/me/")
     her.locator("#conversation").get_by_text("Any questions?").wait_for()
+    panel_is_accessible(her, f"the panel on my week at {viewport['width']}")
+    fits(her, viewport["width"])
     her.goto(f"{base}/me/messages/")
     axe_check(her, f"her thread at {viewport['width']}")
     fits(her, viewport["width"])
