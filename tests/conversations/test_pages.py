@@ -351,6 +351,7 @@ def test_reply_about_this_links_lead_to_the_thread_with_the_record(
     queue = coach_client.get(reverse("checkins:coach_flags"))
     overview = coach_client.get(reverse("plans:athlete_overview", args=[athlete.pk]))
     my_week = athlete_client.get(reverse("plans:my_week"))
+    done = athlete_client.get(reverse("checkins:my_checkin_done", args=[checkin.pk]))
 
     thread = coach_thread(athlete)
     assert f'href="{thread}?checkin={checkin.pk}"' in detail.content.decode()
@@ -358,6 +359,7 @@ def test_reply_about_this_links_lead_to_the_thread_with_the_record(
     assert f'href="{thread}?decision={decision.pk}"' in overview.content.decode()
     plan_week = athlete.plan.weeks.get(week=decision.week - timedelta(weeks=1))
     assert f'href="{MY_THREAD}?plan_week={plan_week.pk}"' in my_week.content.decode()
+    assert f'href="{MY_THREAD}?checkin={checkin.pk}"' in done.content.decode()
 
 
 def test_times_are_shown_in_her_time_zone(coach_client, athlete, coach):
