@@ -15,6 +15,9 @@ from plans.models import Decision, PlanWeek
 # SPEC §12: a message is plain text of at most this many characters.
 BODY_MAX_LENGTH = 4000
 
+# The largest id a record can have (a 64-bit primary key): anything above is no record.
+MAX_ID = 2**63 - 1
+
 # The records a message may be about, by the name the API and the forms use for each.
 REFERENCE_FIELDS = ("checkin", "decision", "flag", "plan_week")
 
@@ -98,6 +101,8 @@ class Message(models.Model):
         self.body = (self.body or "").strip()
         if not self.body:
             errors["body"] = "Write a message."
+        elif "\x00" in self.body:  # no database text holds it (PostgreSQL refuses it)
+            errors["body"] = "A message can't contain null characters."
         elif len(self.body) > BODY_MAX_LENGTH:
             errors["body"] = (
                 f"A message holds at most {BODY_MAX_LENGTH:,} characters "

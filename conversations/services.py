@@ -25,7 +25,7 @@ from checkins.models import WarningFlag, WeeklyCheckIn
 from clinical import protocol
 from plans.models import Decision, PlanWeek
 
-from .models import REFERENCE_FIELDS, Message, Thread
+from .models import MAX_ID, REFERENCE_FIELDS, Message, Thread
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +61,10 @@ def reference_resolve(*, athlete: Athlete, by: User, kind: str, pk: object) -> d
     model = _REFERENCE_MODELS.get(kind)
     if model is None:
         raise ValidationError({"reference": f"Refer to one of: {', '.join(REFERENCE_FIELDS)}."})
-    try:
-        number = int(str(pk))
-    except ValueError:
-        raise ValidationError({kind: "An id (a whole number)."}) from None
+    text = str(pk)
+    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        raise ValidationError({kind: "An id (a whole number)."})
+    number = int(text)
     path = "plan__athlete" if kind == "plan_week" else "athlete"
     record = model.objects.visible_to(by).filter(**{path: athlete}, pk=number).first()
     if record is None:

@@ -26,7 +26,7 @@ from web.forms import form_error_from
 
 from . import selectors, services
 from .forms import MessageForm
-from .models import REFERENCE_FIELDS
+from .models import MAX_ID, REFERENCE_FIELDS
 
 
 def _urls(athlete: Athlete, *, for_coach: bool) -> dict[str, str]:
@@ -94,7 +94,7 @@ def _reply_about(request: AuthedHttpRequest, athlete: Athlete):
 
 def _before(request: AuthedHttpRequest) -> int | None:
     value = request.GET.get("before", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and int(value) <= MAX_ID else None
 
 
 def _safe_next(request: AuthedHttpRequest, default: str) -> str:

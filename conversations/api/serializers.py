@@ -5,7 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import BODY_MAX_LENGTH, REFERENCE_FIELDS, Message
+from ..models import BODY_MAX_LENGTH, MAX_ID, REFERENCE_FIELDS, Message
 from ..wording import message_about
 
 
@@ -25,10 +25,18 @@ class MessageSerializer(serializers.ModelSerializer):
         allow_blank=True,
         help_text=f"Plain text, 1 to {BODY_MAX_LENGTH:,} characters.",
     )
-    checkin = serializers.IntegerField(source="checkin_id", required=False, allow_null=True)
-    decision = serializers.IntegerField(source="decision_id", required=False, allow_null=True)
-    flag = serializers.IntegerField(source="flag_id", required=False, allow_null=True)
-    plan_week = serializers.IntegerField(source="plan_week_id", required=False, allow_null=True)
+    checkin = serializers.IntegerField(
+        source="checkin_id", required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
+    decision = serializers.IntegerField(
+        source="decision_id", required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
+    flag = serializers.IntegerField(
+        source="flag_id", required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
+    plan_week = serializers.IntegerField(
+        source="plan_week_id", required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
     author = serializers.SerializerMethodField()
     side = serializers.SerializerMethodField()
     reference = serializers.SerializerMethodField()

@@ -11,13 +11,13 @@ from athletes.access import AthleteNestedMixin, SignedIn, signed_in_user
 from web.api.pagination import StandardPagination
 
 from .. import selectors, services
-from ..models import REFERENCE_FIELDS, Message
+from ..models import MAX_ID, REFERENCE_FIELDS, Message
 from .serializers import MessageSerializer
 
 
 class ReferenceInputSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=list(REFERENCE_FIELDS))
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class MessageCreateSerializer(MessageSerializer):

@@ -100,6 +100,15 @@ def test_the_reference_may_be_sent_as_type_and_id(coach_api, athlete, flag):
         ),
         ({"body": "Hi", "checkin": "abc"}, {"checkin": ["A valid integer is required."]}),
         (
+            {"body": "Hi", "flag": 2**64},
+            {"flag": ["Ensure this value is less than or equal to 9223372036854775807."]},
+        ),
+        (
+            {"body": "Hi", "reference": {"type": "checkin", "id": 0}},
+            {"reference": {"id": ["Ensure this value is greater than or equal to 1."]}},
+        ),
+        ({"body": "Hi\x00"}, {"body": ["Null characters are not allowed."]}),
+        (
             {"body": "Hi", "reference": {"type": "shoe", "id": 1}},
             {"reference": {"type": ['"shoe" is not a valid choice.']}},
         ),

@@ -166,7 +166,9 @@ def test_a_record_of_another_athlete_is_refused_and_nothing_written(
     assert message_rows() == []
 
 
-@pytest.mark.parametrize("about", ["nonsense", "checkin:abc", "checkin:999999"])
+@pytest.mark.parametrize(
+    "about", ["nonsense", "checkin:abc", "checkin:999999", "flag:-1", f"plan_week:{2**64}"]
+)
 def test_a_malformed_reference_is_refused(coach_client, athlete, about):
     response = coach_client.post(coach_thread(athlete), {"body": "Hm", "about": about})
 
@@ -322,6 +324,18 @@ def test_her_pages_cost_the_same_with_5_or_50_messages(
     many = _count(athlete_client, url)
 
     assert few == many
+
+
+@pytest.mark.parametrize("query", [{"before": str(2**70)}, {"checkin": str(2**70)}, {"flag": "x"}])
+def test_odd_query_strings_are_ignored(coach_client, athlete, query):
+    assert coach_client.get(coach_thread(athlete), query).status_code == 200
+
+
+def test_a_null_character_is_refused(athlete_client, athlete):
+    response = athlete_client.post(MY_THREAD, {"body": "Hi\x00there"})
+
+    assert response.status_code == 400
+    assert message_rows() == []
 
 
 def test_a_long_thread_shows_its_latest_page_and_links_to_earlier(coach_client, athlete):

@@ -47,6 +47,7 @@ def test_a_message_of_exactly_the_limit_is_taken(athlete, coach):
         ("", "Write a message."),
         ("   \n  ", "Write a message."),
         ("x" * (BODY_MAX_LENGTH + 1), "at most 4,000 characters (this one has 4,001)"),
+        ("Hi\x00there", "can't contain null characters"),
     ],
 )
 def test_it_refuses_an_empty_or_too_long_message_and_writes_nothing(athlete, coach, body, error):
