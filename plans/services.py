@@ -303,7 +303,12 @@ def decision_approve(*, decision: Decision, by: User, note: str = "") -> PlanWee
         decision=decision,
         kind=AuditEntry.Kind.APPROVED,
         actor=by,
-        details={"action": decision.action, "stage": decision.to_stage, "level": decision.to_level},
+        details={
+            "action": decision.action,
+            "stage": decision.to_stage,
+            "level": decision.to_level,
+            **({"note": note} if note else {}),
+        },
     )
     decision_decided.send(sender=Decision, decision=decision, by=by)
     logger.info("decision approved decision=%s by=%s", decision.pk, by.pk)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from conversations import services
 from conversations.models import BODY_MAX_LENGTH, Message
 from plans import services as plan_services
+from plans.models import AuditEntry
 from tests.conversations.conftest import message_rows
 
 
@@ -162,6 +163,8 @@ def test_an_approval_with_a_note_sends_her_the_note(athlete, coach, decision):
     decision.refresh_from_db()
     assert decision.note == "Great consistency!"
     assert Message.objects.get().body == "Great consistency!"
+    audit = AuditEntry.objects.get(decision=decision, kind=AuditEntry.Kind.APPROVED)
+    assert audit.details["note"] == "Great consistency!"
 
 
 def test_an_override_sends_her_the_coachs_note(athlete, coach, decision):
