@@ -219,3 +219,32 @@ def test_the_list_costs_the_same_with_5_or_50_messages(
     add(45)
 
     assert count() == few
+
+
+def test_approving_through_the_api_with_a_note_sends_her_the_note(coach_api, athlete, decision):
+    response = coach_api.post(
+        f"/api/v1/decisions/{decision.pk}/approve/", {"note": "On you go!"}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["note"] == "On you go!"
+    message = Message.objects.get()
+    assert (message.body, message.decision_id, message.from_coach) == (
+        "On you go!",
+        decision.pk,
+        True,
+    )
+    listed = coach_api.get(url(athlete)).json()["results"]
+    assert [m["reference"]["type"] for m in listed] == ["decision"]
+
+
+def test_an_approval_note_too_long_answers_400_and_nothing_is_written(coach_api, decision):
+    response = coach_api.post(
+        f"/api/v1/decisions/{decision.pk}/approve/", {"note": "x" * 2001}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["note"]
+    assert message_rows() == []
+    decision.refresh_from_db()
+    assert decision.status == "pending"

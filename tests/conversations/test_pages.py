@@ -402,3 +402,18 @@ def test_a_form_shown_again_after_an_error_still_returns_to_its_page(coach_clien
 
     assert f'name="next" value="{overview}"' in again.content.decode()
     assert sent["Location"] == f"{overview}#conversation"
+
+
+def test_approving_on_her_page_with_a_word_for_her_posts_it_to_her_thread(
+    coach_client, athlete_client, athlete, decision
+):
+    response = coach_client.post(
+        reverse("plans:decision_approve", args=[decision.pk]), {"note": "Proud of you!"}
+    )
+
+    assert response.status_code == 302
+    message = Message.objects.get()
+    assert (message.body, message.decision_id) == ("Proud of you!", decision.pk)
+    page = athlete_client.get(MY_THREAD).content.decode()
+    assert "Proud of you!" in page
+    assert f"Your coach&#x27;s decision for the week of {decision.week.strftime('%-d %b')}" in page
