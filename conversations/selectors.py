@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from athletes.access import is_athlete, is_coach_side, is_signed_in
+from athletes.access import can_write_conversation, is_athlete, is_coach_side, is_signed_in
 from athletes.models import Athlete, User
 from checkins.models import WarningFlag, WeeklyCheckIn
 from plans.models import Decision, PlanWeek
@@ -48,10 +48,13 @@ class ThreadPage:
     extra: dict = field(default_factory=dict)
 
 
-def _shown(messages: list[Message], *, for_coach: bool) -> list[ShownMessage]:
+def _shown(messages: list[Message], *, for_coach: bool, in_it: bool) -> list[ShownMessage]:
+    """``in_it``: the reader is one of the two (staff reading a thread wrote none of it)."""
     return [
         ShownMessage(
-            message=m, mine=m.from_coach == for_coach, about=message_about(m, for_coach=for_coach)
+            message=m,
+            mine=in_it and m.from_coach == for_coach,
+            about=message_about(m, for_coach=for_coach),
         )
         for m in messages
     ]
@@ -72,7 +75,11 @@ def thread_page(
     rows.reverse()
     return ThreadPage(
         athlete=athlete,
-        messages=_shown(rows, for_coach=reads_as_coach(user, athlete)),
+        messages=_shown(
+            rows,
+            for_coach=reads_as_coach(user, athlete),
+            in_it=can_write_conversation(user, athlete),
+        ),
         earlier=earlier,
     )
 

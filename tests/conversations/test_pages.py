@@ -74,8 +74,9 @@ def test_another_athlete_sees_only_her_own_thread(other_athlete_client, athlete,
     assert "Only for Anna" not in own.content.decode()
 
 
-def test_staff_read_but_never_write(staff_client, athlete, athlete_user):
+def test_staff_read_but_never_write(staff_client, athlete, athlete_user, coach):
     services.message_post(athlete=athlete, by=athlete_user, body="For my coach")
+    services.message_post(athlete=athlete, by=coach, body="From her coach")
     before = message_rows()
 
     read = staff_client.get(coach_thread(athlete))
@@ -85,6 +86,7 @@ def test_staff_read_but_never_write(staff_client, athlete, athlete_user):
     assert read.status_code == 200
     assert "For my coach" in read.content.decode()
     assert 'name="body"' not in read.content.decode()
+    assert "<strong>You</strong>" not in read.content.decode()  # staff wrote none of it
     assert write.status_code == 403
     assert mark.status_code == 302
     assert message_rows() == before  # not marked read either
