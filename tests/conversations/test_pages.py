@@ -419,3 +419,11 @@ def test_approving_on_her_page_with_a_word_for_her_posts_it_to_her_thread(
     page = athlete_client.get(MY_THREAD).content.decode()
     assert "Proud of you!" in page
     assert f"Your coach&#x27;s decision for the week of {decision.week.strftime('%-d %b')}" in page
+
+
+def test_her_coach_is_told_she_reads_once_she_has_joined(coach_client, coach):
+    invited = AthleteFactory(coach=coach, first_name="Ines")
+
+    page = coach_client.get(coach_thread(invited)).content.decode()
+
+    assert "Ines hasn&#x27;t signed in yet" in page
