@@ -426,4 +426,4 @@ def test_her_coach_is_told_she_reads_once_she_has_joined(coach_client, coach):
 
     page = coach_client.get(coach_thread(invited)).content.decode()
 
-    assert "Ines hasn&#x27;t signed in yet" in page
+    assert "Ines hasn't signed in yet" in page
