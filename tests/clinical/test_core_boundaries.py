@@ -54,7 +54,10 @@ NOT_CLINICAL = {
     "plans/tasks.py": {"RETRY": "Celery retry policy"},
     "plans/management/commands/seed_demo.py": {"SCRIPTED_WEEKS": "demo data"},
     "checkins/windows.py": {"WEEK": "a calendar week"},
-    "conversations/models.py": {"BODY_MAX_LENGTH": "text length (SPEC §12)"},
+    "conversations/models.py": {
+        "BODY_MAX_LENGTH": "text length (SPEC §12)",
+        "MAX_ID": "the largest 64-bit primary key",
+    },
     "conversations/services.py": {"MAIL_INTERVAL": "at most one message e-mail an hour"},
     "conversations/selectors.py": {
         "PAGE_SIZE": "pagination",
