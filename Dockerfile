@@ -4,7 +4,8 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --omit=dev \
  && mkdir -p vendor \
- && cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map vendor/
+ && cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map vendor/ \
+ && cp node_modules/htmx.org/dist/htmx.min.js vendor/
 
 FROM python:3.12-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
@@ -16,6 +17,7 @@ COPY config ./config
 COPY athletes ./athletes
 COPY checkins ./checkins
 COPY plans ./plans
+COPY conversations ./conversations
 RUN pip install .
 COPY . .
 COPY --from=assets /src/vendor ./static/vendor

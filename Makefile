@@ -14,6 +14,7 @@ PORT ?= 8000
 CHART_JS := static/vendor/chart.umd.min.js
 CHART_MAP := static/vendor/chart.umd.min.js.map
 AXE_JS := static/vendor/axe.min.js
+HTMX_JS := static/vendor/htmx.min.js
 
 .PHONY: help run test lint format setup check-tools vendor migrate seed bench clean
 
@@ -39,15 +40,16 @@ $(VENV)/.installed: pyproject.toml $(VENV)/.created
 node_modules/.package-lock.json: package.json package-lock.json | check-tools
 	npm ci --no-audit --no-fund
 
-$(CHART_JS) $(CHART_MAP) $(AXE_JS): node_modules/.package-lock.json
+$(CHART_JS) $(CHART_MAP) $(AXE_JS) $(HTMX_JS): node_modules/.package-lock.json
 	@mkdir -p static/vendor
 	cp node_modules/chart.js/dist/chart.umd.min.js $(CHART_JS)
 	# The source map too: the minified file names it, and production's collectstatic
 	# (a hashed manifest) refuses a reference to a missing file.
 	cp node_modules/chart.js/dist/chart.umd.min.js.map $(CHART_MAP)
 	cp node_modules/axe-core/axe.min.js $(AXE_JS)
+	cp node_modules/htmx.org/dist/htmx.min.js $(HTMX_JS)
 
-vendor: $(CHART_JS) $(CHART_MAP) $(AXE_JS)  ## Copy front-end libraries from npm into static/vendor/
+vendor: $(CHART_JS) $(CHART_MAP) $(AXE_JS) $(HTMX_JS)  ## Copy front-end libraries from npm into static/vendor/
 
 setup: check-tools $(VENV)/.installed vendor  ## Create .venv, install Python and npm packages
 

@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from athletes.api import views as athletes
 from checkins.api import views as checkins
+from conversations.api import views as conversations
 from plans.api import views as plans
 
 app_name = "api"
@@ -49,6 +50,11 @@ urlpatterns = [
         "athletes/<int:athlete_id>/decisions/",
         plans.AthleteDecisionList.as_view(),
         name="athlete-decisions",
+    ),
+    path(
+        "athletes/<int:athlete_id>/messages/",
+        conversations.AthleteMessageListCreate.as_view(),
+        name="athlete-messages",
     ),
     *router.urls,
 ]

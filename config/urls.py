@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("athletes.urls")),
     path("", include("checkins.urls")),
     path("", include("plans.urls")),
+    path("", include("conversations.urls")),
 ]

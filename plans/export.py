@@ -8,6 +8,7 @@ know who her data was disclosed to; the log names the fields changed, never thei
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch
@@ -29,6 +30,17 @@ from checkins.selectors import with_report_flags
 
 from .api.serializers import DecisionSerializer, PlanWeekSerializer
 from .models import PlannedSession, PlanWeek
+
+# Sections the layers above add to her export (they may not be imported here): each takes her
+# and the serializers' context and returns {section name: records}, in a fixed number of
+# queries. ``conversations`` adds her messages (its AppConfig.ready()).
+ExportSection = Callable[[Athlete, dict[str, Any]], dict[str, Any]]
+EXTRA_SECTIONS: list[ExportSection] = []
+
+
+def export_section_add(section: ExportSection) -> None:
+    if section not in EXTRA_SECTIONS:
+        EXTRA_SECTIONS.append(section)
 
 
 class _AthleteRecord(AthleteSerializer):
@@ -63,7 +75,7 @@ def athlete_export(athlete: Athlete, *, request: HttpRequest | None = None) -> d
             Prefetch("sessions", queryset=PlannedSession.objects.order_by("day", "order"))
         )
     )
-    return {
+    data = {
         "exported_at": timezone.now().isoformat(),
         "athlete": _AthleteRecord(athlete, context=context).data,
         "clearances": many(ClearanceSerializer, athlete.clearances.order_by("cleared_on", "id")),
@@ -92,3 +104,6 @@ def athlete_export(athlete: Athlete, *, request: HttpRequest | None = None) -> d
             )
         ],
     }
+    for section in EXTRA_SECTIONS:
+        data.update(section(athlete, context))
+    return data

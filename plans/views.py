@@ -361,7 +361,9 @@ def _after_decision(request: AuthedHttpRequest, decision) -> HttpResponse:
 def decision_approve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_for_coach(request.user, pk)
     try:
-        plan_week = services.decision_approve(decision=decision, by=request.user)
+        plan_week = services.decision_approve(
+            decision=decision, by=request.user, note=request.POST.get("note", "")
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

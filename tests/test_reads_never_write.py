@@ -41,6 +41,7 @@ from athletes import services as athlete_services
 from athletes.models import ApiToken, Athlete, Role, User
 from checkins import services as checkin_services
 from checkins.models import CheckInRevision, EmailLog, SymptomReport, WarningFlag, WeeklyCheckIn
+from conversations import services as conversation_services
 from plans import services as plan_services
 from plans.models import Decision, PlanWeek
 from tests.athletes.samples import PNG
@@ -192,6 +193,13 @@ def build_world() -> World:
         athlete=athlete, for_week=monday_of(athlete.today()) + timedelta(weeks=1)
     )
     calendar_token = plan_services.calendar_token(plan_services.calendar_feed(athlete=athlete))
+    # Her thread, with an unread message each way (a GET must not mark them read).
+    conversation_services.message_post(
+        athlete=athlete, by=coach, body="How did the long walk feel?", checkin=checkin
+    )
+    conversation_services.message_post(
+        athlete=athlete, by=athlete_user, body="Easier than I thought!"
+    )
 
     invited = AthleteFactory(coach=coach, first_name="Ines", email="ines@example.org")
     tokens: list[str] = []
@@ -278,6 +286,13 @@ RECIPES: dict[str, Recipe] = {
     "coach/decisions/<int:pk>/override/": lambda w: [{"pk": w.decision.pk}],
     "coach/athletes/<int:pk>/export.json": lambda w: [{"pk": w.athlete.pk}],
     "calendar/<str:token>.ics": lambda w: [{"token": w.calendar_token}],
+    # conversations
+    "coach/athletes/<int:pk>/messages/": lambda w: [
+        {"pk": w.athlete.pk},
+        {"pk": w.athlete.pk, "?": {"checkin": w.checkin.pk}},
+        {"pk": w.athlete.pk, "?": {"before": "999999"}},
+    ],
+    "coach/athletes/<int:pk>/messages/read/": lambda w: [{"pk": w.athlete.pk}],
     # API
     "api/v1/athletes/<int:athlete_id>/clearances/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/athletes/<int:athlete_id>/assessments/": lambda w: [{"athlete_id": w.athlete.pk}],
@@ -286,6 +301,7 @@ RECIPES: dict[str, Recipe] = {
     "api/v1/checkins/<int:pk>/": lambda w: [{"pk": w.checkin.pk}],
     "api/v1/athletes/<int:athlete_id>/plan/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/athletes/<int:athlete_id>/decisions/": lambda w: [{"athlete_id": w.athlete.pk}],
+    "api/v1/athletes/<int:athlete_id>/messages/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/^athletes/(?P<pk>[^/.]+)/$": lambda w: [{"pk": w.athlete.pk}],
     "api/v1/^decisions/(?P<pk>[^/.]+)/$": lambda w: [{"pk": w.decision.pk}],
     "api/v1/^decisions/(?P<pk>[^/.]+)/approve/$": lambda w: [{"pk": w.decision.pk}],
@@ -326,6 +342,10 @@ RECIPES: dict[str, Recipe] = {
 
 # Routes that no GET reaches, by design: each still must answer without writing.
 NOT_FOR_GET = {
+    "admin/conversations/message/add/": "messages are written in the product, never the admin",
+    "admin/conversations/message/<path:object_id>/delete/": "staff only read threads",
+    "admin/conversations/thread/add/": "threads start with their first message",
+    "admin/conversations/thread/<path:object_id>/delete/": "staff only read threads",
     "api/v1/auth/token/": "POST and DELETE only",
     "api/v1/^decisions/(?P<pk>[^/.]+)/approve/$": "POST only",
     "api/v1/^decisions/(?P<pk>[^/.]+)/override/$": "POST only",

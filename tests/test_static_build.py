@@ -38,5 +38,5 @@ def test_collectstatic_passes_under_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     manifest = (tmp_path / "staticfiles.json").read_text()
-    for name in ("css/site.css", "js/charts.js", "vendor/chart.umd.min.js"):
+    for name in ("css/site.css", "js/charts.js", "vendor/chart.umd.min.js", "vendor/htmx.min.js"):
         assert f'"{name}"' in manifest, name

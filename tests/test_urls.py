@@ -25,9 +25,9 @@ from django.urls import (
 
 from checkins import views as checkins_views
 
-OUR_URLCONFS = {"athletes.urls", "checkins.urls", "plans.urls", "config.api"}
-OUR_PACKAGES = {"athletes", "checkins", "plans", "config"}
-OUR_NAMESPACES = {"athletes", "checkins", "plans", "api"}
+OUR_URLCONFS = {"athletes.urls", "checkins.urls", "plans.urls", "conversations.urls", "config.api"}
+OUR_PACKAGES = {"athletes", "checkins", "plans", "conversations", "config"}
+OUR_NAMESPACES = {"athletes", "checkins", "plans", "conversations", "api"}
 # The project-level pages of config/urls.py: the only routes of ours with a root name.
 ROOT_NAMES = {"landing", "home", "healthz"}
 
@@ -69,6 +69,10 @@ ROUTES = [
     ("plans:my_export", [], "/me/export.json"),
     ("plans:my_calendar", [], "/me/calendar/"),
     ("plans:calendar_feed", ["t0k"], "/calendar/t0k.ics"),
+    ("conversations:coach_thread", [7], "/coach/athletes/7/messages/"),
+    ("conversations:coach_mark_read", [7], "/coach/athletes/7/messages/read/"),
+    ("conversations:my_thread", [], "/me/messages/"),
+    ("conversations:my_mark_read", [], "/me/messages/read/"),
     ("api:api-root", [], "/api/v1/"),
     ("api:me", [], "/api/v1/me/"),
     ("api:token", [], "/api/v1/auth/token/"),
@@ -79,6 +83,7 @@ ROUTES = [
     ("api:athlete-symptom-reports", [7], "/api/v1/athletes/7/symptom-reports/"),
     ("api:athlete-plan", [7], "/api/v1/athletes/7/plan/"),
     ("api:athlete-decisions", [7], "/api/v1/athletes/7/decisions/"),
+    ("api:athlete-messages", [7], "/api/v1/athletes/7/messages/"),
     ("api:athlete-list", [], "/api/v1/athletes/"),
     ("api:athlete-detail", [7], "/api/v1/athletes/7/"),
     ("api:decision-detail", [9], "/api/v1/decisions/9/"),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "athletes",
     "checkins",
     "plans",
+    "conversations",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "athletes.context_processors.site",
                 "checkins.context_processors.flag_badge",
+                "conversations.context_processors.unread_messages",
             ],
         },
     },
@@ -368,6 +370,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "prune-access-log": {
         "task": "athletes.tasks.prune_access_log",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Hourly (SPEC §12): one e-mail per thread side about unread messages nobody was told of,
+    # for those who chose "hourly" and for what the one-an-hour limit held back.
+    "message-summaries": {
+        "task": "conversations.tasks.send_message_summaries",
+        "schedule": crontab(minute=15),
     },
     # Sessions live two weeks past last use; drop the expired rows nightly.
     "clear-expired-sessions": {

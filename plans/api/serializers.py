@@ -120,6 +120,14 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ApproveSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        default="",
+        allow_blank=True,
+        help_text="Optional: a word for her, sent to her conversation as your message.",
+    )
+
+
 class OverrideSerializer(serializers.Serializer):
     """Parses the body into the values ``services.decision_override`` takes; the service
     judges them, and its ``ValidationError`` answers 400 with field errors."""
@@ -128,7 +136,9 @@ class OverrideSerializer(serializers.Serializer):
     to_stage = serializers.ChoiceField(choices=protocol.STAGE_CHOICES)
     to_level = serializers.IntegerField(help_text="A level of ``to_stage``.")
     note = serializers.CharField(
-        default="", allow_blank=True, help_text="Required: why you override."
+        default="",
+        allow_blank=True,
+        help_text="Required: why you override. Sent to her conversation as your message.",
     )
     clinician_attestation = serializers.CharField(
         default="",

@@ -21,7 +21,13 @@ from plans import selectors, services
 from plans.models import Decision
 from web.api.pagination import StandardPagination
 
-from .serializers import DecisionSerializer, ErrorSerializer, OverrideSerializer, PlanSerializer
+from .serializers import (
+    ApproveSerializer,
+    DecisionSerializer,
+    ErrorSerializer,
+    OverrideSerializer,
+    PlanSerializer,
+)
 
 
 @extend_schema_view(
@@ -138,11 +144,15 @@ class DecisionViewSet(
     def get_queryset(self):
         return selectors.decisions_visible_to(self.request.user)
 
-    @extend_schema(request=None, responses=DecisionSerializer)
+    @extend_schema(request=ApproveSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: int | None = None) -> Response:
         decision = self.get_object()
-        services.decision_approve(decision=decision, by=signed_in_user(request))
+        body = ApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.decision_approve(
+            decision=decision, by=signed_in_user(request), **body.validated_data
+        )
         decision.refresh_from_db()
         return Response(DecisionSerializer(decision).data)
 

@@ -72,6 +72,7 @@ ACTORS = {
     "checkins.WeeklyCheckIn.submitted_by",
     "checkins.CheckInRevision.revised_by",
     "checkins.SymptomReport.submitted_by",
+    "conversations.Message.author",
     "checkins.WarningFlag.acknowledged_by",
     "checkins.WarningFlag.resolved_by",
     "plans.AuditEntry.actor",
@@ -197,6 +198,15 @@ def build_her(coach: User, staff: User, media: FileSystemStorage) -> dict[str, A
     )
     plan_services.calendar_feed(athlete=athlete)
     EmailLog.objects.create(kind="reminder", user=user, key=str(last_monday))
+    # Her conversation with her coach, about that check-in.
+    from conversations import services as conversation_services
+
+    conversation_services.message_post(
+        athlete=athlete, by=user, body=f"{FIRST} here: my knees ached.", checkin=checkin
+    )
+    conversation_services.message_post(
+        athlete=athlete, by=coach, body=f"Thanks {FIRST}, let's keep it easy."
+    )
 
     # Staff edit her in the admin: the admin's own history names her.
     staff_client = Client()

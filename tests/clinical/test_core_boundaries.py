@@ -15,7 +15,7 @@ from clinical import thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "clinical"
-APP_PACKAGES = ("athletes", "checkins", "plans", "config", "web", "benchmarks")
+APP_PACKAGES = ("athletes", "checkins", "plans", "conversations", "config", "web", "benchmarks")
 FORBIDDEN_IN_CORE = (
     "django",
     "rest_framework",
@@ -23,6 +23,7 @@ FORBIDDEN_IN_CORE = (
     "athletes",
     "checkins",
     "plans",
+    "conversations",
     "config",
     "web",
 )
@@ -75,6 +76,17 @@ NOT_CLINICAL = {
     "plans/tasks.py": {"RETRY": "Celery retry policy"},
     "plans/management/commands/seed_demo.py": {"SCRIPTED_WEEKS": "demo data"},
     "checkins/windows.py": {"WEEK": "a calendar week"},
+    "conversations/models.py": {
+        "BODY_MAX_LENGTH": "text length (SPEC §12)",
+        "MAX_ID": "the largest 64-bit primary key",
+    },
+    "conversations/services.py": {"MAIL_INTERVAL": "at most one message e-mail an hour"},
+    "conversations/selectors.py": {
+        "PAGE_SIZE": "pagination",
+        "PANEL_SIZE": "how many messages a panel shows",
+        "CHOICES_PER_KIND": "how many records the 'about' list offers",
+    },
+    "conversations/tasks.py": {"RETRY": "Celery retry policy"},
     "config/settings/base.py": {
         "CHECKIN_OPENS_WEEKDAY": "product setting: the weekday a week's check-in opens",
         **dict.fromkeys(

@@ -15,6 +15,7 @@ from athletes import services as athlete_services
 from checkins.models import CheckInRevision, WarningFlag, WeeklyCheckIn
 from checkins.services import checkin_update, symptom_report_submit
 from clinical import protocol
+from conversations.services import message_post
 from plans import publication, services
 from plans.models import Decision, PlannedSession, PlanWeek
 from tests.athletes.samples import PNG
@@ -36,6 +37,7 @@ SECTIONS = {
     "plan_weeks",
     "decisions",
     "flags",
+    "messages",  # added by the conversations layer
 }
 
 
@@ -46,8 +48,8 @@ def export_url(athlete) -> str:
 @pytest.fixture
 def history(athlete, coach):
     """A clearance with its document, an assessment, last week's check-in edited once, a
-    pain flag on it, a symptom report (pain 3, another flag) this week, this week's plan and
-    next week's pending decision."""
+    pain flag on it, a symptom report (pain 3, another flag) this week, this week's plan,
+    next week's pending decision, and her coach's message about the check-in."""
     athlete.prior_weekly_km = "42.5"
     athlete.save()
     athlete_services.clearance_create(
@@ -75,6 +77,7 @@ def history(athlete, coach):
     )
     symptom_report_submit(athlete=athlete, data={"pain": 3, "pain_location": "hip"}, by=coach)
     services.decision_compute(athlete=athlete, for_week=next_monday(athlete))
+    message_post(athlete=athlete, by=coach, body="How is the knee?", checkin=checkin)
     return athlete
 
 
@@ -131,7 +134,14 @@ def test_the_coachs_export_is_everything_about_her_as_the_api_shows_it(
         "plan_weeks": 1,
         "decisions": 1,
         "flags": 2,
+        "messages": 1,
     }
+    (message,) = body["messages"]
+    assert (message["body"], message["side"], message["checkin"]) == (
+        "How is the knee?",
+        "coach",
+        checkin["id"],
+    )
 
 
 def test_her_own_export_holds_the_same_as_her_coachs(athlete_client, coach_client, history):

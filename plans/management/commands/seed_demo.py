@@ -11,9 +11,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from athletes import demo as athlete_demo
-from athletes.models import Role, User
+from athletes.models import Athlete, Role, User
 from plans import demo as plan_demo
 from plans import services as plan_services
+from plans.signals import demo_athlete_seeded
 
 # Last week's answers for a few of the demo coach's athletes, so the review queue has
 # something to show: a pelvic floor symptom, mid-range pain, a hard week emotionally.
@@ -120,6 +121,9 @@ class Command(BaseCommand):
                         submitted_by=athlete_user if is_demo_athlete else coach,
                         leave_pending=is_demo_athlete or rng.random() < 0.5,
                         last_week=SCRIPTED_WEEKS.get(index) if coach_index == 0 else None,
+                    )
+                    demo_athlete_seeded.send(
+                        sender=Athlete, athlete=athlete, coach=coach, scripted=is_demo_athlete
                     )
                 done += 1
                 progress.update(done)
