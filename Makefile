@@ -63,7 +63,7 @@ run: seed  ## Set up, migrate, load demo data and serve on http://127.0.0.1:8000
 	@echo "  Sign in as the demo athlete: athlete@example.com / demo-athlete-pass"
 	@echo "  (e-mails such as sign-in codes are printed in this terminal)"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup  ## Set up and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)

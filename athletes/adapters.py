@@ -1,13 +1,33 @@
-"""allauth glue: who may sign up, what a new account is, where each role lands."""
+"""allauth glue: who may sign up, what a new account is, where each role lands, and how its
+e-mails go out (through our outbox, with links built from ``SITE_URL``)."""
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.urls import reverse
 
+from web.links import absolute_url
+
+from .mail import RenderedEmail, email_queue
 from .models import Role
+
+
+class StridewiseSite:
+    """What allauth's templates call ``current_site``: our name and public address, whatever
+    the Sites table says."""
+
+    def __init__(self) -> None:
+        self.name = settings.SITE_NAME
+        self.domain = absolute_url("/").split("://", 1)[1].rstrip("/")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def home_url_for(user) -> str:
@@ -31,3 +51,42 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return home_url_for(request.user) if request.user.is_authenticated else "/"
+
+    # --- E-mails ---------------------------------------------------------------------------
+
+    def format_email_subject(self, subject: str) -> str:
+        # The outbox prefixes every subject (``athletes.mail.subject_line``).
+        return str(subject)
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return absolute_url(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return absolute_url(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render allauth's e-mail (our templates, text and HTML) and queue it: sent after
+        the commit by a task with retries, so a mail server that is down never fails the
+        sign-in, reset or sign-up that asked for it."""
+        ctx: dict[str, Any] = {
+            "email": email,
+            "current_site": StridewiseSite(),
+            "site_name": settings.SITE_NAME,
+            "site_url": absolute_url("/"),
+        }
+        ctx.update(context)
+        for name, value in list(ctx.items()):
+            # Any link allauth built from the request takes the site's address instead.
+            if name.endswith("_url") and isinstance(value, str) and "://" in value:
+                ctx[name] = absolute_url(value)
+        message = self.render_mail(template_prefix, email, ctx)
+        html = ""
+        if isinstance(message, EmailMultiAlternatives):
+            html = next((str(c) for c, kind in message.alternatives if kind == "text/html"), "")
+        email_queue(
+            # Each of these e-mails is one of a kind (a new code, a new reset link).
+            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}",
+            to=email,
+            subject=str(message.subject),
+            rendered=RenderedEmail(text=str(message.body), html=html),
+        )

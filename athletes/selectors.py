@@ -15,6 +15,7 @@ from .access import can_change_athlete
 from .models import (
     Athlete,
     Clearance,
+    NotificationPreferences,
     ReadinessAssessment,
     User,
     current_clearance,
@@ -162,3 +163,12 @@ def athlete_facts(athlete: Athlete) -> AthleteFacts:
             for a in athlete.assessments.all()
         ),
     )
+
+
+def notification_preferences_for(user: User) -> NotificationPreferences:
+    """Her notification preferences; the defaults (everything at once) if she never chose.
+    The default is not saved: a read never writes."""
+    try:
+        return user.notification_preferences
+    except NotificationPreferences.DoesNotExist:
+        return NotificationPreferences(user=user)

@@ -15,8 +15,8 @@ from django.utils.formats import date_format
 from kombu.exceptions import OperationalError as BrokerError
 
 from athletes.access import is_coach_side
-from athletes.models import Athlete, User
-from athletes.selectors import athlete_facts
+from athletes.models import Athlete, HighFlagDelivery, User
+from athletes.selectors import athlete_facts, notification_preferences_for
 from athletes.services import athlete_touch
 from clinical import rules
 from clinical.facts import HIGH, SEVERITY_RANK, CheckInFacts, Flag
@@ -245,19 +245,20 @@ def _flag_row(
 
 
 def _queue_notifications(flag_ids: list[int]) -> None:
-    """E-mail the coach about new high flags, after the flags are committed."""
+    """E-mail the coach about new high flags, after the flags are committed: one task for
+    the flags of one evaluation (one check-in or one symptom report), one e-mail for them."""
     if not flag_ids:
         return
+    ids = sorted(flag_ids)
 
     def queue() -> None:
-        from .tasks import notify_flag
+        from .tasks import notify_high_flags
 
-        for flag_id in flag_ids:
-            try:
-                notify_flag.delay(flag_id)
-            except BrokerError:
-                # The flag is saved with notified_at empty; the next scan queues it again.
-                logger.warning("could not queue notify_flag flag=%s: broker unreachable", flag_id)
+        try:
+            notify_high_flags.delay(ids)
+        except BrokerError:
+            # The flags are saved with notified_at empty; the next scan queues them again.
+            logger.warning("could not queue notify_high_flags flags=%s: broker unreachable", ids)
 
     transaction.on_commit(queue, robust=True)
 
@@ -433,13 +434,18 @@ def warnings_scan(*, chunk_size: int = 500) -> dict[str, int]:
     raised = 0
     for start in range(0, len(ids), chunk_size):
         raised += _scan_chunk(ids[start : start + chunk_size])
-    # High flags whose e-mail never went out (broker down, crash): queue them again.
+    # High flags whose e-mail never went out (broker down, crash): queue them again, one
+    # task per athlete (the task writes one e-mail per check-in or report among them).
     pending = list(
-        WarningFlag.objects.filter(
-            severity=HIGH, notified_at__isnull=True, status=FlagStatus.OPEN
-        ).values_list("pk", flat=True)
+        WarningFlag.objects.filter(severity=HIGH, notified_at__isnull=True, status=FlagStatus.OPEN)
+        .order_by("athlete_id", "pk")
+        .values_list("athlete_id", "pk")
     )
-    _queue_notifications(pending)
+    by_athlete: dict[int, list[int]] = {}
+    for athlete_id, flag_id in pending:
+        by_athlete.setdefault(athlete_id, []).append(flag_id)
+    for flag_ids in by_athlete.values():
+        _queue_notifications(flag_ids)
     logger.info("warnings scan athletes=%d flags=%d renotify=%d", len(ids), raised, len(pending))
     return {"athletes": len(ids), "flags": raised, "notifications": len(pending)}
 
@@ -493,6 +499,52 @@ def _scan_chunk(athlete_ids: list[int]) -> int:
 
 
 # --- E-mails ---------------------------------------------------------------------------------
+
+
+def _flag_source(flag: WarningFlag) -> tuple[str, int | date]:
+    """What raised it, for grouping: a symptom report, else a check-in, else its week."""
+    if flag.symptom_report_id is not None:
+        return ("report", flag.symptom_report_id)
+    if flag.checkin_id is not None:
+        return ("checkin", flag.checkin_id)
+    return ("week", flag.week)
+
+
+@transaction.atomic
+def high_flags_notify(*, flag_ids: list[int]) -> int:
+    """Tell each coach about new high flags: one e-mail per check-in or symptom report that
+    raised them, listing them all, with a link to her athlete page (SPEC §12). A coach who
+    chose "in the daily digest only" gets none here; the digest lists them.
+
+    Idempotent: the flags are claimed (``notified_at``) in the same transaction that stores
+    the e-mail in the outbox, under locks; a flag already claimed is skipped, so a retry or
+    a second scan never writes a second e-mail. Returns the number of e-mails queued."""
+    # Imported here: the e-mail words live with the tasks' templates, above the services.
+    from .notifications import high_flags_email
+
+    flags = list(
+        WarningFlag.objects.select_for_update(of=("self",))
+        .filter(pk__in=flag_ids, severity=HIGH, notified_at__isnull=True)
+        .select_related("athlete__coach", "symptom_report", "checkin")
+        .order_by("pk")
+    )
+    if not flags:
+        return 0
+    WarningFlag.objects.filter(pk__in=[f.pk for f in flags]).update(notified_at=timezone.now())
+    groups: dict[tuple[int, str, int | date], list[WarningFlag]] = {}
+    for flag in flags:
+        groups.setdefault((flag.athlete_id, *_flag_source(flag)), []).append(flag)
+    queued = 0
+    for group in groups.values():
+        athlete = group[0].athlete
+        coach = athlete.coach
+        if notification_preferences_for(coach).high_flags == HighFlagDelivery.DIGEST:
+            logger.info("high flags held for the digest flags=%s", [f.pk for f in group])
+            continue
+        if high_flags_email(athlete=athlete, coach=coach, flags=group) is not None:
+            queued += 1
+            logger.info("high flags e-mailed flags=%s coach=%s", [f.pk for f in group], coach.pk)
+    return queued
 
 
 def email_claim(*, kind: str, user: User, key: str) -> bool:

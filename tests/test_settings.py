@@ -18,7 +18,7 @@ def run(module: str, code: str = LOAD, **env: str) -> subprocess.CompletedProces
         k: v
         for k, v in os.environ.items()
         if not k.startswith(
-            ("DJANGO_", "DATABASE_URL", "CELERY_", "EMAIL_", "CACHE_URL", "CHECKIN_")
+            ("DJANGO_", "DATABASE_URL", "CELERY_", "EMAIL_", "CACHE_URL", "CHECKIN_", "SITE_URL")
         )
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=module)
@@ -40,7 +40,11 @@ def run(module: str, code: str = LOAD, **env: str) -> subprocess.CompletedProces
         ("config.settings.test", {}, "False"),
         (
             "config.settings.production",
-            {"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "coach.example.com"},
+            {
+                "DJANGO_SECRET_KEY": "x" * 60,
+                "DJANGO_ALLOWED_HOSTS": "coach.example.com",
+                "SITE_URL": "https://coach.example.com",
+            },
             "False",
         ),
     ],
@@ -108,6 +112,28 @@ def test_production_requires_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_production_requires_the_public_address_for_links_in_e_mails():
+    result = run(
+        "config.settings.production",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="coach.example.com",
+    )
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
+
+
+def test_site_url_is_read_without_its_trailing_slash():
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    )
+    default = run("config.settings.local", code)
+    served = run("config.settings.local", code, SITE_URL="https://coach.example.org/")
+    assert (default.stdout.strip(), served.stdout.strip()) == (
+        "http://127.0.0.1:8000",
+        "https://coach.example.org",
+    )
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
@@ -122,6 +148,9 @@ def test_production_requires_a_secret_key():
         ("CHECKIN_OPENS_WEEKDAY", "friday", "CHECKIN_OPENS_WEEKDAY must be a whole number"),
         ("CHECKIN_OPENS_WEEKDAY", "7", "CHECKIN_OPENS_WEEKDAY must be at most 6, not 7"),
         ("CHECKIN_OPENS_WEEKDAY", "-1", "CHECKIN_OPENS_WEEKDAY must be at least 0, not -1"),
+        ("SITE_URL", "coach.example.com", "SITE_URL must be an http:// or https:// address"),
+        ("SITE_URL", "ftp://coach.example.com", "SITE_URL must be an http:// or https://"),
+        ("SITE_URL", "https://coach.example.com/?x=1", "SITE_URL must be an http:// or https://"),
     ],
 )
 def test_bad_values_fail_at_start_naming_the_variable(variable, value, message):
@@ -135,12 +164,13 @@ def test_production_passes_the_deployment_checklist():
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "SITE_URL"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="a-long-random-production-secret-" + "k3y" * 20,
         DJANGO_ALLOWED_HOSTS="coach.example.com",
+        SITE_URL="https://coach.example.com",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

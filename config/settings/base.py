@@ -11,7 +11,7 @@ from pathlib import Path
 
 from celery.schedules import crontab
 
-from config.env import env_bool, env_int, env_list, env_str, parse_database_url
+from config.env import env_bool, env_int, env_list, env_str, env_url, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -21,8 +21,11 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 SITE_NAME = "Stridewise"
-# The address used in links inside e-mails sent by background tasks (no request to ask).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The public address of the app: every link in every e-mail is built from it
+# (``web.links.absolute_url``), whoever sends the e-mail (a request or a background task).
+# ``make run`` sets it to the address it serves; production requires it.
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000")
+# The Sites framework's one site (allauth reads its name); migration athletes.0003 names it.
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -270,6 +273,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "checkin-reminders": {
         "task": "checkins.tasks.send_checkin_reminders",
         "schedule": crontab(minute=5),
+    },
+    # E-mails still waiting (mail server down past their retries, broker refused, or sent
+    # eagerly without a worker and failed): queue them again.
+    "send-pending-emails": {
+        "task": "athletes.tasks.send_pending_emails",
+        "schedule": crontab(minute="*/10"),
     },
     # Sessions live two weeks past last use; drop the expired rows nightly.
     "clear-expired-sessions": {

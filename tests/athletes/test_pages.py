@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core import mail, signing
 from django.db import connection
@@ -649,7 +650,10 @@ def invite(client: Client, athlete: Athlete, django_capture_on_commit_callbacks)
 
 
 def link_in(message) -> str:
-    match = re.search(r"http://testserver(/invite/[^/\s]+/)", message.body)
+    # Absolute, from SITE_URL, in both parts.
+    match = re.search(re.escape(settings.SITE_URL) + r"(/invite/[^/\s]+/)", message.body)
+    assert match is not None
+    assert f'href="{settings.SITE_URL}{match.group(1)}"' in message.alternatives[0][0]
     assert match, message.body
     return match.group(1)
 

@@ -35,6 +35,10 @@ NOT_CLINICAL = {
     "athletes/api/authentication.py": {
         "LAST_USED_RESOLUTION": "how often a token's last use is written"
     },
+    "athletes/mail.py": {
+        "CLAIM_TIMEOUT": "when a sender that died mid-send loses its claim on an e-mail",
+        "MAX_ATTEMPTS": "when the outbox stops retrying an e-mail",
+    },
     "checkins/services.py": {"SCAN_RECENT_DAYS": "how far back the daily scan catches up"},
     "checkins/selectors.py": {
         "SEVERITY_ORDER": "SQL ordering of severities",
