@@ -32,6 +32,7 @@ from athletes.models import (
 from clinical.readiness import ASSESSMENT_ITEM_FIELDS
 from tests.athletes import samples
 from tests.athletes.records import document_storage, everything, stored_files
+from tests.emails import assert_a_good_email
 from tests.factories import (
     AssessmentFactory,
     AthleteFactory,
@@ -687,6 +688,7 @@ def test_coach_invites_the_athlete_by_email(
     assert message.to == ["mia@ex.org"]
     assert message.subject == "Cora invited you to Stridewise"
     assert "Hello Mia," in message.body
+    assert_a_good_email(message)
     token = link_in(message).split("/")[2]
     # Only a hash of the link's secret is stored.
     assert token not in invitation.secret_hash

@@ -23,6 +23,7 @@ from athletes.tasks import deliver_email, send_pending_emails
 from checkins import services, tasks
 from checkins.models import EmailLog, FlagStatus, WarningFlag, WeeklyCheckIn
 from tests.checkins.factories import CheckInFactory, api_body, service_data
+from tests.emails import assert_a_good_email
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory, UserFactory
 from web.weeks import monday_of
 
@@ -461,6 +462,7 @@ def test_the_daily_digest_goes_once_a_day_to_each_coach_with_open_flags(
     assert mine.subject == "[Stridewise] Warning signs to review: 2"
     assert "You have 2 open warning signs to review, 1 of them high priority." in mine.body
     assert f"{settings.SITE_URL.rstrip('/')}/coach/flags/" in mine.body
+    assert_a_good_email(mine)
     theirs = by_recipient[other_coach.email]
     assert theirs.subject == "[Stridewise] Warning signs to review: 1"
     assert "You have 1 open warning sign to review." in theirs.body
@@ -552,6 +554,7 @@ def test_the_weekly_reminder_goes_on_sunday_at_5pm_her_time_once_with_a_sign_in_
     assert message.to == ["quiet@example.org"]
     assert message.subject == "[Stridewise] How was your week?"
     assert f"{settings.SITE_URL.rstrip('/')}/accounts/login/?next=/me/checkin/" in message.body
+    assert_a_good_email(message)
     assert EmailLog.objects.filter(kind="reminder", user=quiet.user, key="2025-06-02").exists()
 
 
