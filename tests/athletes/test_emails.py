@@ -336,3 +336,19 @@ def test_a_sign_in_code_with_the_mail_server_down_answers_no_error(
 
     assert response.status_code == 302
     assert OutgoingEmail.objects.filter(sent_at__isnull=True).count() == 1
+
+
+def test_a_coach_name_with_a_line_break_still_sends_the_invitation(
+    coach_client, coach, django_capture_on_commit_callbacks
+):
+    coach.name = "Cora\nBcc: everyone@example.org"
+    coach.save()
+    mia = AthleteFactory(coach=coach, first_name="Mia", email="mia@ex.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coach_client.post(reverse("athletes:invitation_send", args=[mia.pk]))
+
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.subject == "Cora Bcc: everyone@example.org invited you to Stridewise"
+    assert message.to == ["mia@ex.org"]
