@@ -33,6 +33,7 @@ from .models import (
     WarningFlag,
     WeeklyCheckIn,
 )
+from .notifications import high_flags_email
 from .signals import checkin_committed, symptom_reported
 
 logger = logging.getLogger(__name__)
@@ -519,13 +520,10 @@ def high_flags_notify(*, flag_ids: list[int]) -> int:
     Idempotent: the flags are claimed (``notified_at``) in the same transaction that stores
     the e-mail in the outbox, under locks; a flag already claimed is skipped, so a retry or
     a second scan never writes a second e-mail. Returns the number of e-mails queued."""
-    # Imported here: the e-mail words live with the tasks' templates, above the services.
-    from .notifications import high_flags_email
-
     flags = list(
         WarningFlag.objects.select_for_update(of=("self",))
         .filter(pk__in=flag_ids, severity=HIGH, notified_at__isnull=True)
-        .select_related("athlete__coach", "symptom_report", "checkin")
+        .select_related("athlete__coach__notification_preferences", "symptom_report", "checkin")
         .order_by("pk")
     )
     if not flags:

@@ -199,3 +199,30 @@ def test_a_checkin_with_the_mail_server_down_is_saved_and_its_email_waits(
     assert WarningFlag.objects.filter(severity="high").count() == 3
     email = OutgoingEmail.objects.get()
     assert (email.sent_at, email.attempts) == (None, 1)
+
+
+def test_notifying_asks_the_same_queries_for_two_or_six_flags(
+    coach, django_capture_on_commit_callbacks
+):
+    rules = ["pelvic_floor", "bleeding", "pain", "fatigue_streak", "short_sleep", "low_mood"]
+
+    def flags_of_one_checkin(n: int) -> list[int]:
+        athlete = AthleteFactory(coach=coach)
+        week = athlete.today() - timedelta(days=athlete.today().weekday())
+        return [
+            WarningFlag.objects.create(
+                athlete=athlete, rule=rule, severity="high", week=week, summary=f"{rule}."
+            ).pk
+            for rule in rules[:n]
+        ]
+
+    def queries_to_notify(ids: list[int]) -> int:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=False),
+        ):
+            assert tasks.notify_high_flags(ids) == 1
+        return len(queries)
+
+    assert queries_to_notify(flags_of_one_checkin(2)) == queries_to_notify(flags_of_one_checkin(6))
+    assert OutgoingEmail.objects.count() == 2
