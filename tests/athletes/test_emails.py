@@ -352,3 +352,23 @@ def test_a_coach_name_with_a_line_break_still_sends_the_invitation(
     (message,) = mail.outbox
     assert message.subject == "Cora Bcc: everyone@example.org invited you to Stridewise"
     assert message.to == ["mia@ex.org"]
+
+
+def test_manage_py_send_pending_emails_sends_what_waits_and_says_what_still_does(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first, second = queue("test:a"), queue("test:b")  # not sent: no commit in this test
+    settings.EMAIL_BACKEND = "tests.mailbackends.RefusingBackend"
+    out, err = StringIO(), StringIO()
+    call_command("send_pending_emails", stdout=out, stderr=err)
+    assert "Sent 0 e-mail(s); 2 still waiting." in out.getvalue()
+    assert f"E-mail {first.pk} not sent: SMTPServerDisconnected." in err.getvalue()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    out = StringIO()
+    call_command("send_pending_emails", stdout=out)
+    assert "Sent 2 e-mail(s); 0 still waiting." in out.getvalue()
+    assert sorted(m.to[0] for m in mail.outbox) == ["coach@example.org"] * 2
+    assert OutgoingEmail.objects.get(pk=second.pk).sent_at is not None
