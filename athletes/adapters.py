@@ -4,6 +4,7 @@ e-mails go out (through our outbox, with links built from ``SITE_URL``)."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -11,11 +12,15 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from web.links import absolute_url
 
 from .mail import RenderedEmail, email_queue
 from .models import Role
+
+# How long an e-mailed code is worth sending (allauth's codes expire within minutes).
+CODE_EMAIL_LIFETIME = timedelta(minutes=15)
 
 
 class StridewiseSite:
@@ -83,10 +88,13 @@ class AccountAdapter(DefaultAccountAdapter):
         html = ""
         if isinstance(message, EmailMultiAlternatives):
             html = next((str(c) for c, kind in message.alternatives if kind == "text/html"), "")
+        name = template_prefix.rsplit("/", 1)[-1]
         email_queue(
             # Each of these e-mails is one of a kind (a new code, a new reset link).
-            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}",
+            key=f"account:{name}:{uuid.uuid4().hex}",
             to=email,
             subject=str(message.subject),
             rendered=RenderedEmail(text=str(message.body), html=html),
+            # A code works for minutes: one still waiting after that is not sent.
+            expires_at=timezone.now() + CODE_EMAIL_LIFETIME if name.endswith("_code") else None,
         )

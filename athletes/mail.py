@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery import current_app
@@ -88,10 +88,12 @@ def email_queue(
     rendered: RenderedEmail | None = None,
     athlete_id: int | None = None,
     prefixed: bool = True,
+    expires_at: datetime | None = None,
 ) -> OutgoingEmail | None:
     """Store one e-mail under ``key`` and send it after the commit. Give ``template`` (and
     ``context``) or an already ``rendered`` e-mail. Returns None, storing nothing, if an
-    e-mail with this key exists already (queued twice, or sent)."""
+    e-mail with this key exists already (queued twice, or sent). An e-mail that still waits
+    at ``expires_at`` (a sign-in code that no longer works) is dropped, not sent late."""
     if rendered is None:
         if template is None:
             raise ValueError("email_queue needs a template or a rendered e-mail")
@@ -105,6 +107,7 @@ def email_queue(
                 text=rendered.text,
                 html=rendered.html,
                 athlete_id=athlete_id,
+                expires_at=expires_at,
             )
     except IntegrityError:
         return None
@@ -149,6 +152,13 @@ def email_deliver(email_id: int) -> bool:
     if not claimed:
         return False
     email = OutgoingEmail.objects.get(pk=email_id)
+    if email.expires_at is not None and email.expires_at <= now:
+        # Too late to be of use: drop its words, keep the key so it is never sent.
+        OutgoingEmail.objects.filter(pk=email_id).update(
+            claimed_at=None, to="", subject="", text="", html="", attempts=MAX_ATTEMPTS
+        )
+        logger.info("email expired unsent email=%s", email_id)
+        return False
     message = EmailMultiAlternatives(
         subject=email.subject, body=email.text, from_email=None, to=[email.to]
     )
@@ -175,6 +185,7 @@ def emails_pending(*, older_than: timedelta, limit: int = 500) -> list[int]:
             created_at__lt=now - older_than,
             attempts__lt=MAX_ATTEMPTS,
         )
+        .exclude(expires_at__lte=now)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]

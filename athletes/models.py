@@ -755,6 +755,11 @@ class OutgoingEmail(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Not worth sending after this (a sign-in code that no longer works).",
+    )
 
     class Meta:
         ordering = ["created_at"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import allauth
 import pytest
+import time_machine
 from allauth.account.adapter import get_adapter
 from allauth.core import context as allauth_context
 from django.contrib.auth.models import AnonymousUser
@@ -328,14 +329,25 @@ def test_an_invitation_with_the_mail_server_down_is_saved_and_answers_a_redirect
     assert "Invitation sent to mia@ex.org" in page
 
 
-def test_a_sign_in_code_with_the_mail_server_down_answers_no_error(
-    dead_smtp, client, athlete_user, django_capture_on_commit_callbacks
+def test_a_sign_in_code_with_the_mail_server_down_answers_no_error_and_is_never_sent_late(
+    dead_smtp, settings, client, athlete_user, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("account_request_login_code"), {"email": athlete_user.email})
 
     assert response.status_code == 302
-    assert OutgoingEmail.objects.filter(sent_at__isnull=True).count() == 1
+    email = OutgoingEmail.objects.get(sent_at__isnull=True)
+    assert email.expires_at is not None
+
+    # The mail server is back an hour later: a code that no longer works is not sent.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    later = timezone.now() + timedelta(hours=1)
+    with time_machine.travel(later, tick=False):
+        assert send_pending_emails() == 0
+        assert deliver_email(email.pk) is False
+    assert mail.outbox == []
+    email.refresh_from_db()
+    assert (email.sent_at, email.text, email.to) == (None, "", "")
 
 
 def test_a_coach_name_with_a_line_break_still_sends_the_invitation(

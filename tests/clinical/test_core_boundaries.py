@@ -35,6 +35,7 @@ NOT_CLINICAL = {
     "athletes/api/authentication.py": {
         "LAST_USED_RESOLUTION": "how often a token's last use is written"
     },
+    "athletes/adapters.py": {"CODE_EMAIL_LIFETIME": "how long an e-mailed code is worth sending"},
     "athletes/mail.py": {
         "CLAIM_TIMEOUT": "when a sender that died mid-send loses its claim on an e-mail",
         "MAX_ATTEMPTS": "when the outbox stops retrying an e-mail",
