@@ -81,8 +81,13 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         ctx.update(context)
         for name, value in list(ctx.items()):
-            # Any link allauth built from the request takes the site's address instead.
-            if name.endswith("_url") and isinstance(value, str) and "://" in value:
+            # Any link allauth built from the request takes the site's address instead, and
+            # a relative one becomes absolute.
+            if (
+                name.endswith("_url")
+                and isinstance(value, str)
+                and ("://" in value or value.startswith("/"))
+            ):
                 ctx[name] = absolute_url(value)
         message = self.render_mail(template_prefix, email, ctx)
         html = ""

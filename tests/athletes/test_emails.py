@@ -71,7 +71,7 @@ def test_every_allauth_email_is_ours_in_text_and_html(
         "code": "K7Q2X9",
         "activate_url": "http://internal-host:9999/accounts/confirm-email/abc/",
         "password_reset_url": "http://internal-host:9999/accounts/password/reset/key/1-x/",
-        "signup_url": "http://internal-host:9999/accounts/signup/",
+        "signup_url": "/accounts/signup/",  # relative: made absolute too
         "from_email": "old@example.org",
         "to_email": coach.email,
         "deleted_email": "old@example.org",
