@@ -4,7 +4,15 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils import timezone
 
 from . import services
-from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, User
+from .models import (
+    ApiToken,
+    Athlete,
+    Clearance,
+    Invitation,
+    OutgoingEmail,
+    ReadinessAssessment,
+    User,
+)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -140,3 +148,21 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset) -> None:
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, f"{count} token(s) revoked.")
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox, for an operator to see what waits (the mail server was down) and what went
+    out. Its words are not shown: they may name an athlete and what she reported."""
+
+    list_display = ("key", "created_at", "attempts", "sent_at", "expires_at")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter),)
+    search_fields = ("key",)
+    fields = ("key", "created_at", "claimed_at", "attempts", "sent_at", "expires_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -338,6 +338,7 @@ NOT_FOR_GET = {
     "admin/plans/decision/add/": "decisions come from the engine",
     "admin/plans/auditentry/add/": "the audit trail is append-only",
     "admin/checkins/symptomreport/add/": "she (or her coach) reports symptoms in the product",
+    "admin/athletes/outgoingemail/add/": "e-mails are written by the product",
     "admin/plans/auditentry/<path:object_id>/delete/": "the audit trail is append-only",
 }
 

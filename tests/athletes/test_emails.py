@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from athletes import mail as outbox
-from athletes.models import Invitation, OutgoingEmail
+from athletes.models import Invitation, OutgoingEmail, User
 from athletes.tasks import deliver_email, send_pending_emails
 from tests.emails import assert_a_good_email, html_of
 from tests.factories import AthleteFactory
@@ -384,3 +384,18 @@ def test_manage_py_send_pending_emails_sends_what_waits_and_says_what_still_does
     assert "Sent 2 e-mail(s); 0 still waiting." in out.getvalue()
     assert sorted(m.to[0] for m in mail.outbox) == ["coach@example.org"] * 2
     assert OutgoingEmail.objects.get(pk=second.pk).sent_at is not None
+
+
+def test_the_admin_shows_what_waits_in_the_outbox_but_not_its_words(client):
+    waiting = queue("invitation:99")
+    client.force_login(User.objects.create_superuser("root@example.org", "x", name="Root"))
+
+    listing = client.get(reverse("admin:athletes_outgoingemail_changelist"))
+    detail = client.get(reverse("admin:athletes_outgoingemail_change", args=[waiting.pk]))
+
+    assert listing.status_code == detail.status_code == 200
+    assert "invitation:99" in listing.content.decode()
+    for page in (listing, detail):
+        assert "coach@example.org" not in page.content.decode()
+        assert "Hello" not in page.content.decode()
+    assert client.get(reverse("admin:athletes_outgoingemail_add")).status_code == 403
