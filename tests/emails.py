@@ -25,6 +25,8 @@ def assert_a_good_email(message: EmailMessage) -> None:
         assert "example.com" not in part.lower(), part
         assert "testserver" not in part, part
     assert message.subject.startswith("[Stridewise] ") or "Stridewise" in message.subject
+    assert message.from_email == settings.DEFAULT_FROM_EMAIL
+    assert "Stridewise" in message.from_email
     assert "Stridewise" in text
     assert "Stridewise" in html
     assert text.strip()
