@@ -33,7 +33,7 @@ def _source(flags: list[WarningFlag], athlete: Athlete) -> dict[str, object]:
         at = timezone.localtime(report.reported_at, athlete.tz)
         return {
             "kind": "symptom report",
-            "when": f"on {at:%A} {at.day} {at:%B} at {at:%H:%M}",
+            "when": f"on {at:%A} {at.day} {at:%B} at {at:%H:%M} (her time)",
             "reported": report.description,
         }
     week: date = first.week

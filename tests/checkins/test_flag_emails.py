@@ -5,9 +5,10 @@ digest when she says so; and a mail server that is down fails no check-in."""
 from __future__ import annotations
 
 import socket
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -226,3 +227,18 @@ def test_notifying_asks_the_same_queries_for_two_or_six_flags(
 
     assert queries_to_notify(flags_of_one_checkin(2)) == queries_to_notify(flags_of_one_checkin(6))
     assert OutgoingEmail.objects.count() == 2
+
+
+def test_a_report_late_on_sunday_in_utc_is_dated_monday_in_her_time_zone(
+    coach, django_capture_on_commit_callbacks
+):
+    sydney = AthleteFactory(coach=coach, first_name="Sia", timezone="Australia/Sydney")
+    # Sunday 23:30 in London (UTC in December) is Monday 10:30 in Sydney (UTC+11).
+    with (
+        time_machine.travel(datetime(2026, 12, 6, 23, 30, tzinfo=UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.symptom_report_submit(athlete=sydney, data={"bleeding": True, "pain": 7}, by=coach)
+
+    (message,) = mail.outbox
+    assert "symptom report on Monday 7 December at 10:30 (her time) raised" in message.body
