@@ -553,7 +553,3 @@ def email_claim(*, kind: str, user: User, key: str) -> bool:
     except IntegrityError:
         return False
     return True
-
-
-def email_unclaim(*, kind: str, user: User, key: str) -> None:
-    EmailLog.objects.filter(kind=kind, user=user, key=key).delete()
