@@ -17,7 +17,7 @@ from django.utils import timezone
 from web.links import absolute_url
 
 from .mail import RenderedEmail, email_queue
-from .models import Role
+from .models import Role, User
 
 # How long an e-mailed code is worth sending (allauth's codes expire within minutes).
 CODE_EMAIL_LIFETIME = timedelta(minutes=15)
@@ -100,6 +100,9 @@ class AccountAdapter(DefaultAccountAdapter):
             to=email,
             subject=str(message.subject),
             rendered=RenderedEmail(text=str(message.body), html=html),
+            recipient_id=User.objects.filter(email__iexact=email)
+            .values_list("pk", flat=True)
+            .first(),
             # A code works for minutes: one still waiting after that is not sent.
             expires_at=timezone.now() + CODE_EMAIL_LIFETIME if name.endswith("_code") else None,
         )

@@ -87,12 +87,15 @@ def email_queue(
     context: dict[str, Any] | None = None,
     rendered: RenderedEmail | None = None,
     athlete_id: int | None = None,
+    recipient_id: int | None = None,
     prefixed: bool = True,
     expires_at: datetime | None = None,
 ) -> OutgoingEmail | None:
     """Store one e-mail under ``key`` and send it after the commit. Give ``template`` (and
     ``context``) or an already ``rendered`` e-mail. Returns None, storing nothing, if an
-    e-mail with this key exists already (queued twice, or sent). An e-mail that still waits
+    e-mail with this key exists already (queued twice, or sent). ``athlete_id`` (whom it is
+    about) and ``recipient_id`` (the account it goes to) tie it to them: deleting either
+    removes it if not yet sent. An e-mail that still waits
     at ``expires_at`` (a sign-in code that no longer works) is dropped, not sent late."""
     if rendered is None:
         if template is None:
@@ -103,6 +106,7 @@ def email_queue(
             email = OutgoingEmail.objects.create(
                 key=key[:120],
                 to=to,
+                recipient_id=recipient_id,
                 subject=subject_line(subject, prefixed=prefixed),
                 text=rendered.text,
                 html=rendered.html,

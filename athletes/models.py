@@ -738,6 +738,14 @@ class OutgoingEmail(models.Model):
 
     key = models.CharField(max_length=120, unique=True)
     to = models.EmailField(max_length=254, blank=True)
+    recipient = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Her account, if the address has one: deleting it removes what was not sent.",
+    )
     subject = models.CharField(max_length=250, blank=True)
     text = models.TextField(blank=True)
     html = models.TextField(blank=True)

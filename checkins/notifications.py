@@ -70,4 +70,5 @@ def high_flags_email(
         template="checkins/email/high_flags",
         context=context,
         athlete_id=athlete.pk,
+        recipient_id=coach.pk,
     )

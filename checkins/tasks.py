@@ -118,6 +118,7 @@ def send_daily_digests() -> int:
                 subject=f"Warning signs to review: {coach.open_total}",
                 template="checkins/email/digest",
                 context=context,
+                recipient_id=coach.pk,
             )
         sent += 1
     logger.info("digests sent=%d", sent)
@@ -182,6 +183,7 @@ def send_checkin_reminders() -> int:
                 template="checkins/email/reminder",
                 context=context,
                 athlete_id=athlete.pk,
+                recipient_id=athlete.user_id,
             )
         sent += 1
     logger.info("reminders sent=%d", sent)

@@ -282,6 +282,29 @@ def test_the_sweep_gives_up_after_the_last_attempt():
     assert send_pending_emails() == 0
 
 
+def test_deleting_an_account_removes_what_was_not_sent_to_it(
+    coach, athlete_user, django_capture_on_commit_callbacks, settings
+):
+    settings.EMAIL_BACKEND = "tests.mailbackends.RefusingBackend"
+    queue(recipient_id=coach.pk)
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    with (
+        allauth_context.request_context(request),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        get_adapter(request).send_mail(
+            "account/email/login_code", athlete_user.email, {"code": "K7Q2X9"}
+        )
+    code = OutgoingEmail.objects.get(to=athlete_user.email)
+    assert (code.recipient, code.sent_at) == (athlete_user, None)
+
+    coach.delete()
+    athlete_user.delete()
+
+    assert not OutgoingEmail.objects.exists()
+
+
 def test_erasing_her_removes_what_was_not_sent_about_her(coach):
     athlete = AthleteFactory(coach=coach)
     queue(athlete_id=athlete.pk)
