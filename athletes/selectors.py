@@ -18,6 +18,7 @@ from .access import can_change_athlete
 from .models import (
     Athlete,
     Clearance,
+    NotificationPreferences,
     ReadinessAssessment,
     User,
     current_clearance,
@@ -282,3 +283,12 @@ def access_log_latest(athlete: Athlete, *, viewer: User) -> tuple[list[AccessRow
     entries = list(access_log_entries(athlete)[: ACCESS_LOG_ON_PAGE + 1])
     rows = access_log_rows(entries[:ACCESS_LOG_ON_PAGE], athlete, viewer=viewer)
     return rows, len(entries) > ACCESS_LOG_ON_PAGE
+
+
+def notification_preferences_for(user: User) -> NotificationPreferences:
+    """Her notification preferences; the defaults (everything at once) if she never chose.
+    The default is not saved: a read never writes."""
+    try:
+        return user.notification_preferences
+    except NotificationPreferences.DoesNotExist:
+        return NotificationPreferences(user=user)
