@@ -1,5 +1,6 @@
 # Stridewise — two commands to get going:
 #   make run    set everything up and serve the app with demo data on http://127.0.0.1:8000
+#               (HOST=0.0.0.0 PORT=8080 make run to serve elsewhere)
 #   make test   set everything up and run the test suite
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -55,10 +56,11 @@ setup: check-tools $(VENV)/.installed vendor  ## Create .venv, install Python an
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
-seed: migrate  ## Load the demo data (idempotent)
+seed: migrate  ## Reset the demo data (the demo accounts' changes are undone)
 	$(PY) manage.py seed_demo
 
-run: seed  ## Set up, migrate, load demo data and serve on http://127.0.0.1:8000
+run: migrate  ## Set up, migrate, load the demo into an empty database, serve on http://$(HOST):$(PORT)
+	$(PY) manage.py seed_demo --if-empty
 	@echo ""
 	@echo "  Stridewise is running at http://$(HOST):$(PORT)/"
 	@echo "  Sign in as the demo coach:   coach@example.com / demo-coach-pass"

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from web.admin import LabelledTabularInline
+
 from . import services
 from .audit import AccessLoggedAdmin
 from .documents import attach_document
@@ -157,7 +159,7 @@ class ClearanceAdminForm(forms.ModelForm):
         return upload
 
 
-class ClearanceInline(admin.TabularInline):
+class ClearanceInline(LabelledTabularInline):
     model = Clearance
     form = ClearanceAdminForm
     extra = 0
@@ -177,7 +179,7 @@ class ClearanceInline(admin.TabularInline):
         return document_link(obj)
 
 
-class AssessmentInline(admin.TabularInline):
+class AssessmentInline(LabelledTabularInline):
     model = ReadinessAssessment
     extra = 0
     fields = ("assessed_on", "assessed_by", "symptoms", "passed")
@@ -185,7 +187,7 @@ class AssessmentInline(admin.TabularInline):
     show_change_link = True
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationInline(LabelledTabularInline):
     model = Invitation
     extra = 0
     fields = ("email", "created_at", "expires_at", "accepted_at", "revoked_at")

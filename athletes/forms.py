@@ -194,10 +194,13 @@ class AssessmentForm(forms.ModelForm):
 
 
 class InvitationAcceptForm(forms.Form):
-    email = forms.EmailField(
+    # Her login is the address the invitation went to: shown, read-only, and whatever is
+    # posted in its place is ignored (``clean_email``).
+    email = forms.CharField(
         label="Your e-mail address",
-        help_text="The address your coach's invitation was sent to.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        required=False,
+        help_text="Your login: the address your coach's invitation was sent to.",
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "readonly": True}),
     )
     password1 = forms.CharField(
         label="Choose a password",
@@ -211,9 +214,16 @@ class InvitationAcceptForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, athlete: Athlete, **kwargs):
+    def __init__(self, *args, athlete: Athlete, invited_email: str, **kwargs):
         self.athlete = athlete
+        self.invited_email = invited_email
         super().__init__(*args, **kwargs)
+        self.fields["email"].initial = invited_email
+        # Not "(optional)" beside it: it is given. (_field.html reads this attribute.)
+        setattr(self.fields["email"], "shown_as_required", True)  # noqa: B010
+
+    def clean_email(self) -> str:
+        return self.invited_email
 
     def clean(self):
         super().clean()

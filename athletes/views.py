@@ -11,10 +11,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from clinical.thresholds import ASSESSMENT_VALID_WEEKS
 from web.forms import form_error_from
+from web.http import post_only
 from web.ratelimit import rate_limited
 
 from . import selectors, services
@@ -76,7 +76,7 @@ def athlete_access_log(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-@require_POST
+@post_only(lambda request, pk: reverse("plans:athlete_overview", args=[pk]))
 def athlete_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     archive = request.POST.get("archived", "true") != "false"
@@ -152,7 +152,7 @@ def assessment_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-@require_POST
+@post_only(lambda request, pk: reverse("plans:athlete_overview", args=[pk]) + "#invite-title")
 def invitation_send(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     try:
@@ -182,7 +182,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             {"athlete": athlete, "coach": athlete.coach},
             status=409 if request.method == "POST" else 200,
         )
-    form = InvitationAcceptForm(request.POST or None, athlete=athlete)
+    form = InvitationAcceptForm(
+        request.POST or None, athlete=athlete, invited_email=invitation.email
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(

@@ -14,13 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
 
 from athletes import selectors as athlete_selectors
 from athletes.access import AuthedHttpRequest, athlete_required, coach_required
 from athletes.audit import record_access
 from athletes.models import Athlete
 from web.forms import form_error_from
+from web.http import post_only
 from web.weeks import monday_of
 
 from . import selectors, services, windows
@@ -497,7 +497,7 @@ def _flag_row(request: AuthedHttpRequest, flag, *, error: str = "") -> HttpRespo
 
 
 @coach_required
-@require_POST
+@post_only(lambda request, pk: reverse("checkins:coach_flags"))
 def flag_acknowledge(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     flag = selectors.flag_for(request.user, pk)
     try:
@@ -514,7 +514,7 @@ def flag_acknowledge(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-@require_POST
+@post_only(lambda request, pk: reverse("checkins:coach_flags"))
 def flag_resolve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     flag = selectors.flag_for(request.user, pk)
     try:

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
-from django.views.decorators.http import require_POST
 from rest_framework.utils.encoders import JSONEncoder
 
 from athletes import selectors as athlete_selectors
@@ -26,10 +25,11 @@ from athletes.models import Athlete
 from athletes.views import athlete_url
 from checkins import selectors as checkin_selectors
 from checkins import windows
-from checkins.charts import chart_series, chart_summary
+from checkins.charts import chart_series, chart_summary, chart_weeks
 from checkins.services import is_editable as checkin_is_editable
 from clinical import protocol
 from web.forms import form_error_from
+from web.http import post_only
 from web.ratelimit import rate_limited
 from web.weeks import monday_of
 
@@ -158,17 +158,35 @@ def _decision_context(decision, today: date) -> dict:
     }
 
 
+# The athlete page shows her recent weeks; the rest is one click away ("older check-ins").
+RECENT_CHECKINS = 8
+RESOLVED_FLAGS_SHOWN = 5
+OPEN_FLAGS_SHOWN = 30
+
+
 @coach_required
 def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The coach's page of one athlete, around "now" (the decision, this week and next, open
+    flags), then trends (the last ``CHART_WEEKS`` calendar weeks), then records. Bounded: the
+    check-ins table shows ``RECENT_CHECKINS`` a page (``?checkins=2`` for older ones), so the
+    page costs the same queries and about the same time at 4 or 104 weeks of history."""
     athlete = athlete_selectors.athlete_for_coach(request.user, pk, clinical=True)
-    checkins = list(checkin_selectors.checkins_for_athlete(athlete, with_revisions=True))
     today = athlete.today()
     overview = selectors.week_overview(athlete, today)
+    this_monday = overview.this_monday
+    weeks = chart_weeks(this_monday)
+    charted = list(checkin_selectors.checkins_for_athlete(athlete).filter(week__gte=weeks[0]))
+    checkins_page = Paginator(
+        checkin_selectors.checkins_for_athlete(athlete, with_revisions=True), RECENT_CHECKINS
+    ).get_page(request.GET.get("checkins"))
+    flags = checkin_selectors.flags_for_athlete(athlete)
     context = {
         "athlete": athlete,
-        "checkins": checkins,
-        "chart": chart_series(checkins),
-        "chart_summary": chart_summary(checkins),
+        "checkins": checkins_page.object_list,
+        "checkins_page": checkins_page,
+        "has_checkins": checkins_page.paginator.count > 0,
+        "chart": chart_series(charted, weeks),
+        "chart_summary": chart_summary(charted, weeks),
         "clearance": athlete_selectors.clearance_status(athlete),
         "readiness": athlete_selectors.readiness_status(athlete),
         "clearances": athlete.clearances.all(),
@@ -187,16 +205,19 @@ def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 "parts": protocol.split_daily(list(week.sessions.all())) if week else ([], []),
             }
             for label, monday, week in (
-                ("This week", overview.this_monday, overview.this_week),
-                ("Next week", overview.this_monday + timedelta(weeks=1), overview.next_week),
+                ("This week", this_monday, overview.this_week),
+                ("Next week", this_monday + timedelta(weeks=1), overview.next_week),
             )
         ],
-        "this_monday": overview.this_monday,
+        "this_monday": this_monday,
+        # What is due concerns last week and this one only: both are in the chart's weeks.
         "due": None
         if athlete.archived
-        else checkin_selectors.due_for(athlete, {c.week for c in checkins}),
+        else checkin_selectors.due_for(athlete, {c.week for c in charted}),
         "decisions": selectors.recent_decisions(athlete),
-        "flags": list(checkin_selectors.flags_for_athlete(athlete)[:30]),
+        "open_flags": list(flags.filter(status__in=("open", "acknowledged"))[:OPEN_FLAGS_SHOWN]),
+        "resolved_flags": list(flags.filter(status="resolved")[:RESOLVED_FLAGS_SHOWN]),
+        "resolved_limit": RESOLVED_FLAGS_SHOWN,
         "symptom_reports": checkin_selectors.recent_symptom_reports(request.user, athlete),
         **_stage_context(athlete),
         **_decision_context(selectors.pending_decision(athlete), today),
@@ -221,7 +242,7 @@ def _after_decision(request: AuthedHttpRequest, decision) -> HttpResponse:
 
 
 @coach_required
-@require_POST
+@post_only(lambda request, pk: reverse("plans:decision_override", args=[pk]))
 def decision_approve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_for_coach(request.user, pk)
     try:
@@ -265,8 +286,16 @@ def decision_override(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _session_rows(sessions) -> list[dict]:
+    return [{name: getattr(s, name) for name in SESSION_FIELDS} for s in sessions]
+
+
 @coach_required
 def plan_week_edit(request: AuthedHttpRequest, pk: int, week: str) -> HttpResponse:
+    """The week editor. Saving replaces the week's sessions with the rows posted; an extra
+    row left untouched is ignored. "Copy last week" (a POST that writes nothing) fills the
+    editor with the sessions of the week before: nothing changes for her until the coach
+    saves."""
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
     try:
         monday = parse_date(week) if week else None
@@ -275,32 +304,50 @@ def plan_week_edit(request: AuthedHttpRequest, pk: int, week: str) -> HttpRespon
     plan_week = selectors.plan_week_for(athlete, monday) if monday else None
     if plan_week is None:
         raise Http404("No plan for that week.")
-    initial = [
-        {name: getattr(s, name) for name in SESSION_FIELDS}
-        for s in plan_week.sessions.order_by("day", "order")
-    ]
-    formset = SessionFormSet(request.POST or None, initial=initial, prefix="s")
-    if request.method == "POST" and formset.is_valid():
-        sessions = [
-            f.cleaned_data
-            for f in formset.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
-        try:
-            services.plan_week_update_sessions(
-                plan_week=plan_week, sessions=sessions, by=request.user
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+    previous = selectors.plan_week_for(athlete, plan_week.week - timedelta(weeks=1))
+    context = {"athlete": athlete, "plan_week": plan_week, "previous": previous}
+    if request.method == "POST" and request.POST.get("copy") == "previous":
+        if previous is None or not previous.sessions.all():
+            messages.info(request, "There are no sessions from the week before to copy.")
+            formset = SessionFormSet(initial=_session_rows(plan_week.sessions.all()), prefix="s")
         else:
-            messages.success(request, f"Sessions for the week of {plan_week.week:%d %b} saved.")
-            return redirect(reverse("plans:athlete_overview", args=[athlete.pk]) + "#plan")
-    return render(
-        request,
-        "plans/plan_week_edit.html",
-        {"athlete": athlete, "plan_week": plan_week, "formset": formset},
-        status=400 if request.method == "POST" else 200,
-    )
+            messages.info(
+                request,
+                f"The sessions of the week of {date_format(previous.week, 'j M')} are copied "
+                "below. Nothing has changed for her yet: save to replace this week's sessions.",
+            )
+            formset = SessionFormSet(initial=_session_rows(previous.sessions.all()), prefix="s")
+        return render(
+            request, "plans/plan_week_edit.html", {**context, "formset": formset, "copied": True}
+        )
+    if request.method == "POST":
+        # No ``initial`` here: an extra row is compared with an empty row, so an untouched one
+        # is skipped even if the week's sessions changed since the page was drawn (or were
+        # copied from last week); every row the page sent as a session is saved.
+        formset = SessionFormSet(request.POST, prefix="s")
+        if formset.is_valid():
+            sessions = [
+                f.cleaned_data
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            try:
+                services.plan_week_update_sessions(
+                    plan_week=plan_week, sessions=sessions, by=request.user
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request,
+                    f"Sessions for the week of {date_format(plan_week.week, 'j M')} saved.",
+                )
+                return redirect(reverse("plans:athlete_overview", args=[athlete.pk]) + "#plan")
+        return render(
+            request, "plans/plan_week_edit.html", {**context, "formset": formset}, status=400
+        )
+    formset = SessionFormSet(initial=_session_rows(plan_week.sessions.all()), prefix="s")
+    return render(request, "plans/plan_week_edit.html", {**context, "formset": formset})
 
 
 # --- The athlete ------------------------------------------------------------------------------
@@ -333,11 +380,8 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
     ]
     latest = checkin_selectors.checkin_for_week(athlete, max(done)) if done else None
     feed = CalendarFeed.objects.filter(athlete=athlete).first()
-    recent = list(
-        checkin_selectors.checkins_for_athlete(athlete).filter(
-            week__gte=this_monday - timedelta(weeks=12)
-        )
-    )
+    weeks = chart_weeks(this_monday)
+    recent = list(checkin_selectors.checkins_for_athlete(athlete).filter(week__gte=weeks[0]))
     plan_week = overview.this_week
     days: list[dict] = []
     daily: list = []
@@ -353,6 +397,13 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
             days.append(
                 {"date": day, "is_today": day == today, "is_past": day < today, "sessions": items}
             )
+    calendar_url = (
+        request.build_absolute_uri(
+            reverse("plans:calendar_feed", args=[services.calendar_token(feed)])
+        )
+        if feed
+        else None
+    )
     next_main: list = []
     if overview.next_week is not None:
         next_main, _ = protocol.split_daily(list(overview.next_week.sessions.all()))
@@ -374,8 +425,8 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
                 athlete, plan_week.stage if plan_week else athlete.stage
             ),
             "recent_checkins": recent,
-            "chart": chart_series(recent),
-            "chart_summary": chart_summary(recent),
+            "chart": chart_series(recent, weeks),
+            "chart_summary": chart_summary(recent, weeks),
             # Her check-in: the week she most likely means (the oldest open one not sent),
             # else this week's if it is in, else when the next opens.
             "due_week": due_weeks[0] if due_weeks else None,
@@ -388,14 +439,18 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
             "closes_tonight": today.weekday() == 6,  # last week's closes at the end of Sunday
             "this_monday": this_monday,
             "encouragement": ENCOURAGEMENT[this_monday.isocalendar()[1] % len(ENCOURAGEMENT)],
-            "calendar_url": request.build_absolute_uri(
-                reverse("plans:calendar_feed", args=[services.calendar_token(feed)])
-            )
-            if feed
-            else None,
+            "calendar_url": calendar_url,
+            "calendar_webcal": webcal(calendar_url) if calendar_url else None,
             **_stage_context(athlete),
         },
     )
+
+
+def webcal(url: str) -> str:
+    """The calendar link as a subscription: calendar apps open ``webcal://`` (then fetch it
+    over https, or http on a laptop) and keep it updated, where an ``https://`` link would
+    only download the file once."""
+    return "webcal://" + url.split("://", 1)[1]
 
 
 def _json_download(data: dict, filename: str) -> HttpResponse:
@@ -425,7 +480,7 @@ def my_export_json(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @athlete_required
-@require_POST
+@post_only(lambda request: reverse("plans:my_week") + "#calendar")
 def my_calendar(request: AuthedHttpRequest) -> HttpResponse:
     """Create her calendar link, or replace it (the old link stops working)."""
     athlete = athlete_selectors.athlete_for_user(request.user)

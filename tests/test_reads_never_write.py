@@ -326,12 +326,6 @@ RECIPES: dict[str, Recipe] = {
 
 # Routes that no GET reaches, by design: each still must answer without writing.
 NOT_FOR_GET = {
-    "coach/athletes/<int:pk>/archive/": "POST only",
-    "coach/athletes/<int:pk>/invite/": "POST only",
-    "coach/decisions/<int:pk>/approve/": "POST only",
-    "me/calendar/": "POST only",
-    "coach/flags/<int:pk>/acknowledge/": "POST only",
-    "coach/flags/<int:pk>/resolve/": "POST only",
     "api/v1/auth/token/": "POST and DELETE only",
     "api/v1/^decisions/(?P<pk>[^/.]+)/approve/$": "POST only",
     "api/v1/^decisions/(?P<pk>[^/.]+)/override/$": "POST only",

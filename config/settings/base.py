@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # Where staff require it, a coach without an authenticator app sets one up first.
     "athletes.mfa.CoachMfaMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Under DEBUG only: our 404 page instead of Django's technical one (web/errors.py).
+    "web.errors.OwnNotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

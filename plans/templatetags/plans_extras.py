@@ -14,6 +14,17 @@ def gate_label(key: str) -> str:
 
 
 @register.filter
+def gates_split(gates) -> dict:
+    """A decision's gates as ``{"failed": [...], "passed": [...]}``, each in the engine's
+    order: the page shows what held her back and folds what passed."""
+    gates = list(gates or ())
+    return {
+        "failed": [g for g in gates if not g.get("passed")],
+        "passed": [g for g in gates if g.get("passed")],
+    }
+
+
+@register.filter
 def stage_name(key: str) -> str:
     stage = protocol.STAGE_BY_KEY.get(key)
     return stage.name if stage else key

@@ -264,10 +264,11 @@ def test_coach_archives_an_athlete_and_restores_her(coach_client, mia):
     assert roster_names(coach_client) == ["Mia Stone"]
 
 
-def test_archiving_needs_a_post(coach_client, mia):
+def test_archiving_needs_a_post_and_a_get_is_sent_to_her_page(coach_client, mia):
     response = coach_client.get(reverse("athletes:athlete_archive", args=[mia.pk]))
 
-    assert response.status_code == 405
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:athlete_overview", args=[mia.pk])
     mia.refresh_from_db()
     assert mia.archived is False
 
@@ -794,20 +795,34 @@ def test_an_invitation_works_only_once(coach_client, mia, django_capture_on_comm
     assert User.objects.get(email="mia@ex.org").check_password(NEW_PASSWORD)
 
 
-def test_an_invitation_refuses_a_different_email_and_creates_nothing(
+def test_the_invitation_shows_her_email_filled_in_and_read_only(
     coach_client, mia, django_capture_on_commit_callbacks
 ):
     invite(coach_client, mia, django_capture_on_commit_callbacks)
-    before = everything()
 
-    client, response = accept(link_in(mail.outbox[0]), email="someone.else@ex.org")
+    response = Client().get(link_in(mail.outbox[0]))
 
-    assert response.status_code == 200
-    assert_error_beside(
-        response, "email", "This invitation was sent to a different e-mail address."
-    )
-    assert everything() == before
-    assert "_auth_user_id" not in client.session
+    html = response.content.decode()
+    field = re.search(r'<input type="email" name="email"[^>]*>', html)
+    assert field is not None
+    assert 'value="mia@ex.org"' in field.group(0)
+    assert "readonly" in field.group(0)
+    assert "(optional)" not in html
+
+
+@pytest.mark.parametrize("posted", ["someone.else@ex.org", "", "not an address"])
+def test_an_invitation_ignores_any_other_email_posted_and_uses_the_invited_one(
+    coach_client, mia, django_capture_on_commit_callbacks, posted
+):
+    invite(coach_client, mia, django_capture_on_commit_callbacks)
+
+    client, response = accept(link_in(mail.outbox[0]), email=posted)
+
+    assert response.status_code == 302
+    mia.refresh_from_db()
+    assert mia.user.email == "mia@ex.org"
+    assert not User.objects.filter(email="someone.else@ex.org").exists()
+    assert int(client.session["_auth_user_id"]) == mia.user.pk
 
 
 def test_mismatched_passwords_are_refused_and_create_nothing(

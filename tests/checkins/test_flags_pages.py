@@ -473,11 +473,15 @@ def test_a_visitor_is_sent_to_sign_in(athlete):
     assert snapshot(flag) == before
 
 
-def test_acknowledge_and_resolve_only_accept_post(coach_client, athlete):
+def test_acknowledge_and_resolve_only_accept_post_and_a_get_is_sent_to_the_queue(
+    coach_client, athlete
+):
     flag = raise_flag(athlete)
 
-    assert coach_client.get(reverse("checkins:flag_acknowledge", args=[flag.pk])).status_code == 405
-    assert coach_client.get(reverse("checkins:flag_resolve", args=[flag.pk])).status_code == 405
+    for name in ("checkins:flag_acknowledge", "checkins:flag_resolve"):
+        response = coach_client.get(reverse(name, args=[flag.pk]))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("checkins:coach_flags")
     assert snapshot(flag)[0] == FlagStatus.OPEN
 
 

@@ -40,6 +40,7 @@ NOT_CLINICAL = {
         "SCAN_CHUNK_SIZE": "athletes per task of the daily scan",
     },
     "athletes/views.py": {"ACCESS_LOG_PAGE_SIZE": "pagination"},
+    "athletes/models.py": {"SINGLETON_PK": "the security policy's one row"},
     "athletes/selectors.py": {
         "ACCESS_LOG_ON_PAGE": "how many access-log rows her page shows",
         "_ACTION_WORDS": "auditlog's action codes and their words",
@@ -63,7 +64,14 @@ NOT_CLINICAL = {
         "REMINDER_HOUR": "when the reminder e-mail goes",
     },
     "plans/selectors.py": {"TREND_WEEKS": "how many weeks a roster sparkline shows"},
-    "plans/views.py": {"ROSTER_PAGE_SIZE": "pagination"},
+    "plans/views.py": {
+        "ROSTER_PAGE_SIZE": "pagination",
+        **dict.fromkeys(
+            ("RECENT_CHECKINS", "RESOLVED_FLAGS_SHOWN", "OPEN_FLAGS_SHOWN"),
+            "how many rows the athlete page lists",
+        ),
+    },
+    "checkins/charts.py": {"CHART_WEEKS": "how many calendar weeks a chart shows"},
     "plans/publication.py": {"BACKFILL_WEEKS": "how far back a stopped worker's weeks are filled"},
     "plans/tasks.py": {"RETRY": "Celery retry policy"},
     "plans/management/commands/seed_demo.py": {"SCRIPTED_WEEKS": "demo data"},
@@ -90,6 +98,7 @@ NOT_CLINICAL = {
                 "LOGGING",
                 "INVITATION_MAX_AGE",
                 "AUDIT_LOG_RETENTION_DAYS",
+                "TRUSTED_PROXY_COUNT",
             ),
             "framework setting",
         ),

@@ -6,7 +6,9 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
-from athletes.models import Role, User
+from athletes.demo import DEMO_ATHLETE_EMAIL, DEMO_COACH_EMAIL
+from athletes.models import Athlete, Role, User
+from checkins.models import WeeklyCheckIn
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +51,25 @@ def test_it_rejects_nonsense_counts():
     with pytest.raises(CommandError, match="--coaches must be at least 1"):
         seed(coaches=0)
     assert not User.objects.exists()
+
+
+def test_if_empty_loads_the_demo_into_an_empty_database():
+    out = seed(if_empty=True)
+
+    assert "Demo data ready." in out
+    assert User.objects.filter(email=DEMO_COACH_EMAIL).exists()
+
+
+def test_if_empty_leaves_a_database_with_accounts_as_it_is(password):
+    seed()
+    maya = Athlete.objects.get(email=DEMO_ATHLETE_EMAIL)
+    Athlete.objects.filter(pk=maya.pk).update(goal="A half marathon by the sea.")
+    User.objects.create_user("someone@example.org", password, role=Role.COACH, name="Sam")
+    checkins = WeeklyCheckIn.objects.count()
+
+    out = seed(if_empty=True)
+
+    assert "the demo data was left as it is" in out
+    maya.refresh_from_db()
+    assert maya.goal == "A half marathon by the sea."
+    assert WeeklyCheckIn.objects.count() == checkins
