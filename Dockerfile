@@ -21,8 +21,8 @@ COPY conversations ./conversations
 RUN pip install .
 COPY . .
 COPY --from=assets /src/vendor ./static/vendor
-# collectstatic needs a key to import settings; it is not used for anything else here.
-RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+# collectstatic needs a key and an address to import settings; neither is used here.
+RUN DJANGO_SECRET_KEY=collectstatic-only SITE_URL=http://collectstatic.invalid python manage.py collectstatic --noinput \
  && mkdir -p /app/private_media && chown -R app:app /app/private_media
 USER app
 EXPOSE 8000

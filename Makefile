@@ -11,6 +11,8 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address links in e-mails point at: where `make run` serves, unless set otherwise.
+SITE_URL ?= http://$(HOST):$(PORT)
 CHART_JS := static/vendor/chart.umd.min.js
 CHART_MAP := static/vendor/chart.umd.min.js.map
 AXE_JS := static/vendor/axe.min.js
@@ -67,7 +69,7 @@ run: migrate  ## Set up, migrate, load the demo into an empty database, serve on
 	@echo "  Sign in as the demo athlete: athlete@example.com / demo-athlete-pass"
 	@echo "  (e-mails such as sign-in codes are printed in this terminal)"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup  ## Set up and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)

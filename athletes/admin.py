@@ -23,6 +23,7 @@ from .models import (
     Athlete,
     Clearance,
     Invitation,
+    OutgoingEmail,
     ReadinessAssessment,
     SecurityPolicy,
     User,
@@ -312,4 +313,22 @@ class SecurityPolicyAdmin(admin.ModelAdmin):
         return super().has_add_permission(request) and not SecurityPolicy.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox, for an operator to see what waits (the mail server was down) and what went
+    out. Its words are not shown: they may name an athlete and what she reported."""
+
+    list_display = ("key", "created_at", "attempts", "sent_at", "expires_at")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter),)
+    search_fields = ("key",)
+    fields = ("key", "created_at", "claimed_at", "attempts", "sent_at", "expires_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -13,6 +13,7 @@ from .models import (
     Athlete,
     Clearance,
     ClearanceScope,
+    NotificationPreferences,
     ReadinessAssessment,
     User,
     known_timezones,
@@ -237,3 +238,25 @@ class InvitationAcceptForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class NotificationPreferencesForm(forms.ModelForm):
+    """What she wants e-mailed, and when. Warning signs concern coaches only."""
+
+    class Meta:
+        model = NotificationPreferences
+        fields = ["high_flags", "messages"]
+        labels = {
+            "high_flags": "High-priority warning signs",
+            "messages": "New messages in a conversation",
+        }
+        help_texts = {
+            "high_flags": "The daily digest lists every open warning sign either way.",
+            "messages": "Hourly gathers the messages of the past hour into one e-mail.",
+        }
+        widgets = {"high_flags": forms.RadioSelect, "messages": forms.RadioSelect}
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not user.is_coach:
+            del self.fields["high_flags"]

@@ -723,3 +723,103 @@ class SecurityPolicy(models.Model):
     def current(cls) -> SecurityPolicy:
         """The row (its migration creates it), or the defaults if someone deleted it."""
         return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls()
+
+
+# --- E-mail --------------------------------------------------------------------------------
+
+
+class HighFlagDelivery(models.TextChoices):
+    IMMEDIATELY = "immediately", "At once, one e-mail per check-in or symptom report"
+    DIGEST = "digest", "In the daily digest only"
+
+
+class MessageDelivery(models.TextChoices):
+    IMMEDIATELY = "immediately", "At once"
+    HOURLY = "hourly", "At most once an hour"
+    NEVER = "never", "Never (I read them in Stridewise)"
+
+
+class NotificationPreferences(models.Model):
+    """What she wants e-mailed, and when (SPEC §12). A user without a row has the defaults:
+    read them through ``athletes.selectors.notification_preferences_for``."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    high_flags = models.CharField(
+        "high-priority warning signs",
+        max_length=12,
+        choices=HighFlagDelivery.choices,
+        default=HighFlagDelivery.IMMEDIATELY,
+    )
+    messages = models.CharField(
+        "new messages",
+        max_length=12,
+        choices=MessageDelivery.choices,
+        default=MessageDelivery.IMMEDIATELY,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "notification preferences"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(high_flags__in=HighFlagDelivery.values),
+                name="notification_high_flags_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(messages__in=MessageDelivery.values),
+                name="notification_messages_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notification preferences of user {self.user_id}"
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail to send, once: the outbox the sending task works from (``athletes.mail``).
+
+    ``key`` names the e-mail ("invitation:12", "flags:…"), so queueing it twice stores it
+    once. Once sent, the address and the words are blanked (they may name her and what she
+    reported); the key and the time stay, to refuse a second send."""
+
+    key = models.CharField(max_length=120, unique=True)
+    to = models.EmailField(max_length=254, blank=True)
+    recipient = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Her account, if the address has one: deleting it removes what was not sent.",
+    )
+    subject = models.CharField(max_length=250, blank=True)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    athlete = models.ForeignKey(
+        Athlete,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Whom it is about, if anyone: erasing her removes what was not sent yet.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="A sender is at work on it since then."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Not worth sending after this (a sign-in code that no longer works).",
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="outgoing_email_pending")]
+
+    def __str__(self) -> str:
+        return f"E-mail {self.key} ({'sent' if self.sent_at else 'pending'})"

@@ -20,6 +20,7 @@ from .access import can_change_athlete
 from .models import (
     Athlete,
     Clearance,
+    NotificationPreferences,
     ReadinessAssessment,
     User,
     current_clearance,
@@ -316,6 +317,7 @@ def expiring_for_roster(
         .select_related(None)
         .only(
             "id",
+            "coach_id",
             "first_name",
             "last_name",
             "delivery_date",
@@ -342,3 +344,12 @@ def expiring_for_roster(
     )
     found = [(a, warnings) for a in rows if (warnings := expiry_warnings_for(a))]
     return sorted(found, key=lambda item: (item[1][0].last_valid_day, item[0].pk))
+
+
+def notification_preferences_for(user: User) -> NotificationPreferences:
+    """Her notification preferences; the defaults (everything at once) if she never chose.
+    The default is not saved: a read never writes."""
+    try:
+        return user.notification_preferences
+    except NotificationPreferences.DoesNotExist:
+        return NotificationPreferences(user=user)

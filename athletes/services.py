@@ -15,22 +15,23 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from clinical.help import country_for_timezone
-from web.validators import single_line
+from web.links import absolute_url
 
 from . import erasure
 from .documents import attach_document
+from .mail import email_queue
 from .models import (
     ApiToken,
     Athlete,
     Clearance,
     Invitation,
+    NotificationPreferences,
     ReadinessAssessment,
     Role,
     User,
@@ -174,8 +175,17 @@ def _hash(secret: str) -> str:
 
 
 @transaction.atomic
-def invitation_send(*, athlete: Athlete, by: User, accept_url: Callable[[str], str]) -> Invitation:
-    """E-mail her a single-use link; any earlier pending link stops working."""
+def invitation_accept_url(token: str) -> str:
+    return absolute_url(reverse("athletes:invitation_accept", args=[token]))
+
+
+def invitation_send(
+    *, athlete: Athlete, by: User, accept_url: Callable[[str], str] = invitation_accept_url
+) -> Invitation:
+    """E-mail her a single-use link; any earlier pending link stops working.
+
+    The invitation is saved whatever the mail server does: the e-mail is queued after the
+    commit and retried (``athletes.mail``)."""
     if athlete.user_id is not None:
         raise ValidationError("She already has a login; she can sign in with her e-mail.")
     if not athlete.email:
@@ -205,11 +215,15 @@ def invitation_send(*, athlete: Athlete, by: User, accept_url: Callable[[str], s
         "expires_at": invitation.expires_at,
         "site_name": settings.SITE_NAME,
     }
-    # One line whatever the stored name holds: a header with a line break cannot be sent.
-    subject = single_line(f"{by.get_full_name()} invited you to {settings.SITE_NAME}")
-    body = render_to_string("athletes/email/invitation.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, None, [invitation.email], fail_silently=False)
+    email_queue(
+        key=f"invitation:{invitation.pk}",
+        to=invitation.email,
+        subject=f"{by.get_full_name()} invited you to {settings.SITE_NAME}",
+        template="athletes/email/invitation",
+        context=context,
+        athlete_id=athlete.pk,
+        # "Cora invited you to Stridewise" names the site already.
+        prefixed=False,
     )
     logger.info("invitation sent invitation=%s athlete=%s", invitation.pk, athlete.pk)
     return invitation
@@ -311,3 +325,24 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 def api_token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     logger.info("api token revoked token=%s user=%s", token.pk, token.user_id)
+
+
+NOTIFICATION_FIELDS = ("high_flags", "messages")
+
+
+@transaction.atomic
+def notification_preferences_update(*, user: User, data: dict[str, Any]) -> NotificationPreferences:
+    """Save what she wants e-mailed and when (only the fields given change). A bad choice
+    raises ``ValidationError`` and writes nothing."""
+    unknown = set(data) - set(NOTIFICATION_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "Not a notification preference."))
+    prefs = NotificationPreferences.objects.select_for_update().filter(
+        user=user
+    ).first() or NotificationPreferences(user=user)
+    for name, value in data.items():
+        setattr(prefs, name, value)
+    prefs.full_clean(exclude=["user"])
+    prefs.save()
+    logger.info("notification preferences saved user=%s", user.pk)
+    return prefs

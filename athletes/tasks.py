@@ -1,4 +1,4 @@
-"""Housekeeping tasks of the accounts layer."""
+"""Housekeeping tasks of the accounts layer, and the sending of every e-mail."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+
+from . import mail
 
 logger = logging.getLogger(__name__)
 
@@ -54,3 +56,29 @@ def prune_access_log() -> int:
     deleted, _ = LogEntry.objects.filter(timestamp__lt=cutoff).delete()
     logger.info("prune_access_log deleted=%d", deleted)
     return deleted
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=mail.TRANSIENT,
+    retry_backoff=30,
+    retry_backoff_max=60 * 60,
+    retry_jitter=True,
+    max_retries=8,
+)
+def deliver_email(email_id: int) -> bool:
+    """Send one e-mail of the outbox. Safe to run twice: the claim lets one run send it.
+    A mail server that fails is retried with exponential backoff (30 s, 1 min, 2 min, …,
+    at most an hour apart); after the last retry the sweep below takes it up again."""
+    return mail.email_deliver(email_id)
+
+
+@shared_task(acks_late=True)
+def send_pending_emails() -> int:
+    """Every few minutes: queue again the e-mails still waiting (their retries ran out, the
+    broker refused them, or they failed while tasks ran eagerly)."""
+    pending = mail.emails_pending(older_than=timedelta(minutes=5))
+    for email_id in pending:
+        mail.email_dispatch(email_id)
+    logger.info("send_pending_emails queued=%d", len(pending))
+    return len(pending)

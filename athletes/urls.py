@@ -26,4 +26,9 @@ urlpatterns = [
     path("coach/athletes/<int:pk>/invite/", views.invitation_send, name="invitation_send"),
     path("documents/clearances/<int:pk>/", views.clearance_document, name="clearance_document"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path(
+        "accounts/notifications/",
+        views.notification_preferences,
+        name="notification_preferences",
+    ),
 ]

@@ -20,7 +20,13 @@ from web.ratelimit import rate_limited
 from . import selectors, services
 from .access import AuthedHttpRequest, coach_required, signed_in_required
 from .audit import record_access
-from .forms import AssessmentForm, AthleteForm, ClearanceForm, InvitationAcceptForm
+from .forms import (
+    AssessmentForm,
+    AthleteForm,
+    ClearanceForm,
+    InvitationAcceptForm,
+    NotificationPreferencesForm,
+)
 from .models import Athlete, Clearance, ReadinessAssessment
 
 
@@ -150,13 +156,7 @@ def assessment_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def invitation_send(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     try:
-        invitation = services.invitation_send(
-            athlete=athlete,
-            by=request.user,
-            accept_url=lambda token: request.build_absolute_uri(
-                reverse("athletes:invitation_accept", args=[token])
-            ),
-        )
+        invitation = services.invitation_send(athlete=athlete, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -225,3 +225,21 @@ def clearance_document(request: AuthedHttpRequest, pk: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@signed_in_required
+def notification_preferences(request: AuthedHttpRequest) -> HttpResponse:
+    """Her account's e-mail choices (SPEC §12). GET shows them, POST saves them."""
+    prefs = selectors.notification_preferences_for(request.user)
+    form = NotificationPreferencesForm(request.POST or None, instance=prefs, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_preferences_update(
+                user=request.user, data={name: form.cleaned_data[name] for name in form.fields}
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+        else:
+            messages.success(request, "Your notification preferences are saved.")
+            return redirect("athletes:notification_preferences")
+    return render(request, "athletes/notification_preferences.html", {"form": form})

@@ -227,3 +227,27 @@ def symptom_report_for(user: User | AnonymousUser, pk: int) -> SymptomReport:
         return symptom_reports_visible_to(user).get(pk=pk)
     except SymptomReport.DoesNotExist:
         raise Http404("No such symptom report.") from None
+
+
+def open_high_flags_by_coach(
+    coach_ids: Collection[int],
+) -> dict[int, list[tuple[Athlete, list[WarningFlag]]]]:
+    """For the daily digest: each coach's open high flags (open or acknowledged, athlete not
+    archived), by athlete in name order, newest first. One query whatever the numbers."""
+    flags = (
+        WarningFlag.objects.filter(
+            athlete__coach_id__in=coach_ids,
+            athlete__archived=False,
+            severity="high",
+            status__in=("open", "acknowledged"),
+        )
+        .select_related("athlete")
+        .order_by("athlete__first_name", "athlete__last_name", "athlete_id", "-created_at")
+    )
+    result: dict[int, list[tuple[Athlete, list[WarningFlag]]]] = {}
+    for flag in flags:
+        rows = result.setdefault(flag.athlete.coach_id, [])
+        if not rows or rows[-1][0].pk != flag.athlete_id:
+            rows.append((flag.athlete, []))
+        rows[-1][1].append(flag)
+    return result

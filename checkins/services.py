@@ -16,8 +16,8 @@ from django.utils.formats import date_format
 from kombu.exceptions import OperationalError as BrokerError
 
 from athletes.access import is_coach_side
-from athletes.models import Athlete, User
-from athletes.selectors import athlete_facts, athletes_for_scan
+from athletes.models import Athlete, HighFlagDelivery, User
+from athletes.selectors import athlete_facts, athletes_for_scan, notification_preferences_for
 from athletes.services import athlete_touch
 from clinical import rules
 from clinical.facts import HIGH, SEVERITY_RANK, CheckInFacts, Flag
@@ -34,6 +34,7 @@ from .models import (
     WarningFlag,
     WeeklyCheckIn,
 )
+from .notifications import high_flags_email
 from .signals import checkin_committed, symptom_reported
 
 logger = logging.getLogger(__name__)
@@ -247,25 +248,25 @@ def _flag_row(
 
 
 def _queue_notifications(flag_ids: list[int]) -> None:
-    """E-mail the coach about new high flags, after the flags are committed."""
+    """E-mail the coach about new high flags, after the flags are committed: one task for
+    the flags of one evaluation (one check-in or one symptom report), one e-mail for them."""
     if flag_ids:
         transaction.on_commit(lambda: _queue_now(flag_ids), robust=True)
 
 
 def _queue_now(flag_ids: list[int]) -> int:
-    """Queue the e-mails of these committed flags; returns how many the broker took."""
-    from .tasks import notify_flag
+    """Queue one e-mail task for these committed flags (one evaluation's, or one athlete's
+    pending ones); returns how many flags the broker took."""
+    from .tasks import notify_high_flags
 
-    queued = 0
-    for flag_id in flag_ids:
-        try:
-            notify_flag.delay(flag_id)
-        except BrokerError:
-            # The flag is saved with notified_at empty; the next scan queues it again.
-            logger.warning("could not queue notify_flag flag=%s: broker unreachable", flag_id)
-        else:
-            queued += 1
-    return queued
+    ids = sorted(flag_ids)
+    try:
+        notify_high_flags.delay(ids)
+    except BrokerError:
+        # The flags are saved with notified_at empty; the next scan queues them again.
+        logger.warning("could not queue notify_high_flags flags=%s: broker unreachable", ids)
+        return 0
+    return len(ids)
 
 
 def _escalate(existing: WarningFlag, new: WarningFlag) -> bool:
@@ -470,11 +471,15 @@ def warnings_renotify() -> int:
     """Queue again the e-mails of high flags never sent (broker down, crash); returns how many
     were queued (none while the broker refuses them)."""
     pending = list(
-        WarningFlag.objects.filter(
-            severity=HIGH, notified_at__isnull=True, status=FlagStatus.OPEN
-        ).values_list("pk", flat=True)
+        WarningFlag.objects.filter(severity=HIGH, notified_at__isnull=True, status=FlagStatus.OPEN)
+        .order_by("athlete_id", "pk")
+        .values_list("athlete_id", "pk")
     )
-    return _queue_now(pending)
+    by_athlete: dict[int, list[int]] = {}
+    for athlete_id, flag_id in pending:
+        by_athlete.setdefault(athlete_id, []).append(flag_id)
+    # One task per athlete: it writes one e-mail per check-in or report among her flags.
+    return sum(_queue_now(flag_ids) for flag_ids in by_athlete.values())
 
 
 @transaction.atomic
@@ -548,6 +553,49 @@ def warnings_scan_chunk(*, athlete_ids: list[int]) -> int:
 # --- E-mails ---------------------------------------------------------------------------------
 
 
+def _flag_source(flag: WarningFlag) -> tuple[str, int | date]:
+    """What raised it, for grouping: a symptom report, else a check-in, else its week."""
+    if flag.symptom_report_id is not None:
+        return ("report", flag.symptom_report_id)
+    if flag.checkin_id is not None:
+        return ("checkin", flag.checkin_id)
+    return ("week", flag.week)
+
+
+@transaction.atomic
+def high_flags_notify(*, flag_ids: list[int]) -> int:
+    """Tell each coach about new high flags: one e-mail per check-in or symptom report that
+    raised them, listing them all, with a link to her athlete page (SPEC §12). A coach who
+    chose "in the daily digest only" gets none here; the digest lists them.
+
+    Idempotent: the flags are claimed (``notified_at``) in the same transaction that stores
+    the e-mail in the outbox, under locks; a flag already claimed is skipped, so a retry or
+    a second scan never writes a second e-mail. Returns the number of e-mails queued."""
+    flags = list(
+        WarningFlag.objects.select_for_update(of=("self",))
+        .filter(pk__in=flag_ids, severity=HIGH, notified_at__isnull=True)
+        .select_related("athlete__coach__notification_preferences", "symptom_report", "checkin")
+        .order_by("pk")
+    )
+    if not flags:
+        return 0
+    WarningFlag.objects.filter(pk__in=[f.pk for f in flags]).update(notified_at=timezone.now())
+    groups: dict[tuple[int, str, int | date], list[WarningFlag]] = {}
+    for flag in flags:
+        groups.setdefault((flag.athlete_id, *_flag_source(flag)), []).append(flag)
+    queued = 0
+    for group in groups.values():
+        athlete = group[0].athlete
+        coach = athlete.coach
+        if notification_preferences_for(coach).high_flags == HighFlagDelivery.DIGEST:
+            logger.info("high flags held for the digest flags=%s", [f.pk for f in group])
+            continue
+        if high_flags_email(athlete=athlete, coach=coach, flags=group) is not None:
+            queued += 1
+            logger.info("high flags e-mailed flags=%s coach=%s", [f.pk for f in group], coach.pk)
+    return queued
+
+
 def email_claim(*, kind: str, user: User, key: str) -> bool:
     """True once per (kind, user, key): the caller may send; False if already sent."""
     try:
@@ -556,7 +604,3 @@ def email_claim(*, kind: str, user: User, key: str) -> bool:
     except IntegrityError:
         return False
     return True
-
-
-def email_unclaim(*, kind: str, user: User, key: str) -> None:
-    EmailLog.objects.filter(kind=kind, user=user, key=key).delete()

@@ -23,6 +23,11 @@ router.register("flags", checkins.FlagViewSet, basename="flag")
 
 urlpatterns = [
     path("me/", athletes.MeView.as_view(), name="me"),
+    path(
+        "me/notifications/",
+        athletes.NotificationPreferencesView.as_view(),
+        name="me-notifications",
+    ),
     path("auth/token/", athletes.TokenView.as_view(), name="token"),
     path(
         "athletes/<int:athlete_id>/clearances/",

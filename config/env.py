@@ -70,6 +70,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_url(name: str, default: str | None = None, *, required: bool = False) -> str:
+    """An absolute http(s) address without a query or fragment, e.g. the site's public URL;
+    returned without a trailing slash, so that ``value + "/path/"`` is always well formed."""
+    raw = env_str(name, default, required=required)
+    if raw is None:
+        raise ImproperlyConfigured(f"{name} must be set in the environment.")
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name} must be an http:// or https:// address such as https://coach.example.org, "
+            f"not {raw!r}."
+        )
+    return raw.strip().rstrip("/")
+
+
 def database_from_url(url: str, *, name: str = "DATABASE_URL", base_dir: Path) -> dict:
     """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/db`` into a DATABASES entry.
 

@@ -55,12 +55,13 @@ def test_each_settings_module_shows_our_error_pages(module, static, tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "EMAIL_"))
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "EMAIL_", "SITE_URL"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE=module,
         DJANGO_SECRET_KEY="error-pages-only-" + "k" * 50,
         DJANGO_ALLOWED_HOSTS="coach.example.com",
+        SITE_URL="https://coach.example.com",
         # An empty database: an error page must not need one.
         DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
     )

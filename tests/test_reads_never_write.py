@@ -361,6 +361,7 @@ NOT_FOR_GET = {
     "admin/auditlog/logentry/add/": "the access log is append-only",
     "admin/auditlog/logentry/<path:object_id>/delete/": "the access log is append-only",
     "admin/checkins/symptomreport/add/": "she (or her coach) reports symptoms in the product",
+    "admin/athletes/outgoingemail/add/": "e-mails are written by the product",
     "admin/plans/auditentry/<path:object_id>/delete/": "the audit trail is append-only",
 }
 

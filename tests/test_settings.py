@@ -28,6 +28,7 @@ def run(module: str, code: str = LOAD, **env: str) -> subprocess.CompletedProces
                 "TRUSTED_PROXY_COUNT",
                 "COACH_MFA_REQUIRED",
                 "ALLOW_",
+                "SITE_URL",
             )
         )
     }
@@ -50,7 +51,11 @@ def run(module: str, code: str = LOAD, **env: str) -> subprocess.CompletedProces
         ("config.settings.test", {}, "False"),
         (
             "config.settings.production",
-            {"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "coach.example.com"},
+            {
+                "DJANGO_SECRET_KEY": "x" * 60,
+                "DJANGO_ALLOWED_HOSTS": "coach.example.com",
+                "SITE_URL": "https://coach.example.com",
+            },
             "False",
         ),
     ],
@@ -134,6 +139,28 @@ def test_production_requires_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_production_requires_the_public_address_for_links_in_e_mails():
+    result = run(
+        "config.settings.production",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="coach.example.com",
+    )
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
+
+
+def test_site_url_is_read_without_its_trailing_slash():
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    )
+    default = run("config.settings.local", code)
+    served = run("config.settings.local", code, SITE_URL="https://coach.example.org/")
+    assert (default.stdout.strip(), served.stdout.strip()) == (
+        "http://127.0.0.1:8000",
+        "https://coach.example.org",
+    )
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
@@ -151,6 +178,9 @@ def test_production_requires_a_secret_key():
         ("TRUSTED_PROXY_COUNT", "one", "TRUSTED_PROXY_COUNT must be a whole number"),
         ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT must be at least 0, not -1"),
         ("COACH_MFA_REQUIRED", "perhaps", "COACH_MFA_REQUIRED must be true or false"),
+        ("SITE_URL", "coach.example.com", "SITE_URL must be an http:// or https:// address"),
+        ("SITE_URL", "ftp://coach.example.com", "SITE_URL must be an http:// or https://"),
+        ("SITE_URL", "https://coach.example.com/?x=1", "SITE_URL must be an http:// or https://"),
     ],
 )
 def test_bad_values_fail_at_start_naming_the_variable(variable, value, message):
@@ -164,12 +194,13 @@ def test_production_passes_the_deployment_checklist():
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "SITE_URL"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="a-long-random-production-secret-" + "k3y" * 20,
         DJANGO_ALLOWED_HOSTS="coach.example.com",
+        SITE_URL="https://coach.example.com",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -236,7 +267,11 @@ def test_database_url_conn_max_age_must_be_a_number(tmp_path):
 
 # --- e-mail never in production's logs ------------------------------------------------------
 
-PRODUCTION = {"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "coach.example.com"}
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "x" * 60,
+    "DJANGO_ALLOWED_HOSTS": "coach.example.com",
+    "SITE_URL": "https://coach.example.com",
+}
 BACKEND = (
     "import django; django.setup(); from django.conf import settings; print(settings.EMAIL_BACKEND)"
 )

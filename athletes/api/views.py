@@ -25,7 +25,15 @@ from athletes import selectors, services
 from athletes.access import AthleteNestedMixin, CoachWritesAthleteReads, SignedIn, signed_in_user
 from athletes.audit import LogsAccessMixin
 from athletes.mfa import SETUP_MESSAGE, must_set_up_totp
-from athletes.models import ApiToken, Athlete, Clearance, ReadinessAssessment, User
+from athletes.models import (
+    ApiToken,
+    Athlete,
+    Clearance,
+    HighFlagDelivery,
+    MessageDelivery,
+    ReadinessAssessment,
+    User,
+)
 from web import ratelimit
 from web.api.pagination import StandardPagination
 
@@ -92,6 +100,56 @@ def second_factor_refused(request: Request, *, user: User, code: str | None) -> 
     if any(error.code == "too_many_login_attempts" for error in form.errors.as_data()["code"]):
         return too_many_attempts(request, action="login_failed", key=f"mfa-auth-user-{user.pk}")
     raise serializers.ValidationError({"code": ["Wrong code."]})
+
+
+class NotificationPreferencesSerializer(serializers.Serializer):
+    high_flags = serializers.ChoiceField(
+        choices=HighFlagDelivery.choices,
+        required=False,
+        help_text="High-priority warning signs (coaches): e-mailed at once, or in the daily "
+        "digest only.",
+    )
+    messages = serializers.ChoiceField(
+        choices=MessageDelivery.choices,
+        required=False,
+        help_text="New messages: e-mailed at once, at most hourly, or never.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                dict.fromkeys(sorted(unknown), "Not a notification preference.")
+            )
+        return attrs
+
+
+class NotificationPreferencesView(APIView):
+    """Her e-mail notification preferences (SPEC §12): GET reads them (the defaults if she
+    never chose), PATCH changes the fields given."""
+
+    permission_classes = [SignedIn]
+
+    @staticmethod
+    def _data(prefs) -> dict[str, str]:
+        return {"high_flags": prefs.high_flags, "messages": prefs.messages}
+
+    @extend_schema(responses=NotificationPreferencesSerializer)
+    def get(self, request: Request) -> Response:
+        prefs = selectors.notification_preferences_for(signed_in_user(request))
+        return Response(NotificationPreferencesSerializer(self._data(prefs)).data)
+
+    @extend_schema(
+        request=NotificationPreferencesSerializer, responses=NotificationPreferencesSerializer
+    )
+    def patch(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        serializer = NotificationPreferencesSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        prefs = services.notification_preferences_update(
+            user=user, data=dict(serializer.validated_data)
+        )
+        return Response(NotificationPreferencesSerializer(self._data(prefs)).data)
 
 
 class TokenView(APIView):

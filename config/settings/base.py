@@ -12,7 +12,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str
+from config.env import database_from_url, env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -22,8 +22,11 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 SITE_NAME = "Stridewise"
-# The address used in links inside e-mails sent by background tasks (no request to ask).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The public address of the app: every link in every e-mail is built from it
+# (``web.links.absolute_url``), whoever sends the e-mail (a request or a background task).
+# ``make run`` sets it to the address it serves; production requires it.
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000")
+# The Sites framework's one site (allauth reads its name); migration athletes.0006 names it.
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -376,6 +379,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "message-summaries": {
         "task": "conversations.tasks.send_message_summaries",
         "schedule": crontab(minute=15),
+    },
+    # E-mails still waiting (mail server down past their retries, broker refused, or sent
+    # eagerly without a worker and failed): queue them again.
+    "send-pending-emails": {
+        "task": "athletes.tasks.send_pending_emails",
+        "schedule": crontab(minute="*/10"),
     },
     # Sessions live two weeks past last use; drop the expired rows nightly.
     "clear-expired-sessions": {

@@ -2,13 +2,15 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_str
+from config.env import env_bool, env_int, env_str, env_url
 
 from .base import *  # noqa: F403
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # No default: a deployment without its own key must not start.
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", required=True)
+# No default either: e-mails sent from a deployment must link to its own public address.
+SITE_URL = env_url("SITE_URL", required=True)
 
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"

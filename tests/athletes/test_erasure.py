@@ -36,6 +36,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from athletes import services
+from athletes.mail import RenderedEmail, email_queue
 from athletes.models import Athlete, Clearance, Role, User
 from checkins import services as checkin_services
 from checkins.models import CheckInRevision, EmailLog, WarningFlag
@@ -206,6 +207,16 @@ def build_her(coach: User, staff: User, media: FileSystemStorage) -> dict[str, A
     )
     conversation_services.message_post(
         athlete=athlete, by=coach, body=f"Thanks {FIRST}, let's keep it easy."
+    )
+    # Her e-mail choices, and an e-mail to her still waiting in the outbox (the mail server
+    # was down), naming her.
+    services.notification_preferences_update(user=user, data={"messages": "hourly"})
+    email_queue(
+        key=f"test:waiting:{user.pk}",
+        to=EMAIL,
+        subject=f"For {FIRST}",
+        rendered=RenderedEmail(text=f"Hello {FIRST} {LAST}", html=f"<p>Hello {FIRST}</p>"),
+        recipient_id=user.pk,
     )
 
     # Staff edit her in the admin: the admin's own history names her.

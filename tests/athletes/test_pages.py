@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core import mail, signing
 from django.db import connection
@@ -31,6 +32,7 @@ from athletes.models import (
 from clinical.readiness import ASSESSMENT_ITEM_FIELDS
 from tests.athletes import samples
 from tests.athletes.records import document_storage, everything, stored_files
+from tests.emails import assert_a_good_email
 from tests.factories import (
     AssessmentFactory,
     AthleteFactory,
@@ -650,7 +652,10 @@ def invite(client: Client, athlete: Athlete, django_capture_on_commit_callbacks)
 
 
 def link_in(message) -> str:
-    match = re.search(r"http://testserver(/invite/[^/\s]+/)", message.body)
+    # Absolute, from SITE_URL, in both parts.
+    match = re.search(re.escape(settings.SITE_URL) + r"(/invite/[^/\s]+/)", message.body)
+    assert match is not None
+    assert f'href="{settings.SITE_URL}{match.group(1)}"' in message.alternatives[0][0]
     assert match, message.body
     return match.group(1)
 
@@ -684,6 +689,7 @@ def test_coach_invites_the_athlete_by_email(
     assert message.to == ["mia@ex.org"]
     assert message.subject == "Cora invited you to Stridewise"
     assert "Hello Mia," in message.body
+    assert_a_good_email(message)
     token = link_in(message).split("/")[2]
     # Only a hash of the link's secret is stored.
     assert token not in invitation.secret_hash

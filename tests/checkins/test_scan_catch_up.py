@@ -90,11 +90,11 @@ def test_the_renotify_count_is_what_the_broker_took(coach, monkeypatch):
     def refuse(*args, **kwargs):
         raise BrokerError("connection refused")
 
-    monkeypatch.setattr(tasks.notify_flag, "delay", refuse)
+    monkeypatch.setattr(tasks.notify_high_flags, "delay", refuse)
     assert services.warnings_scan()["notifications"] == 0
 
     sent: list[int] = []
-    monkeypatch.setattr(tasks.notify_flag, "delay", sent.append)
+    monkeypatch.setattr(tasks.notify_high_flags, "delay", sent.append)
     assert services.warnings_scan()["notifications"] == 1
     assert len(sent) == 1
 

@@ -48,6 +48,11 @@ NOT_CLINICAL = {
     },
     "web/sessions.py": {"RENEW_EVERY_SECONDS": "how often a session's expiry is pushed back"},
     "benchmarks/generate.py": {"BATCH": "rows per insert of the benchmark data"},
+    "athletes/adapters.py": {"CODE_EMAIL_LIFETIME": "how long an e-mailed code is worth sending"},
+    "athletes/mail.py": {
+        "CLAIM_TIMEOUT": "when a sender that died mid-send loses its claim on an e-mail",
+        "MAX_ATTEMPTS": "when the outbox stops retrying an e-mail",
+    },
     "checkins/selectors.py": {
         "SEVERITY_ORDER": "SQL ordering of severities",
         "RECENT_REPORTS": "how many symptom reports a page lists",
