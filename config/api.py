@@ -8,6 +8,7 @@ Every route is named inside the ``api`` namespace: ``reverse("api:me")``,
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from activities.api import views as activities
 from athletes.api import views as athletes
 from checkins.api import views as checkins
 from plans.api import views as plans
@@ -43,6 +44,11 @@ urlpatterns = [
         "athletes/<int:athlete_id>/symptom-reports/",
         checkins.AthleteSymptomReportListCreate.as_view(),
         name="athlete-symptom-reports",
+    ),
+    path(
+        "athletes/<int:athlete_id>/activities/",
+        activities.AthleteActivityListCreate.as_view(),
+        name="athlete-activities",
     ),
     path("athletes/<int:athlete_id>/plan/", plans.AthletePlanView.as_view(), name="athlete-plan"),
     path(

@@ -36,12 +36,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from django.utils.regex_helper import normalize
 
+from activities import services as activity_services
+from activities.sources import UploadedFiles
 from athletes import services as athlete_services
 from athletes.models import ApiToken, Athlete, Role, User
 from checkins import services as checkin_services
 from checkins.models import CheckInRevision, EmailLog, SymptomReport, WarningFlag, WeeklyCheckIn
 from plans import services as plan_services
 from plans.models import Decision, PlanWeek
+from tests.activities.files import RUN_WALK_8, fit_activity
 from tests.athletes.samples import PNG
 from tests.checkins.factories import CheckInFactory
 from tests.factories import AssessmentFactory, AthleteFactory
@@ -191,6 +194,17 @@ def build_world() -> World:
         athlete=athlete, for_week=monday_of(athlete.today()) + timedelta(weeks=1)
     )
     calendar_token = plan_services.calendar_token(plan_services.calendar_feed(athlete=athlete))
+    activity_services.activities_import(
+        athlete=athlete,
+        source=UploadedFiles(
+            [
+                SimpleUploadedFile(
+                    "run.fit", fit_activity(timezone.now() - timedelta(days=1), RUN_WALK_8)
+                )
+            ]
+        ),
+        by=athlete_user,
+    )
 
     invited = AthleteFactory(coach=coach, first_name="Ines", email="ines@example.org")
     tokens: list[str] = []
@@ -264,6 +278,8 @@ RECIPES: dict[str, Recipe] = {
     "me/symptoms/<int:pk>/": lambda w: [{"pk": w.report.pk}],
     "coach/athletes/<int:pk>/symptoms/new/": lambda w: [{"pk": w.athlete.pk}],
     "coach/flags/<int:pk>/resolve/": lambda w: [{"pk": w.flag.pk}],
+    # activities
+    "coach/athletes/<int:pk>/activities/upload/": lambda w: [{"pk": w.athlete.pk}],
     # plans
     "coach/athletes/<int:pk>/": lambda w: [{"pk": w.athlete.pk}],
     "coach/athletes/<int:pk>/weeks/<str:week>/edit/": lambda w: [
@@ -279,6 +295,7 @@ RECIPES: dict[str, Recipe] = {
     "api/v1/athletes/<int:athlete_id>/checkins/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/athletes/<int:athlete_id>/symptom-reports/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/checkins/<int:pk>/": lambda w: [{"pk": w.checkin.pk}],
+    "api/v1/athletes/<int:athlete_id>/activities/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/athletes/<int:athlete_id>/plan/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/athletes/<int:athlete_id>/decisions/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/^athletes/(?P<pk>[^/.]+)/$": lambda w: [{"pk": w.athlete.pk}],
@@ -325,6 +342,9 @@ NOT_FOR_GET = {
     "coach/athletes/<int:pk>/invite/": "POST only",
     "coach/decisions/<int:pk>/approve/": "POST only",
     "me/calendar/": "POST only",
+    "me/activities/upload/": "POST only",
+    "coach/athletes/<int:pk>/activities/upload/": "POST only",
+    "admin/activities/activity/add/": "activities come from her files",
     "coach/flags/<int:pk>/acknowledge/": "POST only",
     "coach/flags/<int:pk>/resolve/": "POST only",
     "api/v1/auth/token/": "POST and DELETE only",

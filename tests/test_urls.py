@@ -25,9 +25,9 @@ from django.urls import (
 
 from checkins import views as checkins_views
 
-OUR_URLCONFS = {"athletes.urls", "checkins.urls", "plans.urls", "config.api"}
-OUR_PACKAGES = {"athletes", "checkins", "plans", "config"}
-OUR_NAMESPACES = {"athletes", "checkins", "plans", "api"}
+OUR_URLCONFS = {"athletes.urls", "activities.urls", "checkins.urls", "plans.urls", "config.api"}
+OUR_PACKAGES = {"athletes", "activities", "checkins", "plans", "config"}
+OUR_NAMESPACES = {"athletes", "activities", "checkins", "plans", "api"}
 # The project-level pages of config/urls.py: the only routes of ours with a root name.
 ROOT_NAMES = {"landing", "home", "healthz"}
 
@@ -43,6 +43,8 @@ ROUTES = [
     ("athletes:invitation_send", [7], "/coach/athletes/7/invite/"),
     ("athletes:clearance_document", [3], "/documents/clearances/3/"),
     ("athletes:invitation_accept", ["t0k"], "/invite/t0k/"),
+    ("activities:my_upload", [], "/me/activities/upload/"),
+    ("activities:coach_upload", [7], "/coach/athletes/7/activities/upload/"),
     ("checkins:my_checkin", [], "/me/checkin/"),
     ("checkins:my_history", [], "/me/checkins/"),
     ("checkins:my_checkin_edit", [3], "/me/checkins/3/edit/"),
@@ -75,6 +77,7 @@ ROUTES = [
     ("api:athlete-checkins", [7], "/api/v1/athletes/7/checkins/"),
     ("api:checkin", [3], "/api/v1/checkins/3/"),
     ("api:athlete-symptom-reports", [7], "/api/v1/athletes/7/symptom-reports/"),
+    ("api:athlete-activities", [7], "/api/v1/athletes/7/activities/"),
     ("api:athlete-plan", [7], "/api/v1/athletes/7/plan/"),
     ("api:athlete-decisions", [7], "/api/v1/athletes/7/decisions/"),
     ("api:athlete-list", [], "/api/v1/athletes/"),

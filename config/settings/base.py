@@ -42,8 +42,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    # Our apps, from the ground up: athletes <- checkins <- plans.
+    # Our apps, from the ground up: athletes <- activities <- checkins <- plans.
     "athletes",
+    "activities",
     "checkins",
     "plans",
 ]
