@@ -56,5 +56,10 @@ urlpatterns = [
         plans.AthleteDecisionList.as_view(),
         name="athlete-decisions",
     ),
+    path(
+        "plan-sessions/<int:pk>/workout.fit",
+        plans.PlanSessionWorkout.as_view(),
+        name="plan-session-workout",
+    ),
     *router.urls,
 ]

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from clinical.protocol import describe
 
 from .models import PlannedSession, WeekReason
+from .workouts import workout_steps_in_words
 
 
 def _escape(text: str) -> str:
@@ -38,7 +39,7 @@ def _summary(session: PlannedSession) -> str:
 def _description(session: PlannedSession) -> str:
     if session.plan_week.reason == WeekReason.PAUSED:
         return f"{PAUSED_NOTE} {session.notes}".strip()
-    return session.notes
+    return f"{workout_steps_in_words(session)} {session.notes}".strip()
 
 
 def render_ics(sessions: Iterable[PlannedSession], *, name: str, now: datetime) -> str:

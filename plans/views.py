@@ -43,6 +43,7 @@ from .wording import (
     why_for_her,
     why_next_for_her,
 )
+from .workouts import WORKOUT_KINDS, week_workouts_download
 
 ROSTER_PAGE_SIZE = 25
 
@@ -450,3 +451,20 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=900"
     response["Content-Disposition"] = 'inline; filename="plan.ics"'
     return response
+
+
+@athlete_required
+def my_week_workouts(request: AuthedHttpRequest, week: str) -> HttpResponse:
+    """Every walk, run-walk and run of one of her weeks as FIT workouts, in a zip (SPEC §13)."""
+    athlete = athlete_selectors.athlete_for_user(request.user)
+    monday = parse_date(week)
+    if athlete is None or monday is None or monday.weekday() != 0:
+        raise Http404("No such week.")
+    sessions = list(
+        PlannedSession.objects.filter(
+            plan_week__plan__athlete=athlete, plan_week__week=monday, kind__in=WORKOUT_KINDS
+        ).select_related("plan_week")
+    )
+    if not sessions:
+        raise Http404("No walk or run to download that week.")
+    return week_workouts_download(sessions, name=f"workouts-{monday:%Y-%m-%d}.zip")

@@ -289,6 +289,7 @@ RECIPES: dict[str, Recipe] = {
     "coach/decisions/<int:pk>/override/": lambda w: [{"pk": w.decision.pk}],
     "coach/athletes/<int:pk>/export.json": lambda w: [{"pk": w.athlete.pk}],
     "calendar/<str:token>.ics": lambda w: [{"token": w.calendar_token}],
+    "me/weeks/<str:week>/workouts.zip": lambda w: [{"week": w.plan_week.week.isoformat()}],
     # API
     "api/v1/athletes/<int:athlete_id>/clearances/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/athletes/<int:athlete_id>/assessments/": lambda w: [{"athlete_id": w.athlete.pk}],
@@ -297,6 +298,9 @@ RECIPES: dict[str, Recipe] = {
     "api/v1/checkins/<int:pk>/": lambda w: [{"pk": w.checkin.pk}],
     "api/v1/athletes/<int:athlete_id>/activities/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/athletes/<int:athlete_id>/plan/": lambda w: [{"athlete_id": w.athlete.pk}],
+    "api/v1/plan-sessions/<int:pk>/workout.fit": lambda w: [
+        {"pk": w.plan_week.sessions.filter(kind__in=["walk", "run_walk", "run"]).first().pk}
+    ],
     "api/v1/athletes/<int:athlete_id>/decisions/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/^athletes/(?P<pk>[^/.]+)/$": lambda w: [{"pk": w.athlete.pk}],
     "api/v1/^decisions/(?P<pk>[^/.]+)/$": lambda w: [{"pk": w.decision.pk}],

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
@@ -15,7 +18,8 @@ from athletes.api.views import AthleteViewSet
 from athletes.models import Athlete, User
 from clinical import protocol
 from plans import selectors, services
-from plans.models import Decision
+from plans.models import Decision, PlannedSession
+from plans.workouts import FIT_CONTENT_TYPE, WORKOUT_KINDS, workout_download
 from web.api.pagination import StandardPagination
 
 from .serializers import DecisionSerializer, ErrorSerializer, OverrideSerializer, PlanSerializer
@@ -109,3 +113,21 @@ class DecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Decisio
         )
         decision.refresh_from_db()
         return Response(DecisionSerializer(decision).data)
+
+
+class PlanSessionWorkout(APIView):
+    """``GET /api/v1/plan-sessions/{id}/workout.fit``: one planned walk, run-walk or run as a
+    structured FIT workout her watch follows step by step (SPEC §13). Her coach, she and staff
+    may download it; anyone else's session, or a kind a watch doesn't time (strength, pelvic
+    floor…), answers 404."""
+
+    permission_classes = [SignedIn]
+
+    @extend_schema(responses={(200, FIT_CONTENT_TYPE): OpenApiTypes.BINARY, 404: ErrorSerializer})
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        session = get_object_or_404(
+            PlannedSession.objects.visible_to(request.user).filter(kind__in=WORKOUT_KINDS),
+            pk=pk,
+        )
+        self.check_object_permissions(request, session)
+        return workout_download(session)
