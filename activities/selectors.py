@@ -63,12 +63,12 @@ def week_totals(athlete: Athlete, monday: date) -> WeekTotals:
     return totals_of(activities_between(athlete, monday, monday + timedelta(days=6)))
 
 
-def weekly_elevation(athlete: Athlete, mondays: list[date]) -> dict[date, int]:
+def weekly_elevation(athlete_id: int, mondays: list[date]) -> dict[date, int]:
     """Metres climbed each of these weeks, on foot: one query."""
     if not mondays:
         return {}
     rows = Activity.objects.filter(
-        athlete=athlete,
+        athlete_id=athlete_id,
         sport__in=ON_FOOT,
         local_date__gte=min(mondays),
         local_date__lte=max(mondays) + timedelta(days=6),

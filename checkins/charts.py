@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from activities.selectors import weekly_elevation
+
 from .models import WeeklyCheckIn
 
 
 def chart_series(checkins: Sequence[WeeklyCheckIn]) -> dict:
-    """Oldest first: weekly run and walk minutes (bars), energy, sleep and pain (lines), and
-    the weeks with a symptom."""
+    """Oldest first: weekly run and walk minutes (bars), energy, sleep and pain (lines), the
+    weeks with a symptom, and the metres climbed each week from her activity files (for the
+    trail stages; one query)."""
     ordered = sorted(checkins, key=lambda c: c.week)
+    climbed = weekly_elevation(ordered[0].athlete_id, [c.week for c in ordered]) if ordered else {}
     return {
         "weeks": [c.week.isoformat() for c in ordered],
         "labels": [c.week.strftime("%d %b") for c in ordered],
@@ -20,6 +24,7 @@ def chart_series(checkins: Sequence[WeeklyCheckIn]) -> dict:
         "sleep": [float(c.sleep_hours) for c in ordered],
         "pain": [c.pain for c in ordered],
         "symptoms": [bool(c.reported_symptoms) for c in ordered],
+        "elevation": [climbed.get(c.week, 0) for c in ordered],
     }
 
 

@@ -14,6 +14,7 @@
   var SLEEP = "#6b4fa0";
   var PAIN = colour("--c-high", "#a3231a");
   var SYMPTOM = colour("--c-accent", "#b4532a");
+  var CLIMB = "#7a5c2e";
 
   function loadChart(canvas, d) {
     var symptomMarks = d.symptoms.map(function (flag, i) {
@@ -30,11 +31,19 @@
             pointStyle: "triangle", pointRadius: 8, pointBackgroundColor: SYMPTOM,
             borderColor: SYMPTOM
           }
-        ]
+        ].concat((d.elevation || []).some(function (m) { return m > 0; }) ? [{
+          // Metres climbed (from her activity files), beside the minutes, for the trail stages.
+          type: "line", label: "Climb (m)", data: d.elevation, yAxisID: "climb",
+          borderColor: CLIMB, backgroundColor: CLIMB, borderDash: [4, 3], pointStyle: "rectRot"
+        }] : [])
       },
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
-        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: "minutes" } } },
+        scales: {
+          x: { stacked: true },
+          y: { stacked: true, beginAtZero: true, title: { display: true, text: "minutes" } },
+          climb: { type: "linear", position: "right", beginAtZero: true, display: (d.elevation || []).some(function (m) { return m > 0; }), grid: { drawOnChartArea: false }, title: { display: true, text: "metres climbed" } }
+        },
         plugins: { legend: { position: "bottom" } }
       }
     });
