@@ -15,7 +15,7 @@ import gpxpy
 import gpxpy.gpx
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
-from garmin_fit_sdk import Decoder, Stream
+from garmin_fit_sdk import Decoder, Profile, Stream
 
 from .summary import ActivityFileError, ActivitySummary, Lap, Sample, summarise
 
@@ -53,38 +53,49 @@ def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def _sample(record: dict) -> Sample | None:
+    at = _aware(record.get("timestamp"))
+    if at is None:
+        return None
+    altitude = _number(record.get("enhanced_altitude"))
+    if altitude is None:
+        altitude = _number(record.get("altitude"))
+    heart_rate = _number(record.get("heart_rate"))
+    return Sample(
+        at=at,
+        distance_m=_number(record.get("distance")),
+        altitude_m=altitude,
+        heart_rate=int(heart_rate) if heart_rate else None,
+    )
+
+
 def parse_fit(data: bytes) -> ActivitySummary:
     decoder = Decoder(Stream.from_byte_array(bytearray(data)))
     if not decoder.is_fit():
         raise ActivityFileError("it is not a FIT file")
     if not decoder.check_integrity():
         raise ActivityFileError("the FIT file is damaged (its checksum does not match)")
-    messages, errors = Decoder(Stream.from_byte_array(bytearray(data))).read(
-        merge_heart_rates=False
-    )
+    # A fresh decoder: the integrity check leaves the first at the end of the stream.
+    decoder = Decoder(Stream.from_byte_array(bytearray(data)))
+    samples: list[Sample] = []
+    record_num = Profile["mesg_num"]["RECORD"]
+
+    def keep_only_the_numbers(mesg_num: int, message: dict) -> None:
+        # The SDK keeps every message it decodes, and a recording is mostly records (one a
+        # second): each is turned into a small sample and dropped at once, so that a long
+        # file costs the samples' memory, not the SDK's dictionaries.
+        if mesg_num == record_num:
+            sample = _sample(message)
+            if sample is not None:
+                samples.append(sample)
+            decoder._messages["record_mesgs"].clear()  # type: ignore[attr-defined]
+
+    messages, errors = decoder.read(merge_heart_rates=False, mesg_listener=keep_only_the_numbers)
     if errors:
         raise ActivityFileError("the FIT file could not be decoded")
     sessions = messages.get("session_mesgs") or []
-    records = messages.get("record_mesgs") or []
-    if not sessions and not records:
+    if not sessions and not samples:
         raise ActivityFileError("the FIT file holds no activity (a course or a workout?)")
-    samples = []
-    for record in records:
-        at = _aware(record.get("timestamp"))
-        if at is None:
-            continue
-        altitude = _number(record.get("enhanced_altitude"))
-        if altitude is None:
-            altitude = _number(record.get("altitude"))
-        heart_rate = _number(record.get("heart_rate"))
-        samples.append(
-            Sample(
-                at=at,
-                distance_m=_number(record.get("distance")),
-                altitude_m=altitude,
-                heart_rate=int(heart_rate) if heart_rate else None,
-            )
-        )
     laps = [
         Lap(
             seconds=_number(lap.get("total_timer_time")) or 0.0,

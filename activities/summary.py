@@ -59,7 +59,7 @@ SPORT_NAMES = {
 _UNKNOWN_SPORTS = ("", "generic", "other", "0")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sample:
     """One point of a recording: when, how far from the start (metres), how high."""
 
