@@ -49,6 +49,7 @@ class WeekCompliance:
     monday: date
     outcomes: list[SessionOutcome]
     unavailable_days: int  # from her check-in of the week (0 without one)
+    in_progress: bool = False  # the week has not ended yet: not judged until it has
 
     @property
     def planned(self) -> int:
@@ -60,12 +61,16 @@ class WeekCompliance:
 
     @property
     def judged(self) -> bool:
-        return self.planned > 0 and self.unavailable_days < UNAVAILABLE_WEEK_DAYS
+        return (
+            not self.in_progress
+            and self.planned > 0
+            and self.unavailable_days < UNAVAILABLE_WEEK_DAYS
+        )
 
     @property
     def percent(self) -> int | None:
         """Done over what was expected of her available days, at most 100; None when the
-        week is not judged (nothing planned, or most of it unavailable)."""
+        week is not judged (not over yet, nothing planned, or most of it unavailable)."""
         if not self.judged:
             return None
         expected = Fraction(self.planned) * Fraction(7 - self.unavailable_days, 7)
@@ -117,6 +122,7 @@ def compliance_for(athlete: Athlete, mondays: Sequence[date]) -> list[WeekCompli
             "week", "unavailable_days"
         )
     )
+    today = athlete.today()
     out = []
     for monday in sorted(mondays, reverse=True):
         plan_week = next((w for w in weeks if w.week <= monday), None)
@@ -126,6 +132,7 @@ def compliance_for(athlete: Athlete, mondays: Sequence[date]) -> list[WeekCompli
                 monday=monday,
                 outcomes=match_week(monday, sessions, activities),
                 unavailable_days=days_off.get(monday, 0),
+                in_progress=monday + timedelta(days=6) >= today,
             )
         )
     return out

@@ -56,7 +56,17 @@
       xhr.addEventListener("load", function () {
         var next = null;
         try { next = JSON.parse(xhr.responseText).redirect; } catch (err) { next = null; }
-        if (next) { window.location.assign(next); } else { form.submit(); }
+        if (!next) { form.submit(); return; }
+        // Back to the page with the outcome (in its messages). The same page with a new
+        // hash would not load again, so it is reloaded.
+        var target = new URL(next, window.location.href);
+        var here = window.location;
+        if (target.pathname === here.pathname && target.search === here.search) {
+          here.hash = target.hash;
+          here.reload();
+        } else {
+          here.assign(target.href);
+        }
       });
       xhr.addEventListener("error", function () { form.submit(); });
       if (bar) bar.value = 0;
