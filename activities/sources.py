@@ -13,6 +13,7 @@ since declared sizes can lie. A zip bomb is refused having cost a few kilobytes 
 from __future__ import annotations
 
 import gzip
+import logging
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,8 @@ from django.core.files.uploadedfile import UploadedFile
 
 from .parsers import format_of, parse
 from .summary import ActivityFileError, ActivitySummary
+
+logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 # SPEC §13. A long run recorded every second is about 2 MB of FIT or 10 MB of GPX.
@@ -87,20 +90,40 @@ def _gunzip(raw: bytes) -> bytes:
         raise ActivityFileError("the .gz file is damaged") from error
 
 
+# What a parser may raise on a file built to confuse it, beyond its own ActivityFileError:
+# the file is refused by name, never answered with a 500.
+_PARSER_FAILURES = (
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    ZeroDivisionError,
+    RecursionError,
+)
+
+
 def _activity(name: str, data: bytes) -> SourceItem:
     """Parse one file whose name ends in .fit/.gpx/.tcx, or the same with .gz."""
     try:
-        if name.lower().endswith(".gz"):
-            data = _gunzip(data)
-            name_inner = name[:-3]
-        else:
-            name_inner = name
-        fmt = format_of(name_inner)
-        if fmt is None:
-            raise ActivityFileError("it is not a .fit, .gpx, .tcx or .zip file")
-        return SourceItem(name=name, summary=parse(data, fmt))
+        return _parse_named(name, data)
     except ActivityFileError as error:
         return SourceItem(name=name, error=str(error))
+    except _PARSER_FAILURES as error:
+        logger.warning("activity file unreadable: %s", type(error).__name__)
+        return SourceItem(name=name, error="it could not be read as an activity")
+
+
+def _parse_named(name: str, data: bytes) -> SourceItem:
+    inner = name
+    if name.lower().endswith(".gz"):
+        data = _gunzip(data)
+        inner = name[:-3]
+    fmt = format_of(inner)
+    if fmt is None:
+        raise ActivityFileError("it is not a .fit, .gpx, .tcx or .zip file")
+    return SourceItem(name=name, summary=parse(data, fmt))
 
 
 def is_activity_name(name: str) -> bool:

@@ -368,3 +368,40 @@ def test_the_list_is_newest_first_in_a_fixed_number_of_queries(
     newest = Activity.objects.order_by("-started_at").first()
     local = newest.started_at.astimezone(athlete.tz).isoformat()
     assert body["results"][0] == activity_body(newest, started_at=local)
+
+
+def truncations(data: bytes) -> list[bytes]:
+    return [data[: len(data) * n // 7] for n in range(1, 7)]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        *[("cut.fit", d) for d in truncations(fit_activity(START, RUN_WALK_8))],
+        *[("cut.gpx", d) for d in truncations(gpx_activity(START, RUN_WALK_8))],
+        *[("cut.tcx", d) for d in truncations(tcx_activity(START, RUN_WALK_8))],
+        ("noise.fit", bytes(range(256)) * 40),
+        ("noise.fit.gz", gz(bytes(range(256)) * 40)),
+        (
+            "odd.gpx",
+            b'<gpx><trk><trkseg><trkpt lat="x" lon="y"><time>soon</time></trkpt>'
+            b"</trkseg></trk></gpx>",
+        ),
+        (
+            "odd.tcx",
+            b"<TrainingCenterDatabase><Activities><Activity><Lap><TotalTimeSeconds>"
+            b"1e400</TotalTimeSeconds></Lap></Activity></Activities></TrainingCenterDatabase>",
+        ),
+        ("notgz.fit.gz", b"plain"),
+        ("notzip.zip", b"PK\x03\x04 but not really a zip"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_damaged_files_are_refused_by_name_never_a_500(athlete_api, athlete, name, data):
+    response = post(athlete_api, athlete, upload(name, data))
+
+    assert response.status_code == 400
+    (result,) = response.json()["results"]
+    assert (result["name"], result["status"]) == (name, "refused")
+    assert result["detail"].startswith("Not imported: ")
+    assert not Activity.objects.exists()

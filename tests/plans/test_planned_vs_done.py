@@ -349,3 +349,15 @@ def test_the_panel_has_no_inline_script_or_style(athlete_client, athlete, week):
     assert not re.search(r"<script(?![^>]*\bsrc=)", panel)
     assert " style=" not in panel
     assert "<style" not in panel
+
+
+def test_her_coachs_form_is_filled_in_from_her_files_too(coach_client, athlete, week):
+    activity(athlete, MONDAY + timedelta(days=1), "walk", minutes=40)
+    url = reverse("checkins:coach_checkin_create", args=[athlete.pk])
+
+    response = coach_client.get(url, {"week": MONDAY.isoformat()})
+
+    assert response.context["form"]["walk_minutes"].value() == 40
+    assert "Filled in from her activity files: 1 session, 0 min running, 40 min walking" in (
+        text(response)
+    )
