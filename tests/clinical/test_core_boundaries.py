@@ -106,6 +106,9 @@ NOT_CLINICAL = {
         "COMPLIANCE_WEEKS": "how many weeks the athlete page shows",
     },
     "benchmarks/parsing.py": {"START": "benchmark data", "SESSION": "benchmark data"},
+    "plans/demo_activities.py": dict.fromkeys(
+        ("DEMO_WEEKS", "DEMO_DONE_SHARE", "DEMO_PACE_MS"), "demo data"
+    ),
 }
 
 

@@ -49,3 +49,17 @@ def test_it_rejects_nonsense_counts():
     with pytest.raises(CommandError, match="--coaches must be at least 1"):
         seed(coaches=0)
     assert not User.objects.exists()
+
+
+def test_the_demo_athlete_has_activities_for_planned_vs_done():
+    from activities.models import Activity
+    from athletes.models import Athlete
+
+    seed()
+    athlete = Athlete.objects.get(email="athlete@example.com")
+    first = set(Activity.objects.filter(athlete=athlete).values_list("started_at", flat=True))
+    seed()
+
+    assert first
+    assert Activity.objects.filter(athlete=athlete).count() == len(first)  # replaced, not added
+    assert not Activity.objects.exclude(athlete=athlete).exists()

@@ -14,6 +14,7 @@ from athletes import demo as athlete_demo
 from athletes.models import Role
 from plans import demo as plan_demo
 from plans import services as plan_services
+from plans.demo_activities import demo_activities
 
 # Last week's answers for a few of the demo coach's athletes, so the review queue has
 # something to show: a pelvic floor symptom, mid-range pain, a hard week emotionally.
@@ -110,6 +111,8 @@ class Command(BaseCommand):
                         leave_pending=is_demo_athlete or rng.random() < 0.5,
                         last_week=SCRIPTED_WEEKS.get(index) if coach_index == 0 else None,
                     )
+                    if is_demo_athlete:
+                        demo_activities(athlete=athlete, rng=rng)
                 done += 1
                 progress.update(done)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
