@@ -50,6 +50,9 @@ class WeekCompliance:
     outcomes: list[SessionOutcome]
     unavailable_days: int  # from her check-in of the week (0 without one)
     in_progress: bool = False  # the week has not ended yet: not judged until it has
+    # Any activity file that week: without one, nothing says whether she skipped her
+    # sessions or did them without her watch, so the week is not judged.
+    has_files: bool = True
 
     @property
     def planned(self) -> int:
@@ -63,6 +66,7 @@ class WeekCompliance:
     def judged(self) -> bool:
         return (
             not self.in_progress
+            and self.has_files
             and self.planned > 0
             and self.unavailable_days < UNAVAILABLE_WEEK_DAYS
         )
@@ -70,7 +74,8 @@ class WeekCompliance:
     @property
     def percent(self) -> int | None:
         """Done over what was expected of her available days, at most 100; None when the
-        week is not judged (not over yet, nothing planned, or most of it unavailable)."""
+        week is not judged (not over yet, no files, nothing planned, or most of it
+        unavailable)."""
         if not self.judged:
             return None
         expected = Fraction(self.planned) * Fraction(7 - self.unavailable_days, 7)
@@ -133,6 +138,9 @@ def compliance_for(athlete: Athlete, mondays: Sequence[date]) -> list[WeekCompli
                 outcomes=match_week(monday, sessions, activities),
                 unavailable_days=days_off.get(monday, 0),
                 in_progress=monday + timedelta(days=6) >= today,
+                has_files=any(
+                    monday <= a.local_date <= monday + timedelta(days=6) for a in activities
+                ),
             )
         )
     return out

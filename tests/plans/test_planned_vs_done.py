@@ -361,3 +361,11 @@ def test_her_coachs_form_is_filled_in_from_her_files_too(coach_client, athlete, 
     assert "Filled in from her activity files: 1 session, 0 min running, 40 min walking" in (
         text(response)
     )
+
+
+def test_a_week_without_any_file_is_not_judged(athlete):
+    sessions = [PlannedSession(day=d, kind="walk", minutes=20) for d in range(3)]
+
+    week = WeekCompliance(MONDAY, match_week(MONDAY, sessions, []), 0, has_files=False)
+
+    assert (week.planned, week.done, week.percent) == (3, 0, None)
