@@ -35,7 +35,7 @@ from . import selectors, services
 from .calendar import render_ics
 from .export import athlete_export
 from .forms import OverrideForm, SessionFormSet
-from .models import SESSION_FIELDS, CalendarFeed, PlannedSession
+from .models import SESSION_FIELDS, CalendarFeed, PlannedSession, PlanWeek
 from .wording import (
     coach_note,
     when_it_applies,
@@ -460,11 +460,15 @@ def my_week_workouts(request: AuthedHttpRequest, week: str) -> HttpResponse:
     monday = parse_date(week)
     if athlete is None or monday is None or monday.weekday() != 0:
         raise Http404("No such week.")
-    sessions = list(
-        PlannedSession.objects.filter(
-            plan_week__plan__athlete=athlete, plan_week__week=monday, kind__in=WORKOUT_KINDS
-        ).select_related("plan_week")
+    # The week's own plan, or the one carried over into it (as "my week" shows it).
+    plan_week = (
+        PlanWeek.objects.filter(plan__athlete=athlete, week__lte=monday).order_by("-week").first()
+    )
+    sessions = (
+        list(plan_week.sessions.filter(kind__in=WORKOUT_KINDS).select_related("plan_week"))
+        if plan_week
+        else []
     )
     if not sessions:
         raise Http404("No walk or run to download that week.")
-    return week_workouts_download(sessions, name=f"workouts-{monday:%Y-%m-%d}.zip")
+    return week_workouts_download(sessions, monday=monday, name=f"workouts-{monday:%Y-%m-%d}.zip")

@@ -12,7 +12,7 @@ import io
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
@@ -182,8 +182,10 @@ def workout_fit(session: SessionLike, *, created: datetime, serial: int = 1) -> 
     return bytes(encoder.close())
 
 
-def workout_filename(session: PlannedSessionRow) -> str:
-    day = session.plan_week.week + timedelta(days=session.day)
+def workout_filename(session: PlannedSessionRow, monday: date | None = None) -> str:
+    """Named by the day it is for: in ``monday``'s week (a plan carried over into a later
+    week), else in its own plan week."""
+    day = (monday or session.plan_week.week) + timedelta(days=session.day)
     return f"{day:%Y-%m-%d}-{session.kind.replace('_', '-')}-{session.pk}.fit"
 
 
@@ -196,11 +198,13 @@ def workout_download(session: PlannedSessionRow) -> HttpResponse:
     return response
 
 
-def week_workouts_download(sessions: Iterable[PlannedSessionRow], *, name: str) -> HttpResponse:
+def week_workouts_download(
+    sessions: Iterable[PlannedSessionRow], *, monday: date, name: str
+) -> HttpResponse:
     """Every timed session of a week, one FIT workout each, in a zip."""
     now = timezone.now()
     data = workouts_zip(
-        (workout_filename(s), workout_fit(s, created=now, serial=s.pk))
+        (workout_filename(s, monday), workout_fit(s, created=now, serial=s.pk))
         for s in sessions
         if workout_plan(s)
     )

@@ -156,3 +156,17 @@ def test_steps_in_words_of_each_kind(run_walk, week):
     assert workout_steps_in_words(walk) == f"Walk {walk.minutes} min."
     assert workout_steps_in_words(odd) == "Then 7 times: run 1 min 30 s, walk 30 s."
     assert workout_steps_in_words(PlannedSession(kind="rest", minutes=0)) == ""
+
+
+def test_a_week_carried_over_downloads_its_plan_named_by_the_new_days(
+    athlete_client, athlete, week, run_walk
+):
+    athlete.plan.weeks.filter(week__gt=week.week).delete()
+    later = week.week + timedelta(weeks=1)
+
+    response = athlete_client.get(reverse("plans:my_week_workouts", args=[later.isoformat()]))
+
+    assert response.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    tuesday = later + timedelta(days=1)
+    assert f"{tuesday:%Y-%m-%d}-run-walk-{run_walk.pk}.fit" in names
