@@ -177,9 +177,8 @@ class ZipArchive:
     def items(self) -> Iterator[SourceItem]:
         try:
             archive = zipfile.ZipFile(self.stream)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError):
             yield SourceItem(name=self.name, error="the archive is damaged or not a zip")
-            del error
             return
         with archive:
             members = [info for info in archive.infolist() if not info.is_dir()]
@@ -226,7 +225,7 @@ class ZipArchive:
         the archive's remaining budget and what its compressed size allows."""
         name = f"{self.name} › {info.filename}"
         if info.file_size > limit:
-            return SourceItem(name=name, error="the file is larger than 25 MB")
+            return SourceItem(name=name, error=f"the file is larger than {limit // MB} MB")
         if info.file_size > max(info.compress_size, 1) * MAX_COMPRESSION_RATIO:
             return SourceItem(name=name, error="it compresses suspiciously well (a zip bomb?)")
         cap = min(limit, self.budget, max(info.compress_size, 1) * MAX_COMPRESSION_RATIO)
