@@ -25,7 +25,19 @@ def chart_series(checkins: Sequence[WeeklyCheckIn]) -> dict:
         "pain": [c.pain for c in ordered],
         "symptoms": [bool(c.reported_symptoms) for c in ordered],
         "elevation": [climbed.get(c.week, 0) for c in ordered],
+        "elevation_summary": _climb_summary(ordered, climbed),
     }
+
+
+def _climb_summary(ordered: Sequence[WeeklyCheckIn], climbed: dict) -> str:
+    """The climb line in words, for the text alternative ("" when no file climbed)."""
+    if not any(climbed.values()):
+        return ""
+    top = max(ordered, key=lambda c: climbed.get(c.week, 0))
+    return (
+        f"From activity files: {climbed.get(ordered[-1].week, 0)} m climbed in the latest "
+        f"week, {climbed[top.week]} m at most (week of {top.week:%d %b})."
+    )
 
 
 def chart_summary(checkins: Sequence[WeeklyCheckIn]) -> str:

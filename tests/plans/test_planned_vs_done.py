@@ -369,3 +369,21 @@ def test_a_week_without_any_file_is_not_judged(athlete):
     week = WeekCompliance(MONDAY, match_week(MONDAY, sessions, []), 0, has_files=False)
 
     assert (week.planned, week.done, week.percent) == (3, 0, None)
+
+
+def test_the_charts_carry_the_weekly_climb_in_numbers_and_words(athlete, week):
+    from checkins.charts import chart_series
+
+    last = CheckInFactory(athlete=athlete, week=MONDAY - timedelta(weeks=1))
+    this = CheckInFactory(athlete=athlete, week=MONDAY)
+    activity(athlete, MONDAY - timedelta(days=3), "hike")  # 15 m, last week
+    activity(athlete, MONDAY + timedelta(days=1), "walk")  # 15 m
+    activity(athlete, MONDAY + timedelta(days=2), "walk")  # 15 m
+
+    chart = chart_series([this, last])
+
+    assert chart["elevation"] == [15, 30]
+    assert chart["elevation_summary"] == (
+        "From activity files: 30 m climbed in the latest week, 30 m at most (week of 02 Mar)."
+    )
+    assert chart_series([])["elevation_summary"] == ""
