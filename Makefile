@@ -1,5 +1,6 @@
 # Stridewise — two commands to get going:
 #   make run    set everything up and serve the app with demo data on http://127.0.0.1:8000
+#               (HOST=0.0.0.0 PORT=8080 make run to serve elsewhere)
 #   make test   set everything up and run the test suite
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -10,9 +11,12 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address links in e-mails point at: where `make run` serves, unless set otherwise.
+SITE_URL ?= http://$(HOST):$(PORT)
 CHART_JS := static/vendor/chart.umd.min.js
 CHART_MAP := static/vendor/chart.umd.min.js.map
 AXE_JS := static/vendor/axe.min.js
+HTMX_JS := static/vendor/htmx.min.js
 
 .PHONY: help run test lint format setup check-tools vendor migrate seed bench clean
 
@@ -38,32 +42,34 @@ $(VENV)/.installed: pyproject.toml $(VENV)/.created
 node_modules/.package-lock.json: package.json package-lock.json | check-tools
 	npm ci --no-audit --no-fund
 
-$(CHART_JS) $(CHART_MAP) $(AXE_JS): node_modules/.package-lock.json
+$(CHART_JS) $(CHART_MAP) $(AXE_JS) $(HTMX_JS): node_modules/.package-lock.json
 	@mkdir -p static/vendor
 	cp node_modules/chart.js/dist/chart.umd.min.js $(CHART_JS)
 	# The source map too: the minified file names it, and production's collectstatic
 	# (a hashed manifest) refuses a reference to a missing file.
 	cp node_modules/chart.js/dist/chart.umd.min.js.map $(CHART_MAP)
 	cp node_modules/axe-core/axe.min.js $(AXE_JS)
+	cp node_modules/htmx.org/dist/htmx.min.js $(HTMX_JS)
 
-vendor: $(CHART_JS) $(CHART_MAP) $(AXE_JS)  ## Copy front-end libraries from npm into static/vendor/
+vendor: $(CHART_JS) $(CHART_MAP) $(AXE_JS) $(HTMX_JS)  ## Copy front-end libraries from npm into static/vendor/
 
 setup: check-tools $(VENV)/.installed vendor  ## Create .venv, install Python and npm packages
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
-seed: migrate  ## Load the demo data (idempotent)
+seed: migrate  ## Reset the demo data (the demo accounts' changes are undone)
 	$(PY) manage.py seed_demo
 
-run: seed  ## Set up, migrate, load demo data and serve on http://127.0.0.1:8000
+run: migrate  ## Set up, migrate, load the demo into an empty database, serve on http://$(HOST):$(PORT)
+	$(PY) manage.py seed_demo --if-empty
 	@echo ""
 	@echo "  Stridewise is running at http://$(HOST):$(PORT)/"
 	@echo "  Sign in as the demo coach:   coach@example.com / demo-coach-pass"
 	@echo "  Sign in as the demo athlete: athlete@example.com / demo-athlete-pass"
 	@echo "  (e-mails such as sign-in codes are printed in this terminal)"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup  ## Set up and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -79,7 +85,7 @@ format: setup  ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: setup  ## Benchmarks (not tests): print query counts and timings
+bench: setup  ## Benchmarks (not tests): ratios, medians, p95 and queries as the data grows
 	$(PY) -m benchmarks $(BENCH_ARGS)
 	$(PY) -m benchmarks.parsing
 

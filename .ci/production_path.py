@@ -32,7 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-DB = "stridewise_production_path"
+# Overridable so that two checkouts on one machine do not share a database or a Redis db.
+DB = os.environ.get("PRODUCTION_PATH_DB", "stridewise_production_path")
+REDIS_DB = os.environ.get("PRODUCTION_PATH_REDIS_DB", "13")
 HOST = "127.0.0.1"
 COACH = ("path.coach@example.org", "a-long-coach-passphrase-2026")
 
@@ -55,7 +57,7 @@ class Stack:
             "DJANGO_SECRET_KEY": "production-path-only-" + "s3cr3t" * 8,
             "DJANGO_ALLOWED_HOSTS": HOST,
             "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{DB}",
-            "CELERY_BROKER_URL": f"redis://{HOST}:6379/13",
+            "CELERY_BROKER_URL": f"redis://{HOST}:6379/{REDIS_DB}",
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": HOST,
             "EMAIL_PORT": str(self.smtp_port),
@@ -179,6 +181,8 @@ def main() -> int:
             PY,
             "-m",
             "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
             "config.wsgi",
             "--bind",
             f"{HOST}:{stack.web_port}",
@@ -265,6 +269,25 @@ def main() -> int:
 
         messages = wait_for("the coach's e-mail at the SMTP sink", mail_arrived, stack)
         step(f"the coach's e-mail arrived: {messages[0]['Subject']!r}")
+
+        # The logs of the processes hold no name, e-mail address, query string or secret token.
+        secrets = ["Zebedee-Searched", "calendar-secret-0001", "invite-secret-0002"]
+        stack.call("GET", "/coach/?q=Zebedee-Searched", token=token)
+        stack.call("GET", "/calendar/calendar-secret-0001.ics")
+        stack.call("GET", "/invite/invite-secret-0002/?next=/me/")
+        time.sleep(1)  # let gunicorn flush its access log
+        leaks = [
+            (name, needle)
+            for name, _, log in stack.procs
+            if name != "smtp"
+            for needle in [*secrets, "path.athlete@example.org", "Path Athlete", "leakage"]
+            if needle in log.read_text()
+        ]
+        assert not leaks, f"found in the logs: {leaks}"
+        access = (workdir / "gunicorn.log").read_text()
+        assert '"GET /calendar/[redacted] HTTP/1.1" 404' in access, access[-2000:]
+        assert '"GET /invite/[redacted] HTTP/1.1"' in access, access[-2000:]
+        step("the logs hold no name, e-mail, search, symptom or secret token")
         stack.check_alive()
         ok = True
     finally:

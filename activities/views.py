@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from athletes import selectors as athlete_selectors
 from athletes.access import AuthedHttpRequest, athlete_required, coach_required
 from athletes.models import Athlete
+from web.http import post_only
 
 from . import services
 from .sources import DUPLICATE, REFUSED, UploadedFiles
@@ -62,7 +62,7 @@ def _upload(request: AuthedHttpRequest, athlete: Athlete, back: str) -> HttpResp
 
 
 @athlete_required
-@require_POST
+@post_only(lambda request: reverse("plans:my_week") + "#activities")
 def my_upload(request: AuthedHttpRequest) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_user(request.user)
     if athlete is None:
@@ -71,7 +71,7 @@ def my_upload(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @coach_required
-@require_POST
+@post_only(lambda request, pk: reverse("plans:athlete_overview", args=[pk]) + "#activities")
 def coach_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
     return _upload(request, athlete, reverse("plans:athlete_overview", args=[pk]) + "#activities")

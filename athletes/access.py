@@ -7,6 +7,9 @@ and what hangs off her?", for pages and the API alike.
   ``coach_side_only`` (flags, decisions, audit entries, check-in revisions, invitations).
 - **Staff** see and change everyone. They count as the coach side everywhere: pages and API.
 - Anyone else (signed out, no role) sees nothing.
+- Her **conversation** with her coach (``conversations.Message``, shared with her) is read by
+  whoever may see her, as above, but written only by the two people in it, her coach and
+  herself (:func:`can_write_conversation`): staff read threads and never write in them.
 
 Everything is built on :func:`athlete_scope`, the filter for a model that reaches the athlete
 through a path of foreign keys. Every athlete-scoped model has ``objects.visible_to(user)``
@@ -116,6 +119,12 @@ def can_view_athlete(
 def can_change_athlete(user: User | AnonymousUser, athlete: Athlete) -> bool:
     """Only the coach side changes an athlete or her records: her coach, or staff."""
     return is_coach_side(user) and can_view_athlete(user, athlete)
+
+
+def can_write_conversation(user: User | AnonymousUser, athlete: Athlete) -> bool:
+    """Her conversation is hers and her coach's (SPEC §12): only they write in it. Staff (who
+    may read it) and everyone else do not."""
+    return is_signed_in(user) and user.pk in (athlete.coach_id, athlete.user_id)
 
 
 def athlete_of(obj: Model) -> Athlete:

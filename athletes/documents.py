@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+
+if TYPE_CHECKING:
+    from .models import Clearance
 
 
 @dataclass(frozen=True)
@@ -56,3 +60,22 @@ def check_document(upload: UploadedFile) -> DocumentKind:
             "Upload a PDF, PNG or JPEG file; this file is not one of those.", code="bad_type"
         )
     return kind
+
+
+def attach_document(clearance: Clearance, upload: UploadedFile) -> None:
+    """Check ``upload`` (``check_document``) and set it as the clearance's document, with its
+    kind, size and the name it was uploaded under; the stored name never reuses that name.
+
+    Every channel that stores a clearance's document goes through here: the coach's page and
+    the API (``services.clearance_create``) and the admin (``athletes/admin.py``). Raises
+    ``ValidationError`` keyed on ``document``; nothing is stored until the clearance is saved.
+    """
+    try:
+        kind = check_document(upload)
+    except ValidationError as exc:
+        raise ValidationError({"document": exc.messages}) from exc
+    clearance.document_name = (upload.name or "document")[-200:]
+    clearance.document_content_type = kind.content_type
+    clearance.document_size = upload.size
+    upload.name = f"clearance{kind.extension}"
+    clearance.document = upload

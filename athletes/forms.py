@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 from clinical.readiness import ASSESSMENT_ITEMS
+from web.validators import no_control_characters
 
 from .documents import check_document
 from .models import (
@@ -12,6 +13,7 @@ from .models import (
     Athlete,
     Clearance,
     ClearanceScope,
+    NotificationPreferences,
     ReadinessAssessment,
     User,
     known_timezones,
@@ -24,6 +26,7 @@ class CoachSignupForm(forms.Form):
     name = forms.CharField(
         max_length=150,
         label="Your name",
+        validators=[no_control_characters],
         widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Alex Morgan"}),
     )
 
@@ -191,10 +194,13 @@ class AssessmentForm(forms.ModelForm):
 
 
 class InvitationAcceptForm(forms.Form):
-    email = forms.EmailField(
+    # Her login is the address the invitation went to: shown, read-only, and whatever is
+    # posted in its place is ignored (``clean_email``).
+    email = forms.CharField(
         label="Your e-mail address",
-        help_text="The address your coach's invitation was sent to.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        required=False,
+        help_text="Your login: the address your coach's invitation was sent to.",
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "readonly": True}),
     )
     password1 = forms.CharField(
         label="Choose a password",
@@ -208,9 +214,16 @@ class InvitationAcceptForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, athlete: Athlete, **kwargs):
+    def __init__(self, *args, athlete: Athlete, invited_email: str, **kwargs):
         self.athlete = athlete
+        self.invited_email = invited_email
         super().__init__(*args, **kwargs)
+        self.fields["email"].initial = invited_email
+        # Not "(optional)" beside it: it is given. (_field.html reads this attribute.)
+        setattr(self.fields["email"], "shown_as_required", True)  # noqa: B010
+
+    def clean_email(self) -> str:
+        return self.invited_email
 
     def clean(self):
         super().clean()
@@ -225,3 +238,25 @@ class InvitationAcceptForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class NotificationPreferencesForm(forms.ModelForm):
+    """What she wants e-mailed, and when. Warning signs concern coaches only."""
+
+    class Meta:
+        model = NotificationPreferences
+        fields = ["high_flags", "messages"]
+        labels = {
+            "high_flags": "High-priority warning signs",
+            "messages": "New messages in a conversation",
+        }
+        help_texts = {
+            "high_flags": "The daily digest lists every open warning sign either way.",
+            "messages": "Hourly gathers the messages of the past hour into one e-mail.",
+        }
+        widgets = {"high_flags": forms.RadioSelect, "messages": forms.RadioSelect}
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not user.is_coach:
+            del self.fields["high_flags"]

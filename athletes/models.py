@@ -26,6 +26,7 @@ from clinical.facts import (
 )
 from clinical.help import country_for_timezone
 from clinical.readiness import ASSESSMENT_ITEM_FIELDS, assessment_passed, balance_passed
+from web.validators import no_control_characters
 
 
 class Role(models.TextChoices):
@@ -68,7 +69,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in: a coach or an athlete. E-mail is the login; staff use is_staff."""
 
     email = models.EmailField("e-mail address", max_length=254, unique=True)
-    name = models.CharField(max_length=150, blank=True)
+    name = models.CharField(max_length=150, blank=True, validators=[no_control_characters])
     role = models.CharField(max_length=10, choices=Role.choices)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
@@ -137,6 +138,11 @@ class Units(models.TextChoices):
 @lru_cache(maxsize=1)
 def known_timezones() -> frozenset[str]:
     return frozenset(available_timezones())
+
+
+def zone_of(name: str) -> ZoneInfo:
+    """Her time zone by name; UTC for a name that is not one."""
+    return ZoneInfo(name) if _timezone_is_valid(name) else ZoneInfo("UTC")
 
 
 def _timezone_is_valid(name: str) -> bool:
@@ -238,8 +244,8 @@ class Athlete(models.Model):
         limit_choices_to={"role": Role.ATHLETE},
         help_text="Her login, linked when she accepts an invitation.",
     )
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100, blank=True)
+    first_name = models.CharField(max_length=100, validators=[no_control_characters])
+    last_name = models.CharField(max_length=100, blank=True, validators=[no_control_characters])
     email = models.EmailField(
         "e-mail", blank=True, help_text="Needed to invite her to check in from her phone."
     )
@@ -373,7 +379,7 @@ class Athlete(models.Model):
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone) if _timezone_is_valid(self.timezone) else ZoneInfo("UTC")
+        return zone_of(self.timezone)
 
     def today(self) -> date:
         """Today's date where she lives."""
@@ -448,9 +454,15 @@ def private_storage():
     return storages["private"]
 
 
+def clearance_folder(athlete_id: int) -> str:
+    """Her documents' folder in the private storage (erasure removes it whole)."""
+    return f"clearances/{athlete_id}"
+
+
 def clearance_document_path(instance: Clearance, filename: str) -> str:
     # The stored name never reuses the uploaded one: it may carry personal data.
-    return f"clearances/{instance.athlete_id}/{uuid.uuid4().hex}{PurePosixPath(filename).suffix}"
+    suffix = PurePosixPath(filename).suffix
+    return f"{clearance_folder(instance.athlete_id)}/{uuid.uuid4().hex}{suffix}"
 
 
 class Clearance(models.Model):
@@ -458,7 +470,7 @@ class Clearance(models.Model):
 
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="clearances")
     cleared_on = models.DateField("date of clearance")
-    clinician_name = models.CharField(max_length=150)
+    clinician_name = models.CharField(max_length=150, validators=[no_control_characters])
     clinician_role = models.CharField(max_length=24, choices=ClinicianRole.choices)
     scope = models.CharField(max_length=12, choices=ClearanceScope.choices)
     expires_on = models.DateField(
@@ -661,7 +673,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(max_length=8, editable=False, help_text="To recognise it.")
-    name = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=100, blank=True, validators=[no_control_characters])
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -675,3 +687,139 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SecurityPolicy(models.Model):
+    """The organisation's sign-in rules, one row, changed by staff in the admin.
+
+    Read through ``athletes.mfa.coach_mfa_required`` (cached; saving refreshes the cache)."""
+
+    SINGLETON_PK = 1
+
+    coach_mfa_required = models.BooleanField(
+        "require two-factor authentication for coaches",
+        default=False,
+        help_text="Coaches without an authenticator app are sent to set one up before any "
+        "coach page, and the API gives them no token until they have. The "
+        "COACH_MFA_REQUIRED environment variable, when on, requires it whatever this says.",
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "security policy"
+        verbose_name_plural = "security policy"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="security_policy_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return "Security policy"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> SecurityPolicy:
+        """The row (its migration creates it), or the defaults if someone deleted it."""
+        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls()
+
+
+# --- E-mail --------------------------------------------------------------------------------
+
+
+class HighFlagDelivery(models.TextChoices):
+    IMMEDIATELY = "immediately", "At once, one e-mail per check-in or symptom report"
+    DIGEST = "digest", "In the daily digest only"
+
+
+class MessageDelivery(models.TextChoices):
+    IMMEDIATELY = "immediately", "At once"
+    HOURLY = "hourly", "At most once an hour"
+    NEVER = "never", "Never (I read them in Stridewise)"
+
+
+class NotificationPreferences(models.Model):
+    """What she wants e-mailed, and when (SPEC §12). A user without a row has the defaults:
+    read them through ``athletes.selectors.notification_preferences_for``."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    high_flags = models.CharField(
+        "high-priority warning signs",
+        max_length=12,
+        choices=HighFlagDelivery.choices,
+        default=HighFlagDelivery.IMMEDIATELY,
+    )
+    messages = models.CharField(
+        "new messages",
+        max_length=12,
+        choices=MessageDelivery.choices,
+        default=MessageDelivery.IMMEDIATELY,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "notification preferences"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(high_flags__in=HighFlagDelivery.values),
+                name="notification_high_flags_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(messages__in=MessageDelivery.values),
+                name="notification_messages_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notification preferences of user {self.user_id}"
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail to send, once: the outbox the sending task works from (``athletes.mail``).
+
+    ``key`` names the e-mail ("invitation:12", "flags:…"), so queueing it twice stores it
+    once. Once sent, the address and the words are blanked (they may name her and what she
+    reported); the key and the time stay, to refuse a second send."""
+
+    key = models.CharField(max_length=120, unique=True)
+    to = models.EmailField(max_length=254, blank=True)
+    recipient = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Her account, if the address has one: deleting it removes what was not sent.",
+    )
+    subject = models.CharField(max_length=250, blank=True)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    athlete = models.ForeignKey(
+        Athlete,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Whom it is about, if anyone: erasing her removes what was not sent yet.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="A sender is at work on it since then."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Not worth sending after this (a sign-in code that no longer works).",
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="outgoing_email_pending")]
+
+    def __str__(self) -> str:
+        return f"E-mail {self.key} ({'sent' if self.sent_at else 'pending'})"

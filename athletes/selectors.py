@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from clinical.expiry import ExpiryWarning, expiry_warnings
 from clinical.facts import AssessmentFacts, AthleteFacts, ClearanceFacts
+from clinical.readiness import ASSESSMENT_ITEM_FIELDS, balance_passed
+from clinical.thresholds import ASSESSMENT_VALID_DAYS
 
 from .access import can_change_athlete
 from .models import (
     Athlete,
     Clearance,
+    NotificationPreferences,
     ReadinessAssessment,
     User,
     current_clearance,
+    zone_of,
 )
 
 
@@ -141,6 +148,52 @@ def readiness_status(athlete: Athlete, on: date | None = None) -> ReadinessStatu
 # --- Her facts, as the clinical core takes them ----------------------------------------------
 
 
+@dataclass(frozen=True)
+class AthleteScanRow:
+    """What the daily warning scan needs of one athlete: where she lives and her facts."""
+
+    pk: int
+    tz: ZoneInfo
+    facts: AthleteFacts
+
+    def today(self) -> date:
+        return timezone.now().astimezone(self.tz).date()
+
+
+def athletes_for_scan(athlete_ids: list[int]) -> list[AthleteScanRow]:
+    """``athlete_facts`` for many athletes in three queries of plain columns (no model
+    instances: the scan reads thousands), in the order of their ids."""
+    clearances: dict[int, list[ClearanceFacts]] = {pk: [] for pk in athlete_ids}
+    for athlete_id, cleared_on, scope, expires_on, pk, pelvic in (
+        # The models' own ordering, as athlete_facts sees them (it breaks ties).
+        Clearance.objects.filter(athlete_id__in=athlete_ids).values_list(
+            "athlete_id", "cleared_on", "scope", "expires_on", "pk", "pelvic_health_assessed"
+        )
+    ):
+        clearances[athlete_id].append(ClearanceFacts(cleared_on, scope, expires_on, pk, pelvic))
+    assessments: dict[int, list[AssessmentFacts]] = {pk: [] for pk in athlete_ids}
+    for athlete_id, assessed_on, passed, pk, *items in ReadinessAssessment.objects.filter(
+        athlete_id__in=athlete_ids
+    ).values_list("athlete_id", "assessed_on", "passed", "pk", *ASSESSMENT_ITEM_FIELDS):
+        balance = balance_passed(dict(zip(ASSESSMENT_ITEM_FIELDS, items, strict=True)))
+        assessments[athlete_id].append(AssessmentFacts(assessed_on, bool(passed), balance, pk))
+    rows = []
+    for pk, tz_name, delivery_date, stage, created_at in (
+        Athlete.objects.filter(pk__in=athlete_ids)
+        .order_by("pk")
+        .values_list("pk", "timezone", "delivery_date", "stage", "created_at")
+    ):
+        facts = AthleteFacts(
+            delivery_date=delivery_date,
+            stage=stage,
+            created_on=created_at.date() if created_at else None,
+            clearances=tuple(clearances[pk]),
+            assessments=tuple(assessments[pk]),
+        )
+        rows.append(AthleteScanRow(pk, zone_of(tz_name), facts))
+    return rows
+
+
 def athlete_facts(athlete: Athlete) -> AthleteFacts:
     """Her profile, clearances and assessments as the plain values the rules and the
     progression engine take (prefetch ``clearances`` and ``assessments`` for many)."""
@@ -162,3 +215,141 @@ def athlete_facts(athlete: Athlete) -> AthleteFacts:
             for a in athlete.assessments.all()
         ),
     )
+
+
+# --- The access log of her record (athletes/audit.py) ---------------------------------------
+
+ACCESS_LOG_ON_PAGE = 20
+
+_ACTION_WORDS = {0: "added", 1: "changed", 2: "deleted", 3: "opened"}
+# Columns every save touches: not news to whoever reads who changed what.
+_BOOKKEEPING = frozenset({"updated_at", "last_activity_at"})
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    at: datetime
+    who: str
+    did: str  # "opened", "changed", …
+    record: str  # "check-in #12"
+    what: str  # "her page", "check-ins (3 listed)", or the changed fields
+    channel: str
+
+
+def _who(actor: User | None, athlete: Athlete, viewer: User | None) -> str:
+    if actor is None:
+        return "Stridewise (automatic)"
+    if viewer is not None and actor.pk == viewer.pk:
+        return "You"
+    if actor.pk == athlete.user_id:
+        return f"{athlete.first_name} (herself)" if viewer is not None else "You"
+    if actor.is_staff and actor.pk != athlete.coach_id:
+        return f"{actor.get_full_name()} (Stridewise staff)"
+    return actor.get_full_name()
+
+
+def _row(entry, athlete: Athlete, viewer: User | None) -> AccessRow:
+    data = entry.additional_data or {}
+    what = data.get("what", "")
+    if entry.action == 1 and isinstance(entry.changes, dict):  # a change: which fields
+        changed = sorted(set(entry.changes) - _BOOKKEEPING)
+        what = ", ".join(name.replace("_", " ") for name in changed)
+    return AccessRow(
+        at=entry.timestamp,
+        who=_who(entry.actor, athlete, viewer),
+        did=_ACTION_WORDS.get(entry.action, "—"),
+        record=entry.object_repr,
+        what=what,
+        channel={"web": "web page", "api": "API", "admin": "admin", "system": "system"}.get(
+            data.get("channel", ""), data.get("channel", "")
+        ),
+    )
+
+
+def access_log_entries(athlete: Athlete):
+    """Every row of the access log about her record (views and changes), newest first, with
+    the actor joined: one query whatever the number of rows. The caller has already checked
+    that the asker may see her (``athlete_for_coach``)."""
+    from .audit import about_athlete
+
+    return about_athlete(athlete.pk).select_related("actor").order_by("-timestamp", "-id")
+
+
+def access_log_rows(entries, athlete: Athlete, *, viewer: User | None) -> list[AccessRow]:
+    """The rows as her coach reads them (``viewer=None``: as she reads them, in her export)."""
+    return [_row(entry, athlete, viewer) for entry in entries]
+
+
+def access_log_latest(athlete: Athlete, *, viewer: User) -> tuple[list[AccessRow], bool]:
+    """The latest ``ACCESS_LOG_ON_PAGE`` rows for her page, and whether there are more."""
+    entries = list(access_log_entries(athlete)[: ACCESS_LOG_ON_PAGE + 1])
+    rows = access_log_rows(entries[:ACCESS_LOG_ON_PAGE], athlete, viewer=viewer)
+    return rows, len(entries) > ACCESS_LOG_ON_PAGE
+
+
+# --- Expiry warnings (SPEC §12) ----------------------------------------------------------------
+
+
+def expiry_warnings_for(athlete: Athlete, on: date | None = None) -> list[ExpiryWarning]:
+    """Her clearance and readiness lapsing soon or before her next stage needs them, on her
+    local today (prefetch ``clearances`` and ``assessments`` for many; none when archived)."""
+    if athlete.archived:
+        return []
+    return expiry_warnings(
+        athlete_facts(athlete),
+        stage=athlete.stage,
+        level=athlete.level,
+        today=on or athlete.today(),
+    )
+
+
+def expiring_for_roster(
+    athletes: QuerySet[Athlete],
+) -> list[tuple[Athlete, list[ExpiryWarning]]]:
+    """The active athletes in ``athletes`` with expiry warnings, each with hers, the soonest
+    lapse first (three queries whatever their number). Only the records that could still count today
+    are read: clearances not lapsed before yesterday (UTC; no time zone is a day behind
+    that), and assessments recent enough to be in date."""
+    since = timezone.now().date() - timedelta(days=1)
+    rows = (
+        athletes.filter(archived=False)
+        .order_by()
+        .select_related(None)
+        .only(
+            "id",
+            "coach_id",
+            "first_name",
+            "last_name",
+            "delivery_date",
+            "timezone",
+            "stage",
+            "level",
+            "archived",
+            "created_at",
+        )
+        .prefetch_related(
+            Prefetch(
+                "clearances",
+                queryset=Clearance.objects.filter(
+                    Q(expires_on__isnull=True) | Q(expires_on__gte=since)
+                ),
+            ),
+            Prefetch(
+                "assessments",
+                queryset=ReadinessAssessment.objects.filter(
+                    assessed_on__gte=since - timedelta(days=ASSESSMENT_VALID_DAYS)
+                ),
+            ),
+        )
+    )
+    found = [(a, warnings) for a in rows if (warnings := expiry_warnings_for(a))]
+    return sorted(found, key=lambda item: (item[1][0].last_valid_day, item[0].pk))
+
+
+def notification_preferences_for(user: User) -> NotificationPreferences:
+    """Her notification preferences; the defaults (everything at once) if she never chose.
+    The default is not saved: a read never writes."""
+    try:
+        return user.notification_preferences
+    except NotificationPreferences.DoesNotExist:
+        return NotificationPreferences(user=user)

@@ -9,19 +9,34 @@ from collections.abc import Callable
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry as AccessLogEntry
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.db.models import Model, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from clinical.help import country_for_timezone
+from web.links import absolute_url
 
-from .documents import check_document
-from .models import ApiToken, Athlete, Clearance, Invitation, ReadinessAssessment, Role, User
+from . import erasure
+from .documents import attach_document
+from .mail import email_queue
+from .models import (
+    ApiToken,
+    Athlete,
+    Clearance,
+    Invitation,
+    NotificationPreferences,
+    ReadinessAssessment,
+    Role,
+    User,
+    clearance_folder,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -73,24 +88,45 @@ def athlete_set_archived(*, athlete: Athlete, archived: bool) -> Athlete:
 
 
 @transaction.atomic
-def athlete_erase(*, athlete: Athlete, by: User) -> None:
-    """Delete her profile, everything recorded about her, her documents and her login."""
+def athlete_erase(*, athlete: Athlete, by: User) -> AccessLogEntry:
+    """Delete her profile, everything recorded about her, her documents and her login, and
+    every trace of them: the admin's history, the access log, her sessions and her documents'
+    folder (``athletes/erasure.py``). One anonymous row remains in the access log: "athlete
+    #id erased by <coach> at <time>" (GDPR art. 17; the id no longer leads to anything)."""
     athlete_id = athlete.pk
-    document_names = [
-        c.document.name for c in athlete.clearances.exclude(document="") if c.document.name
-    ]
-    user = athlete.user
-    athlete.delete()  # cascades to clearances, assessments, invitations, check-ins, plans
-    if user is not None and user.role == Role.ATHLETE:
-        user.delete()
+    user = athlete.user if athlete.user_id is not None else None
+    if user is not None and user.role != Role.ATHLETE:
+        user = None  # a coach's own login is never erased with an athlete
+    roots: list[Model] = [athlete] if user is None else [athlete, user]
+    doomed = erasure.doomed_objects(roots)
+    _, access_q = erasure.logs_about(doomed)
+    access_q |= Q(additional_data__athlete=athlete_id)
+    if user is not None:
+        access_q |= Q(actor_id=user.pk)
+        erasure.sessions_erase(user_id=user.pk)
+    erasure.admin_log_erase(objects=doomed, user_id=user.pk if user else None)
+    with disable_auditlog():  # the deletions would log her records' names one by one
+        athlete.delete()  # cascades to everything recorded about her
+        if user is not None:
+            user.delete()  # cascades to her tokens, e-mail addresses, MFA authenticators
+    AccessLogEntry.objects.filter(access_q).delete()
+    entry = AccessLogEntry.objects.log_create(
+        athlete,
+        force_log=True,
+        action=AccessLogEntry.Action.DELETE,
+        changes=None,
+        object_pk=str(athlete_id),
+        object_id=athlete_id,
+        actor=by,
+        additional_data={"erased": True},
+    )
 
-    def remove_documents() -> None:
-        storage = Clearance._meta.get_field("document").storage
-        for name in document_names:
-            storage.delete(name)
-
-    transaction.on_commit(remove_documents)
+    storage = Clearance._meta.get_field("document").storage
+    transaction.on_commit(
+        lambda: erasure.folder_erase(storage=storage, folder=clearance_folder(athlete_id))
+    )
     logger.info("athlete erased athlete=%s by=%s", athlete_id, by.pk)
+    return entry
 
 
 @transaction.atomic
@@ -100,18 +136,17 @@ def clearance_create(
     clearance = Clearance(athlete=athlete, recorded_by=by)
     _set_fields(clearance, data)
     if document is not None:
-        try:
-            kind = check_document(document)
-        except ValidationError as exc:
-            raise ValidationError({"document": exc.messages}) from exc
-        clearance.document_name = (document.name or "document")[-200:]
-        clearance.document_content_type = kind.content_type
-        clearance.document_size = document.size
-        document.name = f"clearance{kind.extension}"
-        clearance.document = document
+        attach_document(clearance, document)
     clearance.full_clean()
-    clearance.save()
-    athlete_touch(athlete_id=athlete.pk)
+    try:
+        clearance.save()  # writes the file first, then the row
+        athlete_touch(athlete_id=athlete.pk)
+    except BaseException:
+        # The row is rolled back; its file must not stay behind. (A rollback later in the
+        # request leaves it too: ``tasks.sweep_orphan_documents`` removes those.)
+        if clearance.document.name:
+            clearance.document.storage.delete(clearance.document.name)
+        raise
     logger.info("clearance recorded clearance=%s athlete=%s", clearance.pk, athlete.pk)
     return clearance
 
@@ -140,8 +175,17 @@ def _hash(secret: str) -> str:
 
 
 @transaction.atomic
-def invitation_send(*, athlete: Athlete, by: User, accept_url: Callable[[str], str]) -> Invitation:
-    """E-mail her a single-use link; any earlier pending link stops working."""
+def invitation_accept_url(token: str) -> str:
+    return absolute_url(reverse("athletes:invitation_accept", args=[token]))
+
+
+def invitation_send(
+    *, athlete: Athlete, by: User, accept_url: Callable[[str], str] = invitation_accept_url
+) -> Invitation:
+    """E-mail her a single-use link; any earlier pending link stops working.
+
+    The invitation is saved whatever the mail server does: the e-mail is queued after the
+    commit and retried (``athletes.mail``)."""
     if athlete.user_id is not None:
         raise ValidationError("She already has a login; she can sign in with her e-mail.")
     if not athlete.email:
@@ -171,10 +215,15 @@ def invitation_send(*, athlete: Athlete, by: User, accept_url: Callable[[str], s
         "expires_at": invitation.expires_at,
         "site_name": settings.SITE_NAME,
     }
-    subject = f"{by.get_full_name()} invited you to {settings.SITE_NAME}"
-    body = render_to_string("athletes/email/invitation.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, None, [invitation.email], fail_silently=False)
+    email_queue(
+        key=f"invitation:{invitation.pk}",
+        to=invitation.email,
+        subject=f"{by.get_full_name()} invited you to {settings.SITE_NAME}",
+        template="athletes/email/invitation",
+        context=context,
+        athlete_id=athlete.pk,
+        # "Cora invited you to Stridewise" names the site already.
+        prefixed=False,
     )
     logger.info("invitation sent invitation=%s athlete=%s", invitation.pk, athlete.pk)
     return invitation
@@ -276,3 +325,24 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 def api_token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     logger.info("api token revoked token=%s user=%s", token.pk, token.user_id)
+
+
+NOTIFICATION_FIELDS = ("high_flags", "messages")
+
+
+@transaction.atomic
+def notification_preferences_update(*, user: User, data: dict[str, Any]) -> NotificationPreferences:
+    """Save what she wants e-mailed and when (only the fields given change). A bad choice
+    raises ``ValidationError`` and writes nothing."""
+    unknown = set(data) - set(NOTIFICATION_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "Not a notification preference."))
+    prefs = NotificationPreferences.objects.select_for_update().filter(
+        user=user
+    ).first() or NotificationPreferences(user=user)
+    for name, value in data.items():
+        setattr(prefs, name, value)
+    prefs.full_clean(exclude=["user"])
+    prefs.save()
+    logger.info("notification preferences saved user=%s", user.pk)
+    return prefs

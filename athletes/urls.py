@@ -9,6 +9,11 @@ urlpatterns = [
     path("coach/athletes/<int:pk>/archive/", views.athlete_archive, name="athlete_archive"),
     path("coach/athletes/<int:pk>/erase/", views.athlete_erase, name="athlete_erase"),
     path(
+        "coach/athletes/<int:pk>/access-log/",
+        views.athlete_access_log,
+        name="athlete_access_log",
+    ),
+    path(
         "coach/athletes/<int:pk>/clearances/new/",
         views.clearance_create,
         name="clearance_create",
@@ -21,4 +26,9 @@ urlpatterns = [
     path("coach/athletes/<int:pk>/invite/", views.invitation_send, name="invitation_send"),
     path("documents/clearances/<int:pk>/", views.clearance_document, name="clearance_document"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path(
+        "accounts/notifications/",
+        views.notification_preferences,
+        name="notification_preferences",
+    ),
 ]

@@ -3,20 +3,30 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from clinical.thresholds import ASSESSMENT_VALID_WEEKS
 from web.forms import form_error_from
+from web.http import post_only
+from web.ratelimit import rate_limited
 
 from . import selectors, services
 from .access import AuthedHttpRequest, coach_required, signed_in_required
-from .forms import AssessmentForm, AthleteForm, ClearanceForm, InvitationAcceptForm
+from .audit import record_access
+from .forms import (
+    AssessmentForm,
+    AthleteForm,
+    ClearanceForm,
+    InvitationAcceptForm,
+    NotificationPreferencesForm,
+)
 from .models import Athlete, Clearance, ReadinessAssessment
 
 
@@ -27,6 +37,7 @@ def athlete_url(athlete: Athlete) -> str:
 @coach_required
 def athlete_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
+    record_access(request, instance=athlete, athlete_id=athlete.pk, what="profile form")
     form = AthleteForm(request.POST or None, instance=athlete)
     if request.method == "POST" and form.is_valid():
         try:
@@ -42,8 +53,30 @@ def athlete_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "athletes/athlete_form.html", {"form": form, "athlete": athlete})
 
 
+ACCESS_LOG_PAGE_SIZE = 50
+
+
 @coach_required
-@require_POST
+def athlete_access_log(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Every row of her access log, 50 a page (her page shows the latest 20)."""
+    athlete = selectors.athlete_for_coach(request.user, pk)
+    page = Paginator(selectors.access_log_entries(athlete), ACCESS_LOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "athletes/athlete_access_log.html",
+        {
+            "athlete": athlete,
+            "page": page,
+            "rows": selectors.access_log_rows(page.object_list, athlete, viewer=request.user),
+            "retention_years": settings.AUDIT_LOG_RETENTION_DAYS // 365,
+        },
+    )
+
+
+@coach_required
+@post_only(lambda request, pk: reverse("plans:athlete_overview", args=[pk]))
 def athlete_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     archive = request.POST.get("archived", "true") != "false"
@@ -119,17 +152,11 @@ def assessment_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-@require_POST
+@post_only(lambda request, pk: reverse("plans:athlete_overview", args=[pk]) + "#invite-title")
 def invitation_send(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = selectors.athlete_for_coach(request.user, pk)
     try:
-        invitation = services.invitation_send(
-            athlete=athlete,
-            by=request.user,
-            accept_url=lambda token: request.build_absolute_uri(
-                reverse("athletes:invitation_accept", args=[token])
-            ),
-        )
+        invitation = services.invitation_send(athlete=athlete, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -140,13 +167,24 @@ def invitation_send(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect(athlete_url(athlete))
 
 
+@rate_limited("invitation_accept")
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_from_token(token)
     except services.InvitationError as exc:
         return render(request, "athletes/invitation_invalid.html", {"reason": str(exc)}, status=400)
     athlete = invitation.athlete
-    form = InvitationAcceptForm(request.POST or None, athlete=athlete)
+    if request.user.is_authenticated:
+        # Never swap one person's session for another's: she signs out first, on purpose.
+        return render(
+            request,
+            "athletes/invitation_signed_in.html",
+            {"athlete": athlete, "coach": athlete.coach},
+            status=409 if request.method == "POST" else 200,
+        )
+    form = InvitationAcceptForm(
+        request.POST or None, athlete=athlete, invited_email=invitation.email
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(
@@ -175,6 +213,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def clearance_document(request: AuthedHttpRequest, pk: int) -> FileResponse:
     """The clearance's document, as an attachment, for its coach, its athlete or staff."""
     clearance = selectors.clearance_for_download(request.user, pk)
+    record_access(
+        request, instance=clearance, athlete_id=clearance.athlete_id, what="clearance document"
+    )
     response = FileResponse(
         clearance.document.open("rb"),
         as_attachment=True,
@@ -184,3 +225,21 @@ def clearance_document(request: AuthedHttpRequest, pk: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@signed_in_required
+def notification_preferences(request: AuthedHttpRequest) -> HttpResponse:
+    """Her account's e-mail choices (SPEC §12). GET shows them, POST saves them."""
+    prefs = selectors.notification_preferences_for(request.user)
+    form = NotificationPreferencesForm(request.POST or None, instance=prefs, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_preferences_update(
+                user=request.user, data={name: form.cleaned_data[name] for name in form.fields}
+            )
+        except ValidationError as exc:
+            form_error_from(form, exc)
+        else:
+            messages.success(request, "Your notification preferences are saved.")
+            return redirect("athletes:notification_preferences")
+    return render(request, "athletes/notification_preferences.html", {"form": form})

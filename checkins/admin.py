@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from athletes.audit import AccessLoggedAdmin
+
 from .models import CheckInRevision, EmailLog, SymptomReport, WarningFlag, WeeklyCheckIn
 
 
@@ -15,7 +17,7 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(WeeklyCheckIn)
-class WeeklyCheckInAdmin(admin.ModelAdmin):
+class WeeklyCheckInAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     list_display = (
         "athlete",
         "week",
@@ -36,7 +38,7 @@ class WeeklyCheckInAdmin(admin.ModelAdmin):
 
 
 @admin.register(SymptomReport)
-class SymptomReportAdmin(admin.ModelAdmin):
+class SymptomReportAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     """Read-only: a report is written by the service that raises its flags at once; an edit
     here would leave the flags, the coach's e-mail and her plan's pause out of step."""
 
@@ -74,7 +76,7 @@ class SymptomReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(WarningFlag)
-class WarningFlagAdmin(admin.ModelAdmin):
+class WarningFlagAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     list_display = ("athlete", "rule", "severity", "week", "status", "created_at", "notified_at")
     list_filter = ("status", "severity", "rule")
     search_fields = ("athlete__first_name", "athlete__last_name", "summary")

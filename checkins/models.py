@@ -99,11 +99,22 @@ class WeeklyCheckIn(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the warning rules last ran on this version of it; empty until they have (an edit
+    # empties it again). The daily scan evaluates every check-in still empty, however old,
+    # so one saved while the broker was down is never left unjudged.
+    evaluated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AthleteScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-week"]
+        indexes = [
+            models.Index(
+                fields=["athlete"],
+                condition=models.Q(evaluated_at__isnull=True),
+                name="checkin_not_evaluated",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["athlete", "week"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
@@ -15,6 +16,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -130,6 +132,37 @@ def review_queue(user: User) -> QuerySet[WarningFlag]:
     )
 
 
+def review_by_athlete(user: User, limit: int) -> tuple[list[Athlete], int]:
+    """ "Needs your review", one entry per athlete: the ``limit`` athletes whose open flags
+    are the most severe (then the longest waiting), each with ``open_flags`` (most severe
+    first, then the oldest), and how many athletes have open flags at all. Three queries."""
+    open_flags = WarningFlag.objects.filter(athlete=OuterRef("pk"), status__in=OPEN_STATUSES)
+    athletes = (
+        Athlete.objects.visible_to(user)
+        .filter(archived=False)
+        .annotate(
+            top_severity=Subquery(
+                open_flags.annotate(rank=SEVERITY_ORDER).order_by("-rank").values("rank")[:1]
+            ),
+            waiting_since=Subquery(open_flags.order_by("created_at").values("created_at")[:1]),
+        )
+        .filter(top_severity__isnull=False)
+    )
+    total = athletes.count()
+    top = list(
+        athletes.order_by("-top_severity", "waiting_since", "id").prefetch_related(
+            Prefetch(
+                "flags",
+                queryset=WarningFlag.objects.filter(status__in=OPEN_STATUSES)
+                .annotate(severity_rank=SEVERITY_ORDER)
+                .order_by("-severity_rank", "created_at", "id"),
+                to_attr="open_flags",
+            )
+        )[:limit]
+    )
+    return cast(list[Athlete], top), total
+
+
 def open_flag_counts(user: User) -> dict[str, int]:
     """{"high": n, "medium": n, "low": n, "total": n} of the coach's open flags (one query)."""
     rows = (
@@ -194,3 +227,27 @@ def symptom_report_for(user: User | AnonymousUser, pk: int) -> SymptomReport:
         return symptom_reports_visible_to(user).get(pk=pk)
     except SymptomReport.DoesNotExist:
         raise Http404("No such symptom report.") from None
+
+
+def open_high_flags_by_coach(
+    coach_ids: Collection[int],
+) -> dict[int, list[tuple[Athlete, list[WarningFlag]]]]:
+    """For the daily digest: each coach's open high flags (open or acknowledged, athlete not
+    archived), by athlete in name order, newest first. One query whatever the numbers."""
+    flags = (
+        WarningFlag.objects.filter(
+            athlete__coach_id__in=coach_ids,
+            athlete__archived=False,
+            severity="high",
+            status__in=("open", "acknowledged"),
+        )
+        .select_related("athlete")
+        .order_by("athlete__first_name", "athlete__last_name", "athlete_id", "-created_at")
+    )
+    result: dict[int, list[tuple[Athlete, list[WarningFlag]]]] = {}
+    for flag in flags:
+        rows = result.setdefault(flag.athlete.coach_id, [])
+        if not rows or rows[-1][0].pk != flag.athlete_id:
+            rows.append((flag.athlete, []))
+        rows[-1][1].append(flag)
+    return result

@@ -9,14 +9,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.formats import date_format
 from kombu.exceptions import OperationalError as BrokerError
 
 from athletes.access import is_coach_side
-from athletes.models import Athlete, User
-from athletes.selectors import athlete_facts
+from athletes.models import Athlete, HighFlagDelivery, User
+from athletes.selectors import athlete_facts, athletes_for_scan, notification_preferences_for
 from athletes.services import athlete_touch
 from clinical import rules
 from clinical.facts import HIGH, SEVERITY_RANK, CheckInFacts, Flag
@@ -33,6 +34,7 @@ from .models import (
     WarningFlag,
     WeeklyCheckIn,
 )
+from .notifications import high_flags_email
 from .signals import checkin_committed, symptom_reported
 
 logger = logging.getLogger(__name__)
@@ -187,6 +189,7 @@ def checkin_update(*, checkin: WeeklyCheckIn, data: dict[str, Any], by: User) ->
         changed_fields=changed,
         revised_by=by,
     )
+    checkin.evaluated_at = None  # this version is not judged yet
     checkin.save()
     athlete_touch(athlete_id=athlete.pk)
     logger.info("checkin updated checkin=%s athlete=%s by=%s", checkin.pk, athlete.pk, by.pk)
@@ -245,21 +248,25 @@ def _flag_row(
 
 
 def _queue_notifications(flag_ids: list[int]) -> None:
-    """E-mail the coach about new high flags, after the flags are committed."""
-    if not flag_ids:
-        return
+    """E-mail the coach about new high flags, after the flags are committed: one task for
+    the flags of one evaluation (one check-in or one symptom report), one e-mail for them."""
+    if flag_ids:
+        transaction.on_commit(lambda: _queue_now(flag_ids), robust=True)
 
-    def queue() -> None:
-        from .tasks import notify_flag
 
-        for flag_id in flag_ids:
-            try:
-                notify_flag.delay(flag_id)
-            except BrokerError:
-                # The flag is saved with notified_at empty; the next scan queues it again.
-                logger.warning("could not queue notify_flag flag=%s: broker unreachable", flag_id)
+def _queue_now(flag_ids: list[int]) -> int:
+    """Queue one e-mail task for these committed flags (one evaluation's, or one athlete's
+    pending ones); returns how many flags the broker took."""
+    from .tasks import notify_high_flags
 
-    transaction.on_commit(queue, robust=True)
+    ids = sorted(flag_ids)
+    try:
+        notify_high_flags.delay(ids)
+    except BrokerError:
+        # The flags are saved with notified_at empty; the next scan queues them again.
+        logger.warning("could not queue notify_high_flags flags=%s: broker unreachable", ids)
+        return 0
+    return len(ids)
 
 
 def _escalate(existing: WarningFlag, new: WarningFlag) -> bool:
@@ -318,11 +325,23 @@ def flags_raise(
 
 def warnings_evaluate(*, athlete: Athlete, week: date) -> list[WarningFlag]:
     """Run the check-in rules for her check-in of ``week``."""
+    started = timezone.now()
     since = week - timedelta(weeks=RULE_HISTORY_WEEKS)
     rows = list(athlete.checkins.filter(week__gte=since, week__lte=week))
     facts = [CheckInFacts.of(c) for c in rows]
     flags = rules.evaluate_checkin(athlete_facts(athlete), facts, week)
-    return flags_raise(athlete=athlete, flags=flags, checkin_ids={c.week: c.pk for c in rows})
+    raised = flags_raise(athlete=athlete, flags=flags, checkin_ids={c.week: c.pk for c in rows})
+    _mark_evaluated([c.pk for c in rows if c.week == week], started)
+    return raised
+
+
+def _mark_evaluated(checkin_ids: list[int], started) -> None:
+    """Record that the rules judged these check-ins as they were when the run ``started``;
+    a version saved since is left for its own evaluation (queued by the edit) or the scan."""
+    if checkin_ids:
+        WeeklyCheckIn.objects.filter(
+            pk__in=checkin_ids, evaluated_at__isnull=True, updated_at__lte=started
+        ).update(evaluated_at=timezone.now())
 
 
 # --- Anytime symptom reports -------------------------------------------------------------------
@@ -422,62 +441,101 @@ def flag_resolve(*, flag: WarningFlag, by: User, note: str) -> WarningFlag:
 
 
 SCAN_RECENT_DAYS = 14
+SCAN_CHUNK_SIZE = 500
+# The columns of a check-in the rules read (CheckInFacts), read as plain values by the scan.
+_FACT_COLUMNS = tuple(CheckInFacts.__dataclass_fields__)
 
 
-def warnings_scan(*, chunk_size: int = 500) -> dict[str, int]:
-    """Evaluate every active athlete: the check-in rules for her check-ins of the last two
-    weeks (so a check-in saved while the broker was down is caught up) and the missed
-    check-in rule. Set-based: a fixed handful of queries per chunk of athletes, whatever its
-    size, plus the inserts. Safe to run twice or alongside check-in evaluations."""
+def scan_chunks(*, chunk_size: int | None = None) -> list[list[int]]:
+    """The active athletes' ids, in chunks: the daily scan's units of work."""
+    chunk_size = chunk_size or SCAN_CHUNK_SIZE
     ids = list(Athlete.objects.active().order_by("pk").values_list("pk", flat=True))
-    raised = 0
-    for start in range(0, len(ids), chunk_size):
-        raised += _scan_chunk(ids[start : start + chunk_size])
-    # High flags whose e-mail never went out (broker down, crash): queue them again.
+    return [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
+
+
+def warnings_scan(*, chunk_size: int | None = None) -> dict[str, int]:
+    """Evaluate every active athlete, chunk after chunk, in this process: the check-in rules
+    for her check-ins of the last two weeks and for any check-in never evaluated, however old
+    (one saved while the broker was down is caught up), and the missed check-in rule. The
+    daily task runs the same chunks in parallel over the workers (``tasks.scan_warnings``).
+    Safe to run twice or alongside check-in evaluations."""
+    chunks = scan_chunks(chunk_size=chunk_size)
+    raised = sum(warnings_scan_chunk(athlete_ids=chunk) for chunk in chunks)
+    queued = warnings_renotify()
+    athletes = sum(len(chunk) for chunk in chunks)
+    logger.info("warnings scan athletes=%d flags=%d renotify=%d", athletes, raised, queued)
+    return {"athletes": athletes, "flags": raised, "notifications": queued}
+
+
+def warnings_renotify() -> int:
+    """Queue again the e-mails of high flags never sent (broker down, crash); returns how many
+    were queued (none while the broker refuses them)."""
     pending = list(
-        WarningFlag.objects.filter(
-            severity=HIGH, notified_at__isnull=True, status=FlagStatus.OPEN
-        ).values_list("pk", flat=True)
+        WarningFlag.objects.filter(severity=HIGH, notified_at__isnull=True, status=FlagStatus.OPEN)
+        .order_by("athlete_id", "pk")
+        .values_list("athlete_id", "pk")
     )
-    _queue_notifications(pending)
-    logger.info("warnings scan athletes=%d flags=%d renotify=%d", len(ids), raised, len(pending))
-    return {"athletes": len(ids), "flags": raised, "notifications": len(pending)}
+    by_athlete: dict[int, list[int]] = {}
+    for athlete_id, flag_id in pending:
+        by_athlete.setdefault(athlete_id, []).append(flag_id)
+    # One task per athlete: it writes one e-mail per check-in or report among her flags.
+    return sum(_queue_now(flag_ids) for flag_ids in by_athlete.values())
 
 
 @transaction.atomic
-def _scan_chunk(athlete_ids: list[int]) -> int:
-    athletes = list(
-        Athlete.objects.filter(pk__in=athlete_ids).prefetch_related("clearances", "assessments")
-    )
+def warnings_scan_chunk(*, athlete_ids: list[int]) -> int:
+    """One chunk of the scan, in a fixed handful of queries whatever its size (plain columns,
+    no model instances), plus the inserts. Returns the flags raised or escalated."""
+    started = timezone.now()
+    athletes = athletes_for_scan(athlete_ids)
     if not athletes:
         return 0
-    earliest = min(monday_of(a.today()) for a in athletes)
-    since = earliest - timedelta(weeks=RULE_HISTORY_WEEKS + 1)
-    by_athlete: dict[int, list[WeeklyCheckIn]] = {a.pk: [] for a in athletes}
-    for c in WeeklyCheckIn.objects.filter(athlete_id__in=athlete_ids, week__gte=since):
-        by_athlete[c.athlete_id].append(c)
+    todays = {a.pk: a.today() for a in athletes}
+    recent_since = min(monday_of(day) for day in todays.values()) - timedelta(
+        weeks=RULE_HISTORY_WEEKS + 1
+    )
+    # Check-ins never evaluated, however old, and the weeks of history their rules read.
+    stale: dict[int, date] = {}
+    for athlete_id, week in WeeklyCheckIn.objects.filter(
+        athlete_id__in=athlete_ids, evaluated_at__isnull=True
+    ).values_list("athlete_id", "week"):
+        stale[athlete_id] = min(week, stale.get(athlete_id, week))
+    window = Q(week__gte=recent_since)
+    for athlete_id, week in stale.items():
+        if week < recent_since:
+            window |= Q(athlete_id=athlete_id, week__gte=week - timedelta(weeks=RULE_HISTORY_WEEKS))
+    by_athlete: dict[int, list[tuple]] = {a.pk: [] for a in athletes}
+    for row in (
+        WeeklyCheckIn.objects.filter(window, athlete_id__in=athlete_ids)
+        .order_by()
+        .values_list("pk", "athlete_id", "evaluated_at", *_FACT_COLUMNS)
+    ):
+        by_athlete[row[1]].append(row)
     rows: list[WarningFlag] = []
+    evaluated: list[int] = []
     for athlete in athletes:
-        checkins = by_athlete[athlete.pk]
-        facts = [CheckInFacts.of(c) for c in checkins]
-        ids = {c.week: c.pk for c in checkins}
-        profile = athlete_facts(athlete)
-        today = athlete.today()
-        current = monday_of(today)
-        for c in checkins:
-            if (today - c.week).days <= SCAN_RECENT_DAYS + 6:
-                for flag in rules.evaluate_checkin(profile, facts, c.week):
+        checkins = sorted(by_athlete[athlete.pk], key=lambda r: r[3])  # by week
+        facts = [CheckInFacts(*r[3:]) for r in checkins]
+        ids = {r[3]: r[0] for r in checkins}
+        today = todays[athlete.pk]
+        for row, fact in zip(checkins, facts, strict=True):
+            if row[2] is None or (today - fact.week).days <= SCAN_RECENT_DAYS + 6:
+                for flag in rules.evaluate_checkin(athlete.facts, facts, fact.week):
                     rows.append(_flag_row(athlete.pk, flag, ids.get(flag.week)))
-        missed = rules.rule_missed_checkins(profile, facts, current)
+                if row[2] is None:
+                    evaluated.append(row[0])
+        missed = rules.rule_missed_checkins(athlete.facts, facts, monday_of(today))
         if missed is not None:
             rows.append(_flag_row(athlete.pk, missed, None))
+    _mark_evaluated(evaluated, started)
     if not rows:
         return 0
+    weeks = [r.week for r in rows]
     existing = {
         (f.athlete_id, f.rule, f.week): f
-        for f in WarningFlag.objects.filter(athlete_id__in=athlete_ids, week__gte=since).only(
-            "id", "athlete_id", "rule", "week", "severity"
-        )
+        for f in WarningFlag.objects.filter(
+            athlete_id__in=athlete_ids, week__gte=min(weeks), week__lte=max(weeks)
+        ).only("id", "athlete_id", "rule", "week", "severity")
     }
     new = [r for r in rows if (r.athlete_id, r.rule, r.week) not in existing]
     # ignore_conflicts: a concurrent evaluation may insert the same flag in between.
@@ -495,6 +553,49 @@ def _scan_chunk(athlete_ids: list[int]) -> int:
 # --- E-mails ---------------------------------------------------------------------------------
 
 
+def _flag_source(flag: WarningFlag) -> tuple[str, int | date]:
+    """What raised it, for grouping: a symptom report, else a check-in, else its week."""
+    if flag.symptom_report_id is not None:
+        return ("report", flag.symptom_report_id)
+    if flag.checkin_id is not None:
+        return ("checkin", flag.checkin_id)
+    return ("week", flag.week)
+
+
+@transaction.atomic
+def high_flags_notify(*, flag_ids: list[int]) -> int:
+    """Tell each coach about new high flags: one e-mail per check-in or symptom report that
+    raised them, listing them all, with a link to her athlete page (SPEC §12). A coach who
+    chose "in the daily digest only" gets none here; the digest lists them.
+
+    Idempotent: the flags are claimed (``notified_at``) in the same transaction that stores
+    the e-mail in the outbox, under locks; a flag already claimed is skipped, so a retry or
+    a second scan never writes a second e-mail. Returns the number of e-mails queued."""
+    flags = list(
+        WarningFlag.objects.select_for_update(of=("self",))
+        .filter(pk__in=flag_ids, severity=HIGH, notified_at__isnull=True)
+        .select_related("athlete__coach__notification_preferences", "symptom_report", "checkin")
+        .order_by("pk")
+    )
+    if not flags:
+        return 0
+    WarningFlag.objects.filter(pk__in=[f.pk for f in flags]).update(notified_at=timezone.now())
+    groups: dict[tuple[int, str, int | date], list[WarningFlag]] = {}
+    for flag in flags:
+        groups.setdefault((flag.athlete_id, *_flag_source(flag)), []).append(flag)
+    queued = 0
+    for group in groups.values():
+        athlete = group[0].athlete
+        coach = athlete.coach
+        if notification_preferences_for(coach).high_flags == HighFlagDelivery.DIGEST:
+            logger.info("high flags held for the digest flags=%s", [f.pk for f in group])
+            continue
+        if high_flags_email(athlete=athlete, coach=coach, flags=group) is not None:
+            queued += 1
+            logger.info("high flags e-mailed flags=%s coach=%s", [f.pk for f in group], coach.pk)
+    return queued
+
+
 def email_claim(*, kind: str, user: User, key: str) -> bool:
     """True once per (kind, user, key): the caller may send; False if already sent."""
     try:
@@ -503,7 +604,3 @@ def email_claim(*, kind: str, user: User, key: str) -> bool:
     except IntegrityError:
         return False
     return True
-
-
-def email_unclaim(*, kind: str, user: User, key: str) -> None:
-    EmailLog.objects.filter(kind=kind, user=user, key=key).delete()

@@ -8,41 +8,37 @@ means a worker that dies mid-task leaves the message for another worker.
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import date, timedelta
 
-from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import OperationalError
+from celery import group, shared_task
+from django.db import OperationalError, transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from athletes.mail import email_queue
 from athletes.models import Athlete, Role, User
+from athletes.selectors import expiring_for_roster
 from clinical.help import URGENT_SIGNS, help_for
+from web.links import absolute_url
 from web.retries import RetryOptions
 from web.weeks import monday_of
 
-from . import services, windows
-from .models import WarningFlag, WeeklyCheckIn
+from . import selectors, services, windows
+from .models import WeeklyCheckIn
+from .notifications import athlete_page_url
 
 logger = logging.getLogger(__name__)
 
-# Transient: the database or the mail server briefly unavailable. Anything else is a bug
-# and should fail loudly rather than be retried.
-TRANSIENT = (OperationalError, smtplib.SMTPException, ConnectionError, TimeoutError)
+# Transient: the database briefly unavailable (the mail server's failures are the outbox's
+# to retry, ``athletes.mail``). Anything else is a bug and should fail loudly.
+TRANSIENT = (OperationalError,)
 RETRY: RetryOptions = {
     "autoretry_for": TRANSIENT,
     "retry_backoff": True,
     "retry_jitter": True,
     "max_retries": 6,
 }
-
-
-def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 @shared_task(acks_late=True, **RETRY)
@@ -58,81 +54,119 @@ def evaluate_checkin(athlete_id: int, week: str) -> int:
 
 @shared_task(acks_late=True, **RETRY)
 def scan_warnings() -> dict[str, int]:
-    """Daily: streaks, missed check-ins, and anything a failed evaluation left behind."""
-    return services.warnings_scan()
+    """Daily: streaks, missed check-ins, and anything a failed evaluation left behind.
+
+    Fans out: one ``scan_warnings_chunk`` task per chunk of athletes, sent as a Celery group,
+    so that every worker (on every machine) takes a share; each chunk is idempotent, so a chunk
+    run twice (a worker lost mid-chunk, ``acks_late``) raises nothing twice. Then the e-mails
+    of high flags never sent are queued again. Returns what it sent out, not the flags: those
+    are raised by the chunks, each logging its own count."""
+    chunks = services.scan_chunks()
+    if chunks:
+        group(scan_warnings_chunk.s(chunk) for chunk in chunks).apply_async()
+    queued = services.warnings_renotify()
+    athletes = sum(len(chunk) for chunk in chunks)
+    logger.info(
+        "warnings scan fanned out athletes=%d chunks=%d renotify=%d", athletes, len(chunks), queued
+    )
+    return {"athletes": athletes, "chunks": len(chunks), "notifications": queued}
 
 
 @shared_task(acks_late=True, **RETRY)
-def notify_flag(flag_id: int) -> bool:
-    """E-mail the coach once about a new high flag. The conditional update claims the flag
-    (healthchecks' pattern): of two runs, only the one that set ``notified_at`` sends."""
-    claimed = WarningFlag.objects.filter(pk=flag_id, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    flag = WarningFlag.objects.select_related("athlete__coach").get(pk=flag_id)
-    coach = flag.athlete.coach
-    context = {
-        "coach": coach,
-        "athlete": flag.athlete,
-        "flag": flag,
-        "url": _site_url(reverse("checkins:coach_flags")),
-        "site_name": settings.SITE_NAME,
-    }
-    try:
-        send_mail(
-            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}A warning sign needs your review",
-            render_to_string("checkins/email/flag_high.txt", context),
-            None,
-            [coach.email],
+def scan_warnings_chunk(athlete_ids: list[int]) -> int:
+    """One chunk of the daily scan (see ``scan_warnings``). Returns the flags it raised."""
+    raised = services.warnings_scan_chunk(athlete_ids=athlete_ids)
+    logger.info("warnings scan chunk athletes=%d flags=%d", len(athlete_ids), raised)
+    return raised
+
+
+@shared_task(acks_late=True, **RETRY)
+def notify_high_flags(flag_ids: list[int]) -> int:
+    """E-mail the coach once about new high flags: one e-mail per check-in or symptom report
+    among them, listing its flags (``services.high_flags_notify``; safe to run twice)."""
+    return services.high_flags_notify(flag_ids=list(flag_ids))
+
+
+@shared_task(acks_late=True, **RETRY)
+def notify_flag(flag_id: int) -> int:
+    """The one-flag task of earlier releases, kept for messages still queued under its name."""
+    return services.high_flags_notify(flag_ids=[flag_id])
+
+
+def digest_expiring(coach_ids: list[int]) -> dict[int, list[dict]]:
+    """The digest's expiry section (SPEC §12), for each of these coaches: her athletes whose
+    clearance or readiness lapses soon or before the next stage needs it, soonest first, each
+    with a link to her page (three queries for all the coaches)."""
+    found: dict[int, list[dict]] = {}
+    athletes = Athlete.objects.filter(coach_id__in=coach_ids)
+    for athlete, warnings in expiring_for_roster(athletes):
+        found.setdefault(athlete.coach_id, []).append(
+            {
+                "name": athlete.full_name,
+                "url": athlete_page_url(athlete.pk),
+                "warnings": [w.summary for w in warnings],
+            }
         )
-    except TRANSIENT:
-        # Release the claim so that the retry (or the next scan) can send it.
-        WarningFlag.objects.filter(pk=flag_id).update(notified_at=None)
-        raise
-    logger.info("flag notified flag=%s coach=%s", flag_id, coach.pk)
-    return True
+    return found
 
 
 @shared_task(acks_late=True, **RETRY)
 def send_daily_digests() -> int:
-    """One e-mail per coach with open flags: counts by severity and the oldest items."""
+    """One e-mail a day per coach with open flags or expiring records: counts by severity,
+    every open high flag by athlete with a link to her page (the only e-mail about them for a
+    coach who chose "in the daily digest only"), and what is expiring. Queued once a day per
+    coach (claimed with the outbox row, in one transaction)."""
     today = timezone.localdate()
     open_here = Q(athletes__flags__status__in=("open", "acknowledged"), athletes__archived=False)
-    coaches = (
-        User.objects.filter(role=Role.COACH, is_active=True)
-        .annotate(
+    coaches = list(
+        User.objects.filter(role=Role.COACH, is_active=True).annotate(
             # The same flags as the review queue: open or acknowledged, athlete not archived.
             open_high=Count(
                 "athletes__flags", filter=open_here & Q(athletes__flags__severity="high")
             ),
             open_total=Count("athletes__flags", filter=open_here),
         )
-        .filter(open_total__gt=0)
     )
+    high_by_coach = selectors.open_high_flags_by_coach([c.pk for c in coaches])
+    expiring_by_coach = digest_expiring([c.pk for c in coaches])
+    since = timezone.now() - timedelta(days=1)
     sent = 0
     for coach in coaches:
-        if not services.email_claim(kind="digest", user=coach, key=today.isoformat()):
+        expiring = expiring_by_coach.get(coach.pk, [])
+        if not coach.open_total and not expiring:
             continue
         context = {
             "coach": coach,
             "high": coach.open_high,
             "total": coach.open_total,
-            "url": _site_url(reverse("checkins:coach_flags")),
-            "site_name": settings.SITE_NAME,
+            "expiring": expiring,
+            "url": absolute_url(reverse("checkins:coach_flags")),
+            "high_flags": [
+                {
+                    "athlete": athlete,
+                    "url": athlete_page_url(athlete.pk),
+                    "flags": flags,
+                    "new": sum(f.created_at >= since for f in flags),
+                }
+                for athlete, flags in high_by_coach.get(coach.pk, [])
+            ],
+            "preferences_url": absolute_url(reverse("athletes:notification_preferences")),
         }
-        try:
+        if coach.open_total:
             subject = f"Warning signs to review: {coach.open_total}"
-            send_mail(
-                settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-                render_to_string("checkins/email/digest.txt", context),
-                None,
-                [coach.email],
+        else:
+            subject = f"Clearance or readiness expiring: {len(expiring)}"
+        with transaction.atomic():
+            if not services.email_claim(kind="digest", user=coach, key=today.isoformat()):
+                continue
+            email_queue(
+                key=f"digest:{coach.pk}:{today.isoformat()}",
+                to=coach.email,
+                subject=subject,
+                template="checkins/email/digest",
+                context=context,
+                recipient_id=coach.pk,
             )
-        except TRANSIENT:
-            services.email_unclaim(kind="digest", user=coach, key=today.isoformat())
-            raise
         sent += 1
     logger.info("digests sent=%d", sent)
     return sent
@@ -176,27 +210,28 @@ def send_checkin_reminders() -> int:
             and last_week + timedelta(days=6) >= athlete.delivery_date
             and windows.is_open(last_week, now.astimezone(athlete.tz).date())
         )
-        if not services.email_claim(kind="reminder", user=athlete.user, key=week.isoformat()):
-            continue
         context = {
             "athlete": athlete,
             "last_week_missing": last_week_missing,
-            "url": _site_url(reverse("account_login") + "?next=" + reverse("checkins:my_checkin")),
-            "site_name": settings.SITE_NAME,
+            "url": absolute_url(
+                reverse("account_login") + "?next=" + reverse("checkins:my_checkin")
+            ),
             # The get-help card, in words (SPEC §14).
             "help": help_for(athlete.help_country),
             "urgent_signs": URGENT_SIGNS,
         }
-        try:
-            send_mail(
-                f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}How was your week?",
-                render_to_string("checkins/email/reminder.txt", context),
-                None,
-                [athlete.user.email],
+        with transaction.atomic():
+            if not services.email_claim(kind="reminder", user=athlete.user, key=week.isoformat()):
+                continue
+            email_queue(
+                key=f"reminder:{athlete.user_id}:{week.isoformat()}",
+                to=athlete.user.email,
+                subject="How was your week?",
+                template="checkins/email/reminder",
+                context=context,
+                athlete_id=athlete.pk,
+                recipient_id=athlete.user_id,
             )
-        except TRANSIENT:
-            services.email_unclaim(kind="reminder", user=athlete.user, key=week.isoformat())
-            raise
         sent += 1
     logger.info("reminders sent=%d", sent)
     return sent

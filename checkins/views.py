@@ -14,12 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
 
 from athletes import selectors as athlete_selectors
 from athletes.access import AuthedHttpRequest, athlete_required, coach_required
+from athletes.audit import record_access
 from athletes.models import Athlete
 from web.forms import form_error_from
+from web.http import post_only
 from web.weeks import monday_of
 
 from . import selectors, services, windows
@@ -233,6 +234,7 @@ def my_checkin_done(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def my_history(request: AuthedHttpRequest) -> HttpResponse:
     athlete = _my_athlete(request)
     checkins = list(selectors.checkins_for_athlete(athlete))
+    record_access(request, instance=athlete, athlete_id=athlete.pk, what="her check-ins")
     return render(
         request,
         "checkins/my_history.html",
@@ -284,6 +286,7 @@ def my_symptom_report_create(request: AuthedHttpRequest) -> HttpResponse:
 def my_symptom_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """What she reported, the advice of SPEC §6 at once, and what happens next."""
     report = selectors.symptom_report_for(request.user, pk)
+    record_access(request, instance=report, athlete_id=report.athlete_id, what="symptom report")
     return render(
         request,
         "checkins/my_symptom_report.html",
@@ -375,6 +378,7 @@ def coach_checkin_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def coach_checkin_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     checkin = selectors.checkin_for(request.user, pk)
     revisions = list(checkin.revisions.select_related("revised_by"))
+    record_access(request, instance=checkin, athlete_id=checkin.athlete_id, what="check-in")
     for revision in revisions:
         revision.changes = [
             (_label(name), _display(revision.values.get(name))) for name in revision.changed_fields
@@ -415,6 +419,7 @@ CSV_COLUMNS = ("week", "sessions_planned", *EDITABLE_FIELDS, "submitted_by", "up
 def coach_checkins_csv(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     athlete = athlete_selectors.athlete_for_coach(request.user, pk)
     filename = f"checkins-{slugify(athlete.full_name) or athlete.pk}.csv"
+    record_access(request, instance=athlete, athlete_id=athlete.pk, what="check-ins (CSV)")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
@@ -452,6 +457,13 @@ def _queue_page(request: AuthedHttpRequest, *, errors: dict | None = None, statu
         show = "open"
         flags = selectors.review_queue(request.user)
     page = Paginator(flags, FLAG_PAGE_SIZE).get_page(request.GET.get("page"))
+    # One row for the queue, on the coach's own account: what was listed, not whose.
+    record_access(
+        request,
+        instance=request.user,
+        athlete_id=None,
+        what=f"warning flags ({show}, {page.paginator.count} listed)",
+    )
     return render(
         request,
         "checkins/coach_flags.html",
@@ -479,13 +491,23 @@ def _back(request: AuthedHttpRequest) -> str:
 
 
 def _flag_row(request: AuthedHttpRequest, flag, *, error: str = "") -> HttpResponse:
+    """The flag's row for htmx, with the open-flag counts swapped out of band (read after the
+    change, by the ``flag_badge`` context processor)."""
+    back = _back(request)
     return render(
-        request, "checkins/_flag_row.html", {"flag": flag, "error": error, "next": _back(request)}
+        request,
+        "checkins/_flag_row_swap.html",
+        {
+            "flag": flag,
+            "error": error,
+            "next": back,
+            "on_queue": back.startswith(reverse("checkins:coach_flags")),
+        },
     )
 
 
 @coach_required
-@require_POST
+@post_only(lambda request, pk: reverse("checkins:coach_flags"))
 def flag_acknowledge(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     flag = selectors.flag_for(request.user, pk)
     try:
@@ -502,7 +524,7 @@ def flag_acknowledge(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @coach_required
-@require_POST
+@post_only(lambda request, pk: reverse("checkins:coach_flags"))
 def flag_resolve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     flag = selectors.flag_for(request.user, pk)
     try:

@@ -14,6 +14,7 @@ it can be read, tested and reviewed on its own. The Django apps feed it plain fa
 - ``rules``       the ten warning rules (SPEC §7)
 - ``progression`` the weekly decision (SPEC §5)
 - ``advice``      what she is told after reporting a symptom
+- ``expiry``      clearance and readiness lapsing soon, or before the next stage needs them
 
 Sources (SPEC §10) are cited by the short names in ``SOURCES``.
 """

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from .dates import day_month, day_month_year
 from .facts import AthleteFacts, CheckInFacts, ClearanceFacts, Gate
 from .symptoms import red_flags
 from .thresholds import (
@@ -82,13 +83,13 @@ def walk_gate(athlete: AthleteFacts, as_of: date) -> Gate:
     return Gate(
         "weeks_postpartum_walk",
         weeks >= WALK_MIN_WEEKS_POSTPARTUM,
-        f"{weeks} weeks postpartum on {as_of:%d %b}; walking builds from "
+        f"{weeks} weeks postpartum on {day_month(as_of)}; walking builds from "
         f"{WALK_MIN_WEEKS_POSTPARTUM} weeks.",
     )
 
 
 def _clearance_detail(clearance: ClearanceFacts, ok: bool) -> str:
-    given = f"Cleared for {clearance.scope} on {clearance.cleared_on:%d %b %Y}"
+    given = f"Cleared for {clearance.scope} on {day_month_year(clearance.cleared_on)}"
     if ok:
         return given + ", with a pelvic health assessment."
     if not scope_allows_running(clearance.scope):
@@ -124,13 +125,13 @@ def reviewed_since_red_flag_gate(athlete: AthleteFacts, last_red_flag: date | No
         return Gate(
             "reviewed_since_red_flag",
             True,
-            f"Seen on {latest.cleared_on:%d %b %Y}, after the red flag of "
-            f"{last_red_flag:%d %b %Y}.",
+            f"Seen on {day_month_year(latest.cleared_on)}, after the red flag of "
+            f"{day_month_year(last_red_flag)}.",
         )
     return Gate(
         "reviewed_since_red_flag",
         False,
-        f"Red flag on {last_red_flag:%d %b %Y}: before impact again, record the clinician's "
+        f"Red flag on {day_month_year(last_red_flag)}: before impact again, record the clinician's "
         "clearance or review of her, dated on or after it.",
     )
 
@@ -142,17 +143,21 @@ def readiness_gate(athlete: AthleteFacts, as_of: date) -> Gate:
     age = (as_of - assessment.assessed_on).days
     if not assessment.passed:
         return Gate(
-            "readiness", False, f"The assessment of {assessment.assessed_on:%d %b} was not passed."
+            "readiness",
+            False,
+            f"The assessment of {day_month(assessment.assessed_on)} was not passed.",
         )
     if age > ASSESSMENT_VALID_DAYS:
         return Gate(
             "readiness",
             False,
-            f"The assessment passed on {assessment.assessed_on:%d %b} is {age} days old; "
+            f"The assessment passed on {day_month(assessment.assessed_on)} is {age} days old; "
             f"a pass counts for {ASSESSMENT_VALID_WEEKS} weeks. Retest.",
         )
     return Gate(
-        "readiness", True, f"Readiness passed on {assessment.assessed_on:%d %b} ({age} days ago)."
+        "readiness",
+        True,
+        f"Readiness passed on {day_month(assessment.assessed_on)} ({age} days ago).",
     )
 
 
@@ -169,7 +174,7 @@ def run_walk_gates(
         Gate(
             "weeks_postpartum",
             weeks >= RUN_MIN_WEEKS_POSTPARTUM,
-            f"{weeks} weeks postpartum on {as_of:%d %b}; running starts from "
+            f"{weeks} weeks postpartum on {day_month(as_of)}; running starts from "
             f"{RUN_MIN_WEEKS_POSTPARTUM} weeks.",
         ),
         clearance_gate(athlete, as_of, missing="No medical clearance that is valid on that day."),
@@ -185,7 +190,7 @@ def run_walk_gates(
             f"No red-flag symptom in the last {RED_FLAG_LOOKBACK_CHECKINS} check-ins."
             if not flagged
             else "Red flag in the week of "
-            + "; ".join(f"{w:%d %b} ({', '.join(f)})" for w, f in flagged)
+            + "; ".join(f"{day_month(w)} ({', '.join(f)})" for w, f in flagged)
             + ".",
         )
     )

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from . import protocol
+from .dates import day_month, weekday_day_month
 from .facts import HIGH, MEDIUM, AthleteFacts, CheckInFacts, Gate
 from .gates import (
     SAFETY_GATES,
@@ -210,7 +211,11 @@ def _stage_entry_gates(snapshot: Snapshot, target: protocol.Stage) -> list[Gate]
                 len(run) >= MIN_WEEKS_IN_STAGE_BEFORE_NEXT,
                 f"{len(run)} consecutive checked-in week(s) in {current.name.lower()} without a "
                 f"medium or high warning sign; {MIN_WEEKS_IN_STAGE_BEFORE_NEXT} needed"
-                + (f" (a warning sign in the week of {broken_by:%d %b})." if broken_by else "."),
+                + (
+                    f" (a warning sign in the week of {day_month(broken_by)})."
+                    if broken_by
+                    else "."
+                ),
             )
         )
         if target.key == "trail":
@@ -281,7 +286,8 @@ def _pause_gate(since: date) -> Gate:
     return Gate(
         "red_flags",
         False,
-        f"Paused since {since:%a %d %b} after a red flag; only your override lifts the pause.",
+        f"Paused since {weekday_day_month(since)} after a red flag; only your override lifts "
+        "the pause.",
     )
 
 
@@ -334,9 +340,9 @@ def recommend(snapshot: Snapshot) -> Recommendation:
         Gate(
             "checkin_received",
             latest is not None,
-            f"Check-in for the week of {snapshot.checked_week:%d %b} received."
+            f"Check-in for the week of {day_month(snapshot.checked_week)} received."
             if latest
-            else f"No check-in for the week of {snapshot.checked_week:%d %b}.",
+            else f"No check-in for the week of {day_month(snapshot.checked_week)}.",
         )
     )
     if latest is None:

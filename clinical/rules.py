@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
+from .dates import day_month
 from .facts import HIGH, LOW, MEDIUM, AthleteFacts, CheckInFacts, Flag
 from .gates import run_walk_gates
 from .protocol import IMPACT_STAGE_KEYS
@@ -338,6 +339,6 @@ def rule_missed_checkins(
         "missed_checkins",
         LOW,
         last_silent,
-        f"No check-in for the weeks of {silent[-1]:%d %b} and {last_silent:%d %b}.",
+        f"No check-in for the weeks of {day_month(silent[-1])} and {day_month(last_silent)}.",
         {"missing_weeks": [w.isoformat() for w in reversed(silent)]},
     )

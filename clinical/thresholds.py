@@ -29,6 +29,13 @@ RUNNING_SCOPE = "running"
 ASSESSMENT_VALID_WEEKS = 8
 ASSESSMENT_VALID_DAYS = ASSESSMENT_VALID_WEEKS * 7
 
+# SPEC §12 (expiry warnings): a clearance or a passed readiness assessment is shown as
+# expiring when it lapses within 14 days. Why 14: two weekly cycles of the loop (SPEC §11: a
+# check-in opens on Friday and decides the following week), so the coach sees it at least one
+# decision ahead; and a routine GP, midwife or pelvic health physiotherapy appointment (NICE
+# NG194 postnatal care is arranged in weeks, not days) or a retest usually fits in two weeks.
+EXPIRY_WARNING_DAYS = 14
+
 # --- Symptoms and how she feels (scales of SPEC §6) --------------------------------------------
 
 # goom2019: pain stops running; 5/10 or more is a red flag (pause), 3-4/10 a step back.

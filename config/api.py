@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from activities.api import views as activities
 from athletes.api import views as athletes
 from checkins.api import views as checkins
+from conversations.api import views as conversations
 from plans.api import views as plans
 
 app_name = "api"
@@ -23,6 +24,11 @@ router.register("flags", checkins.FlagViewSet, basename="flag")
 
 urlpatterns = [
     path("me/", athletes.MeView.as_view(), name="me"),
+    path(
+        "me/notifications/",
+        athletes.NotificationPreferencesView.as_view(),
+        name="me-notifications",
+    ),
     path("auth/token/", athletes.TokenView.as_view(), name="token"),
     path(
         "athletes/<int:athlete_id>/clearances/",
@@ -60,6 +66,11 @@ urlpatterns = [
         "plan-sessions/<int:pk>/workout.fit",
         plans.PlanSessionWorkout.as_view(),
         name="plan-session-workout",
+    ),
+    path(
+        "athletes/<int:athlete_id>/messages/",
+        conversations.AthleteMessageListCreate.as_view(),
+        name="athlete-messages",
     ),
     *router.urls,
 ]

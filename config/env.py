@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal, overload
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -69,55 +70,70 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def parse_database_url(url: str, *, name: str = "DATABASE_URL", base_dir: Path) -> dict:
+def env_url(name: str, default: str | None = None, *, required: bool = False) -> str:
+    """An absolute http(s) address without a query or fragment, e.g. the site's public URL;
+    returned without a trailing slash, so that ``value + "/path/"`` is always well formed."""
+    raw = env_str(name, default, required=required)
+    if raw is None:
+        raise ImproperlyConfigured(f"{name} must be set in the environment.")
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name} must be an http:// or https:// address such as https://coach.example.org, "
+            f"not {raw!r}."
+        )
+    return raw.strip().rstrip("/")
+
+
+def database_from_url(url: str, *, name: str = "DATABASE_URL", base_dir: Path) -> dict:
     """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/db`` into a DATABASES entry.
 
-    Relative SQLite paths are resolved against the project directory so that the server,
-    the tests and ``manage.py`` agree on one file whatever the working directory.
+    ``dj-database-url`` parses; this wrapper keeps our rules around it: only SQLite and
+    PostgreSQL, a PostgreSQL URL names its database, relative SQLite paths are resolved against
+    the project directory (the server, the tests and ``manage.py`` agree on one file whatever
+    the working directory), persistent PostgreSQL connections (``?conn_max_age=``, default 60
+    seconds, health-checked), an optional ``?test_name=`` for the test database, and any other
+    query parameter (``sslmode=require``, ``connect_timeout=5``...) passed to the driver.
     """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
+    query = dict(parse_qsl(parts.query))
+    conn_max_age_raw = query.pop("conn_max_age", None)
+    test_name = query.pop("test_name", None)
+    # Rebuilt by hand: urlunsplit would turn sqlite:////abs/path into a host named "abs".
+    rest = url.split("?", 1)[0] + (f"?{urlencode(query)}" if query else "")
     if scheme == "sqlite":
-        # sqlite:///db.sqlite3 (relative) or sqlite:////abs/path (absolute); sqlite:// = memory.
-        raw_path = unquote(parts.path)
-        if raw_path in ("", "/", "/:memory:"):
-            path: str | Path = ":memory:"
+        config = dj_database_url.parse(rest or "sqlite://")
+        raw_path = str(config.get("NAME") or "")
+        if raw_path in ("", ":memory:", "/:memory:"):
+            config["NAME"] = ":memory:"
         else:
-            path = Path(raw_path[1:]) if raw_path.startswith("/") else Path(raw_path)
-            if not path.is_absolute():
-                path = base_dir / path
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(path),
-            # Writers queue for the lock instead of failing at once with "database is locked".
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            path = Path(raw_path)
+            config["NAME"] = str(path if path.is_absolute() else base_dir / path)
+        # Writers queue for the lock instead of failing at once with "database is locked".
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            **config.get("OPTIONS", {}),
         }
-    if scheme in ("postgres", "postgresql", "pgsql"):
-        database = unquote(parts.path.lstrip("/"))
-        if not database:
+    elif scheme in ("postgres", "postgresql", "pgsql"):
+        if not unquote(parts.path.lstrip("/")):
             raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://host/db.")
         try:
-            port = parts.port
+            parts.port  # noqa: B018 - raises ValueError on a bad port
         except ValueError:
             raise ImproperlyConfigured(f"{name} has an invalid port.") from None
-        options = dict(parse_qsl(parts.query))
         try:
-            conn_max_age = int(options.pop("conn_max_age", 60))
+            conn_max_age = int(conn_max_age_raw) if conn_max_age_raw is not None else 60
         except ValueError:
             raise ImproperlyConfigured(f"{name}: conn_max_age must be a whole number.") from None
-        config: dict = {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": database,
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(port or ""),
-            "CONN_MAX_AGE": conn_max_age,
-            "CONN_HEALTH_CHECKS": True,
-        }
-        if options:
-            config["OPTIONS"] = options
-        return config
-    raise ImproperlyConfigured(
-        f"{name} must start with sqlite:// or postgres://, not {scheme or 'nothing'}://."
-    )
+        config = dj_database_url.parse(rest, conn_max_age=conn_max_age, conn_health_checks=True)
+        config["ENGINE"] = "django.db.backends.postgresql"
+        config["PORT"] = str(config.get("PORT") or "")
+    else:
+        raise ImproperlyConfigured(
+            f"{name} must start with sqlite:// or postgres://, not {scheme or 'nothing'}://."
+        )
+    if test_name:
+        config["TEST"] = {"NAME": test_name}
+    return dict(config)

@@ -1,7 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from athletes.admin import AthleteAdmin
+from athletes.audit import AccessLoggedAdmin
 from athletes.models import Athlete
+from web.admin import LabelledTabularInline
 
 from . import services
 from .models import AuditEntry, CalendarFeed, Decision, Plan, PlannedSession, PlanPause, PlanWeek
@@ -26,7 +30,7 @@ class EnrollingAthleteAdmin(AthleteAdmin):
         obj.__dict__.update(athlete.__dict__)
 
 
-class PlanWeekInline(admin.TabularInline):
+class PlanWeekInline(LabelledTabularInline):
     model = PlanWeek
     extra = 0
     fields = ("week", "stage", "level", "reason", "applies_from", "approved_by", "approved_at")
@@ -34,7 +38,7 @@ class PlanWeekInline(admin.TabularInline):
     show_change_link = True
 
 
-class PlanPauseInline(admin.TabularInline):
+class PlanPauseInline(LabelledTabularInline):
     """Pauses after a red flag: started by the product, lifted by the coach's override."""
 
     model = PlanPause
@@ -56,9 +60,13 @@ class PlanAdmin(admin.ModelAdmin):
     inlines = (PlanPauseInline, PlanWeekInline)
 
 
-class PlannedSessionInline(admin.TabularInline):
+class PlannedSessionInline(LabelledTabularInline):
     model = PlannedSession
     extra = 0
+    formfield_overrides = {
+        # A one-line notes field the width of a column, not a 40-character box.
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 24})},
+    }
 
 
 @admin.register(PlanWeek)
@@ -68,11 +76,13 @@ class PlanWeekAdmin(admin.ModelAdmin):
     search_fields = ("plan__athlete__first_name", "plan__athlete__last_name")
     list_select_related = ("plan__athlete",)
     raw_id_fields = ("plan", "decision")
+    # Set by the approval, never typed in.
+    readonly_fields = ("approved_by", "approved_at")
     inlines = (PlannedSessionInline,)
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     list_display = ("athlete", "week", "action", "to_stage", "to_level", "status", "decided_by")
     list_filter = ("status", "action", "to_stage", "refer")
     search_fields = ("athlete__first_name", "athlete__last_name", "note")

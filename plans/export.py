@@ -2,10 +2,13 @@
 
 Each record is written by the API's own serializer, so the export shows her data exactly as
 the API does (the same fields, names and formats); only what the API does not show is added:
-when her profile was created, and the earlier values of each edited check-in."""
+when her profile was created, the earlier values of each edited check-in, and her access log
+(who opened or changed her record, when and how: GDPR art. 15(1)(c) gives her the right to
+know who her data was disclosed to; the log names the fields changed, never their values)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch
@@ -16,6 +19,7 @@ from rest_framework import serializers
 from activities.api.serializers import ActivitySerializer
 from athletes.api.serializers import AssessmentSerializer, AthleteSerializer, ClearanceSerializer
 from athletes.models import Athlete
+from athletes.selectors import access_log_entries, access_log_rows
 from checkins.api.serializers import (
     CheckInRevisionSerializer,
     CheckInSerializer,
@@ -27,6 +31,17 @@ from checkins.selectors import with_report_flags
 
 from .api.serializers import DecisionSerializer, PlanWeekSerializer
 from .models import PlannedSession, PlanWeek
+
+# Sections the layers above add to her export (they may not be imported here): each takes her
+# and the serializers' context and returns {section name: records}, in a fixed number of
+# queries. ``conversations`` adds her messages (its AppConfig.ready()).
+ExportSection = Callable[[Athlete, dict[str, Any]], dict[str, Any]]
+EXTRA_SECTIONS: list[ExportSection] = []
+
+
+def export_section_add(section: ExportSection) -> None:
+    if section not in EXTRA_SECTIONS:
+        EXTRA_SECTIONS.append(section)
 
 
 class _AthleteRecord(AthleteSerializer):
@@ -61,7 +76,7 @@ def athlete_export(athlete: Athlete, *, request: HttpRequest | None = None) -> d
             Prefetch("sessions", queryset=PlannedSession.objects.order_by("day", "order"))
         )
     )
-    return {
+    data = {
         "exported_at": timezone.now().isoformat(),
         "athlete": _AthleteRecord(athlete, context=context).data,
         "clearances": many(ClearanceSerializer, athlete.clearances.order_by("cleared_on", "id")),
@@ -82,4 +97,20 @@ def athlete_export(athlete: Athlete, *, request: HttpRequest | None = None) -> d
             many=True,
             context={**context, "athlete": athlete},
         ).data,
+        "access_log": [
+            {
+                "at": row.at.isoformat(),
+                "by": row.who,
+                "did": row.did,
+                "record": row.record,
+                "what": row.what,
+                "channel": row.channel,
+            }
+            for row in access_log_rows(
+                access_log_entries(athlete).order_by("timestamp", "id"), athlete, viewer=None
+            )
+        ],
     }
+    for section in EXTRA_SECTIONS:
+        data.update(section(athlete, context))
+    return data

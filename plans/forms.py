@@ -22,7 +22,8 @@ class OverrideForm(forms.Form):
         label="Why (required)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
-        help_text="Kept with the decision for the record.",
+        help_text="Kept with the decision, and sent to her as your message in your "
+        "conversation: write it to her.",
     )
     clinician_attestation = forms.CharField(
         label="Clinician's approval",

@@ -8,8 +8,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from athletes.models import Athlete, AthleteScopedQuerySet
+from clinical.gates import SAFETY_GATES
 from clinical.progression import ACTIONS
-from clinical.protocol import RUN_WALK, SESSION_KINDS, STAGE_CHOICES, TERRAINS, describe
+from clinical.protocol import (
+    IMPACT_STAGE_KEYS,
+    RUN_WALK,
+    SESSION_KINDS,
+    STAGE_CHOICES,
+    TERRAINS,
+    describe,
+)
 
 ACTION_CHOICES = [(a, a.replace("_", " ").capitalize()) for a in ACTIONS]
 KIND_LABELS = {"run_walk": "Run-walk", "pelvic_floor": "Pelvic floor"}
@@ -316,6 +324,23 @@ class Decision(models.Model):
     def is_pending(self) -> bool:
         """Awaiting the coach's approval or override (pending, or applied without her)."""
         return self.status in OPEN_STATUSES
+
+    @property
+    def failed_safety_gates(self) -> list[str]:
+        """The safety gates (12 weeks, clearance, readiness, red flags) its check failed."""
+        return sorted(
+            {
+                g["key"]
+                for g in self.gates or ()
+                if isinstance(g, dict) and g.get("key") in SAFETY_GATES and not g.get("passed")
+            }
+        )
+
+    @property
+    def needs_her_page(self) -> bool:
+        """Approved only from her page, never in bulk: a referral is advised, or it puts her
+        in an impact stage although a safety gate failed when it was computed."""
+        return self.refer or (self.to_stage in IMPACT_STAGE_KEYS and bool(self.failed_safety_gates))
 
     @property
     def starts_on(self) -> date:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from athletes.models import Athlete, User, current_clearance
 from checkins.models import WeeklyCheckIn
 from clinical import protocol
+from clinical.dates import weekday_day_month
 from clinical.progression import PAUSE, PAUSE_SUMMARY, STEP_BACK, pause_target
 from web.weeks import monday_of
 
@@ -226,7 +227,7 @@ def pause_now(
             {
                 "key": "red_flags",
                 "passed": False,
-                "detail": f"Red flag reported on {on:%a %d %b}: {words}.",
+                "detail": f"Red flag reported on {weekday_day_month(on)}: {words}.",
             }
         ],
         summary=PAUSE_SUMMARY,

@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from athletes.models import Athlete, User
 from athletes.selectors import athlete_facts, roster_for_coach, with_clinical_records
 from checkins.models import SymptomReport, WarningFlag, WeeklyCheckIn
-from checkins.selectors import due_condition, open_flag_counts
+from checkins.selectors import SEVERITY_ORDER, due_condition, open_flag_counts
 from checkins.services import PlannedWeek
 from clinical import protocol
 from clinical.facts import AthleteFacts, CheckInFacts
 from clinical.gates import red_flag_day
 from clinical.guidance import Note, notes_for
 from clinical.guidance import Profile as GuidanceProfile
-from clinical.progression import Snapshot, WeekPosition
+from clinical.progression import Snapshot, WeekPosition, safety_gates_for
 from clinical.protocol import COUNTED_KINDS
 from clinical.symptoms import red_flags
 from clinical.thresholds import ENGINE_HISTORY_WEEKS, PAIN_HIGH
@@ -217,6 +232,44 @@ def dashboard_counts(coach: User, *, zones: list[str], now: datetime) -> dict:
     }
 
 
+# The roster's orders (SPEC §8, issue 12): "need" first by default; the others by column, a
+# leading "-" for descending. Each is a list of SQL orderings, ties broken by name.
+ROSTER_SORTS = ("need", "name", "weeks", "stage", "checkin", "flags")
+DEFAULT_ROSTER_SORT = "need"
+_BY_NAME = ("first_name", "last_name", "id")
+
+
+def roster_sort(value: str) -> str:
+    """The sort asked for, or the default for anything unknown."""
+    key = value.removeprefix("-")
+    return value if key in ROSTER_SORTS and value != "-need" else DEFAULT_ROSTER_SORT
+
+
+def _roster_order(sort: str) -> list:
+    descending = sort.startswith("-")
+    key = sort.removeprefix("-")
+
+    def directed(*fields: str) -> list:
+        return [
+            F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_first=True) for f in fields
+        ]
+
+    if key == "need":
+        return ["-need_high", "-need_decision", "-need_checkin", "-need_expiry", *_BY_NAME]
+    if key == "name":
+        return [*directed("first_name", "last_name"), "id"]
+    if key == "weeks":  # weeks postpartum: fewer weeks, a later birth
+        return [
+            F("delivery_date").asc() if descending else F("delivery_date").desc(),
+            *_BY_NAME,
+        ]
+    if key == "stage":
+        return [*directed("stage_rank", "level"), *_BY_NAME]
+    if key == "checkin":
+        return [*directed("last_checkin_week"), *_BY_NAME]
+    return [*directed("top_severity", "open_flag_count"), *_BY_NAME]  # flags
+
+
 def dashboard_roster(
     coach: User,
     *,
@@ -227,28 +280,100 @@ def dashboard_roster(
     flagged: bool = False,
     due: bool = False,
     include_archived: bool = False,
+    sort: str = DEFAULT_ROSTER_SORT,
+    expiring: Collection[int] = (),
 ) -> QuerySet[Athlete]:
-    """The roster with what each row shows, annotated in SQL so that a page costs the same
-    few queries whatever the number of athletes (prefetch the page with ``roster_page``).
-    ``due`` keeps the active athletes with a check-in due (``zones``: ``roster_zones``)."""
+    """The roster with what each row shows, annotated and sorted in SQL so that a page costs
+    the same few queries whatever the number of athletes (prefetch the page with
+    ``roster_page``). ``due`` keeps the active athletes with a check-in due (``zones``:
+    ``roster_zones``). Sorted as ``roster_sorted`` says."""
+    qs = roster_sorted(
+        roster_for_coach(coach, search=search, include_archived=include_archived),
+        zones=zones,
+        now=now,
+        sort=sort,
+        expiring=expiring,
+    )
+    if stage:
+        qs = qs.filter(stage=stage)
+    if flagged:
+        qs = qs.filter(Q(has_open_flag=True))  # annotated by roster_sorted
+    if due:
+        qs = qs.filter(due_condition(zones, now), archived=False)
+    return qs
+
+
+def roster_sorted(
+    athletes: QuerySet[Athlete],
+    *,
+    zones: Collection[str],
+    now: datetime,
+    sort: str = DEFAULT_ROSTER_SORT,
+    expiring: Collection[int] = (),
+) -> QuerySet[Athlete]:
+    """``athletes`` annotated with what the roster sorts on and sorted in SQL by ``sort``
+    (``ROSTER_SORTS``; anything else sorts by need). By need: an open high flag, then a
+    decision awaiting her coach (pending, or applied without her), then a check-in due where
+    she lives (``zones``: the time zones among them), then an expiring clearance or readiness
+    (``expiring``: their ids, from ``expiring_for_roster``), then her name."""
     open_flags = WarningFlag.objects.filter(
         athlete=OuterRef("pk"), status__in=("open", "acknowledged")
     )
-    qs = roster_for_coach(coach, search=search, include_archived=include_archived).annotate(
+    qs = athletes.annotate(
         last_checkin_week=Subquery(
             WeeklyCheckIn.objects.filter(athlete=OuterRef("pk"))
             .order_by("-week")
             .values("week")[:1]
         ),
         has_open_flag=Exists(open_flags),
+        need_high=Exists(open_flags.filter(severity="high")),
+        need_decision=Exists(
+            Decision.objects.filter(athlete=OuterRef("pk"), status__in=OPEN_STATUSES)
+        ),
+        need_checkin=Case(
+            When(Q(archived=False) & due_condition(zones, now), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        need_expiry=Case(
+            When(pk__in=list(expiring), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        stage_rank=Case(
+            *(When(stage=s.key, then=Value(s.order)) for s in protocol.STAGES),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        top_severity=Subquery(
+            open_flags.annotate(rank=SEVERITY_ORDER).order_by("-rank").values("rank")[:1]
+        ),
+        open_flag_count=Subquery(
+            open_flags.order_by().values("athlete").annotate(n=Count("id")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
     )
-    if stage:
-        qs = qs.filter(stage=stage)
-    if flagged:
-        qs = qs.filter(has_open_flag=True)
-    if due:
-        qs = qs.filter(due_condition(zones, now), archived=False)
-    return qs
+    return qs.order_by(*_roster_order(roster_sort(sort)))
+
+
+def safety_gates_failing_now(decision: Decision) -> list[str]:
+    """The safety gates that approving ``decision`` would take her past today: for a week in
+    an impact stage, those ``safety_gates_for`` finds failing on her records as they are now
+    (a clearance may have lapsed since it was computed). A few queries."""
+    if decision.to_stage not in protocol.IMPACT_STAGE_KEYS:
+        return []
+    snapshot = engine_snapshot(decision.athlete, decision.week)
+    return sorted({g.key for g in safety_gates_for(snapshot, decision.to_stage) if not g.passed})
+
+
+def open_decisions(coach: User) -> QuerySet[Decision]:
+    """The decisions awaiting this coach (pending, or applied without her) for her active
+    athletes, oldest week first, with the athlete."""
+    return (
+        Decision.objects.filter(athlete__in=_active_roster(coach), status__in=OPEN_STATUSES)
+        .select_related("athlete")
+        .order_by("week", "athlete__first_name", "athlete__last_name", "id")
+    )
 
 
 def roster_page(athletes: QuerySet[Athlete], this_monday: date) -> QuerySet[Athlete]:

@@ -44,6 +44,7 @@ from .publication import (
     supersede_open_decisions,
     week_publish,
 )
+from .signals import decision_decided
 
 logger = logging.getLogger(__name__)
 
@@ -257,10 +258,26 @@ def _apply(
     return plan_week
 
 
+def _check_length(name: str, value: str) -> None:
+    """A text of the coach's against its model field's limit (a TextField's max_length is not
+    checked by full_clean). Raises ``ValidationError`` keyed by ``name``."""
+    field = Decision._meta.get_field(name)
+    if not isinstance(field, Field):  # a reverse relation: no text of the coach's
+        raise TypeError(f"{name} is not a field of a decision.")
+    try:
+        MaxLengthValidator(field.max_length)(value)
+    except ValidationError as exc:
+        raise ValidationError({name: exc.messages}) from None
+
+
 @transaction.atomic
-def decision_approve(*, decision: Decision, by: User) -> PlanWeek:
+def decision_approve(*, decision: Decision, by: User, note: str = "") -> PlanWeek:
     """Approve what the engine recommends; the week is published to her at once. While a
-    pause holds, only a pause can be approved: lifting it takes an override with a note."""
+    pause holds, only a pause can be approved: lifting it takes an override with a note.
+    The optional ``note`` (her coach's words to her) is kept with the decision; receivers of
+    ``decision_decided`` (her conversation) are told within the transaction."""
+    note = (note or "").strip()
+    _check_length("note", note)
     decision = _locked_pending(decision)
     athlete = decision.athlete
     plan = plan_start(athlete=athlete, by=by)
@@ -271,6 +288,7 @@ def decision_approve(*, decision: Decision, by: User) -> PlanWeek:
         )
     decision.status = DecisionStatus.APPROVED
     decision.decided_by, decision.decided_at = by, timezone.now()
+    decision.note = note
     decision.save()
     plan_week = _apply(
         decision,
@@ -285,8 +303,14 @@ def decision_approve(*, decision: Decision, by: User) -> PlanWeek:
         decision=decision,
         kind=AuditEntry.Kind.APPROVED,
         actor=by,
-        details={"action": decision.action, "stage": decision.to_stage, "level": decision.to_level},
+        details={
+            "action": decision.action,
+            "stage": decision.to_stage,
+            "level": decision.to_level,
+            **({"note": note} if note else {}),
+        },
     )
+    decision_decided.send(sender=Decision, decision=decision, by=by)
     logger.info("decision approved decision=%s by=%s", decision.pk, by.pk)
     return plan_week
 
@@ -315,11 +339,8 @@ def decision_override(
     # The texts' limits are the model's (a TextField's max_length is not checked by
     # full_clean, so it is checked here).
     for name, value in (("note", note), ("clinician_attestation", clinician_attestation)):
-        field = Decision._meta.get_field(name)
-        if not isinstance(field, Field):  # a reverse relation: no text of the coach's
-            raise TypeError(f"{name} is not a field of a decision.")
         try:
-            MaxLengthValidator(field.max_length)(value)
+            _check_length(name, value)
         except ValidationError as exc:
             errors.setdefault(name, []).extend(exc.messages)
     if action not in ACTIONS:
@@ -377,6 +398,7 @@ def decision_override(
             "clinician_attestation": clinician_attestation,
         },
     )
+    decision_decided.send(sender=Decision, decision=decision, by=by)
     logger.info("decision overridden decision=%s by=%s safety=%s", decision.pk, by.pk, bool(failed))
     return plan_week
 

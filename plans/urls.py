@@ -13,6 +13,7 @@ urlpatterns = [
         views.plan_week_edit,
         name="plan_week_edit",
     ),
+    path("coach/decisions/approve/", views.decisions_approve, name="decisions_approve"),
     path("coach/decisions/<int:pk>/approve/", views.decision_approve, name="decision_approve"),
     path("coach/decisions/<int:pk>/override/", views.decision_override, name="decision_override"),
     path("coach/athletes/<int:pk>/export.json", views.athlete_export_json, name="athlete_export"),

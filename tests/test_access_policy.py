@@ -36,13 +36,15 @@ from athletes.models import (
     User,
 )
 from checkins.models import CheckInRevision, SymptomReport, WarningFlag, WeeklyCheckIn
+from conversations import services as conversation_services
+from conversations.models import Message, Thread
 from plans import services as plan_services
 from plans.models import AuditEntry, CalendarFeed, Decision, Plan, PlannedSession, PlanWeek
 from tests.checkins.factories import CheckInFactory
 from tests.factories import AssessmentFactory, ClearanceFactory, UserFactory
 from web.weeks import monday_of
 
-OUR_APPS = ("athletes", "activities", "checkins", "plans", "config")
+OUR_APPS = ("athletes", "activities", "checkins", "plans", "conversations", "config")
 GUARDED_PAGE_MARKS = {"coach", "athlete", "signed_in"}
 
 # Pages anyone may open, signed in or not. Each is safe without a login for its own reason.
@@ -101,6 +103,8 @@ def test_the_walk_finds_every_part_of_the_site():
         "checkins.api.views",
         "plans.views",
         "plans.api.views",
+        "conversations.views",
+        "conversations.api.views",
         "config.views",
     } <= modules
     assert len(PAGE_ROUTES) >= 30
@@ -194,6 +198,7 @@ def records_of(athlete: Athlete, coach: User) -> None:
         run_seconds=1200,
         walk_seconds=500,
     )
+    conversation_services.message_post(athlete=athlete, by=coach, body="How did it feel?")
 
 
 SHARED_WITH_HER = (
@@ -207,8 +212,9 @@ SHARED_WITH_HER = (
     PlanWeek,
     PlannedSession,
     CalendarFeed,
+    Message,
 )
-KEPT_FOR_THE_COACH = (Invitation, CheckInRevision, WarningFlag, Decision, AuditEntry)
+KEPT_FOR_THE_COACH = (Invitation, CheckInRevision, WarningFlag, Decision, AuditEntry, Thread)
 SCOPED_MODELS = SHARED_WITH_HER + KEPT_FOR_THE_COACH
 
 
@@ -288,6 +294,15 @@ def test_the_predicates_agree_with_the_querysets(request, world, who):
         )
 
 
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_only_she_and_her_coach_write_in_her_conversation(request, world, who):
+    user = person(request, who)
+    writers = {"mine": {"coach", "athlete_user"}, "theirs": {"other_coach", "other_athlete_user"}}
+
+    for name, athlete in world.items():
+        assert access.can_write_conversation(user, athlete) == (who in writers[name])
+
+
 def test_a_planned_session_leads_back_to_her_through_its_week_and_plan(world):
     session = PlannedSession.objects.visible_to(world["mine"].coach).first()
 
@@ -348,8 +363,16 @@ def test_staff_are_the_coach_side_on_pages_and_in_the_api_alike(client, staff_at
 
 # --- The nested routes ------------------------------------------------------------------------
 
-NESTED = ["clearances", "assessments", "checkins", "symptom-reports", "plan", "decisions"]
-NESTED_WRITES = ["clearances", "assessments", "checkins", "symptom-reports"]
+NESTED = [
+    "clearances",
+    "assessments",
+    "checkins",
+    "symptom-reports",
+    "plan",
+    "decisions",
+    "messages",
+]
+NESTED_WRITES = ["clearances", "assessments", "checkins", "symptom-reports", "messages"]
 
 
 def nested_url(name: str, athlete: Athlete) -> str:
@@ -390,7 +413,7 @@ def test_an_athlete_writing_a_coachs_record_about_herself_gets_403(athlete_api, 
     assert row_counts() == before
 
 
-@pytest.mark.parametrize("name", ["checkins", "symptom-reports"])
+@pytest.mark.parametrize("name", ["checkins", "symptom-reports", "messages"])
 def test_another_athlete_is_not_found_under_her_reports(other_athlete_api, world, name):
     response = other_athlete_api.get(nested_url(name, world["mine"]))
 

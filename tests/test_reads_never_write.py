@@ -7,8 +7,9 @@ the world built here; a route without one fails ``test_every_route_with_paramete
 loudly, naming it, and so does a recipe whose ids reach nobody (each route must answer below
 400 to at least one visitor, unless it is listed in ``NOT_FOR_GET`` with the reason).
 
-Tables a read may write, and why, are in ``tests/sql.py`` (``IGNORED_TABLES``): only
-``django_session``, which every signed-in request renews on purpose.
+Writes a read may do, and why, are in ``tests/sql.py`` (``IGNORED_WRITES``): only ending a
+session (allauth's confirmation link signs out someone else); not even saving one, since the
+sliding session is renewed at most once a day (web.sessions).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from athletes import services as athlete_services
 from athletes.models import ApiToken, Athlete, Role, User
 from checkins import services as checkin_services
 from checkins.models import CheckInRevision, EmailLog, SymptomReport, WarningFlag, WeeklyCheckIn
+from conversations import services as conversation_services
 from plans import services as plan_services
 from plans.models import Decision, PlanWeek
 from tests.activities.files import RUN_WALK_8, fit_activity
@@ -205,6 +207,13 @@ def build_world() -> World:
         ),
         by=athlete_user,
     )
+    # Her thread, with an unread message each way (a GET must not mark them read).
+    conversation_services.message_post(
+        athlete=athlete, by=coach, body="How did the long walk feel?", checkin=checkin
+    )
+    conversation_services.message_post(
+        athlete=athlete, by=athlete_user, body="Easier than I thought!"
+    )
 
     invited = AthleteFactory(coach=coach, first_name="Ines", email="ines@example.org")
     tokens: list[str] = []
@@ -262,6 +271,10 @@ RECIPES: dict[str, Recipe] = {
     "coach/athletes/<int:pk>/edit/": lambda w: [{"pk": w.athlete.pk}],
     "coach/athletes/<int:pk>/archive/": lambda w: [{"pk": w.athlete.pk}],
     "coach/athletes/<int:pk>/erase/": lambda w: [{"pk": w.athlete.pk}],
+    "coach/athletes/<int:pk>/access-log/": lambda w: [
+        {"pk": w.athlete.pk},
+        {"pk": w.athlete.pk, "?": {"page": "2"}},
+    ],
     "coach/athletes/<int:pk>/clearances/new/": lambda w: [{"pk": w.athlete.pk}],
     "coach/athletes/<int:pk>/assessments/new/": lambda w: [{"pk": w.athlete.pk}],
     "coach/athletes/<int:pk>/invite/": lambda w: [{"pk": w.invited.pk}],
@@ -290,6 +303,13 @@ RECIPES: dict[str, Recipe] = {
     "coach/athletes/<int:pk>/export.json": lambda w: [{"pk": w.athlete.pk}],
     "calendar/<str:token>.ics": lambda w: [{"token": w.calendar_token}],
     "me/weeks/<str:week>/workouts.zip": lambda w: [{"week": w.plan_week.week.isoformat()}],
+    # conversations
+    "coach/athletes/<int:pk>/messages/": lambda w: [
+        {"pk": w.athlete.pk},
+        {"pk": w.athlete.pk, "?": {"checkin": w.checkin.pk}},
+        {"pk": w.athlete.pk, "?": {"before": "999999"}},
+    ],
+    "coach/athletes/<int:pk>/messages/read/": lambda w: [{"pk": w.athlete.pk}],
     # API
     "api/v1/athletes/<int:athlete_id>/clearances/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/athletes/<int:athlete_id>/assessments/": lambda w: [{"athlete_id": w.athlete.pk}],
@@ -302,6 +322,7 @@ RECIPES: dict[str, Recipe] = {
         {"pk": w.plan_week.sessions.filter(kind__in=["walk", "run_walk", "run"]).first().pk}
     ],
     "api/v1/athletes/<int:athlete_id>/decisions/": lambda w: [{"athlete_id": w.athlete.pk}],
+    "api/v1/athletes/<int:athlete_id>/messages/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/^athletes/(?P<pk>[^/.]+)/$": lambda w: [{"pk": w.athlete.pk}],
     "api/v1/^decisions/(?P<pk>[^/.]+)/$": lambda w: [{"pk": w.decision.pk}],
     "api/v1/^decisions/(?P<pk>[^/.]+)/approve/$": lambda w: [{"pk": w.decision.pk}],
@@ -342,15 +363,11 @@ RECIPES: dict[str, Recipe] = {
 
 # Routes that no GET reaches, by design: each still must answer without writing.
 NOT_FOR_GET = {
-    "coach/athletes/<int:pk>/archive/": "POST only",
-    "coach/athletes/<int:pk>/invite/": "POST only",
-    "coach/decisions/<int:pk>/approve/": "POST only",
-    "me/calendar/": "POST only",
-    "me/activities/upload/": "POST only",
-    "coach/athletes/<int:pk>/activities/upload/": "POST only",
     "admin/activities/activity/add/": "activities come from her files",
-    "coach/flags/<int:pk>/acknowledge/": "POST only",
-    "coach/flags/<int:pk>/resolve/": "POST only",
+    "admin/conversations/message/add/": "messages are written in the product, never the admin",
+    "admin/conversations/message/<path:object_id>/delete/": "staff only read threads",
+    "admin/conversations/thread/add/": "threads start with their first message",
+    "admin/conversations/thread/<path:object_id>/delete/": "staff only read threads",
     "api/v1/auth/token/": "POST and DELETE only",
     "api/v1/^decisions/(?P<pk>[^/.]+)/approve/$": "POST only",
     "api/v1/^decisions/(?P<pk>[^/.]+)/override/$": "POST only",
@@ -359,9 +376,14 @@ NOT_FOR_GET = {
     "admin/r/<path:content_type_id>/<path:object_id>/": "no model of ours has get_absolute_url",
     "admin/(?P<url>.*)$": "the admin's catch-all answers 404 for unknown pages",
     "admin/athletes/apitoken/add/": "tokens are issued through the API only",
+    "admin/athletes/securitypolicy/add/": "one row, created by its migration",
+    "admin/athletes/securitypolicy/<path:object_id>/delete/": "the policy is never deleted",
     "admin/plans/decision/add/": "decisions come from the engine",
     "admin/plans/auditentry/add/": "the audit trail is append-only",
+    "admin/auditlog/logentry/add/": "the access log is append-only",
+    "admin/auditlog/logentry/<path:object_id>/delete/": "the access log is append-only",
     "admin/checkins/symptomreport/add/": "she (or her coach) reports symptoms in the product",
+    "admin/athletes/outgoingemail/add/": "e-mails are written by the product",
     "admin/plans/auditentry/<path:object_id>/delete/": "the audit trail is append-only",
 }
 

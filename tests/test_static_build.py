@@ -26,6 +26,7 @@ def test_collectstatic_passes_under_production_settings(tmp_path):
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="collectstatic-only-" + "k" * 50,
         DJANGO_ALLOWED_HOSTS="coach.example.com",
+        SITE_URL="https://coach.example.com",
     )
     result = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", COLLECT, str(tmp_path)],
@@ -38,5 +39,5 @@ def test_collectstatic_passes_under_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     manifest = (tmp_path / "staticfiles.json").read_text()
-    for name in ("css/site.css", "js/charts.js", "vendor/chart.umd.min.js"):
+    for name in ("css/site.css", "js/charts.js", "vendor/chart.umd.min.js", "vendor/htmx.min.js"):
         assert f'"{name}"' in manifest, name

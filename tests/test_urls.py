@@ -25,9 +25,16 @@ from django.urls import (
 
 from checkins import views as checkins_views
 
-OUR_URLCONFS = {"athletes.urls", "activities.urls", "checkins.urls", "plans.urls", "config.api"}
-OUR_PACKAGES = {"athletes", "activities", "checkins", "plans", "config"}
-OUR_NAMESPACES = {"athletes", "activities", "checkins", "plans", "api"}
+OUR_URLCONFS = {
+    "athletes.urls",
+    "activities.urls",
+    "checkins.urls",
+    "plans.urls",
+    "conversations.urls",
+    "config.api",
+}
+OUR_PACKAGES = {"athletes", "activities", "checkins", "plans", "conversations", "config"}
+OUR_NAMESPACES = {"athletes", "activities", "checkins", "plans", "conversations", "api"}
 # The project-level pages of config/urls.py: the only routes of ours with a root name.
 ROOT_NAMES = {"landing", "home", "healthz"}
 
@@ -38,6 +45,7 @@ ROUTES = [
     ("athletes:athlete_edit", [7], "/coach/athletes/7/edit/"),
     ("athletes:athlete_archive", [7], "/coach/athletes/7/archive/"),
     ("athletes:athlete_erase", [7], "/coach/athletes/7/erase/"),
+    ("athletes:athlete_access_log", [7], "/coach/athletes/7/access-log/"),
     ("athletes:clearance_create", [7], "/coach/athletes/7/clearances/new/"),
     ("athletes:assessment_create", [7], "/coach/athletes/7/assessments/new/"),
     ("athletes:invitation_send", [7], "/coach/athletes/7/invite/"),
@@ -45,6 +53,7 @@ ROUTES = [
     ("athletes:invitation_accept", ["t0k"], "/invite/t0k/"),
     ("activities:my_upload", [], "/me/activities/upload/"),
     ("activities:coach_upload", [7], "/coach/athletes/7/activities/upload/"),
+    ("athletes:notification_preferences", [], "/accounts/notifications/"),
     ("checkins:my_checkin", [], "/me/checkin/"),
     ("checkins:my_history", [], "/me/checkins/"),
     ("checkins:my_checkin_edit", [3], "/me/checkins/3/edit/"),
@@ -62,6 +71,7 @@ ROUTES = [
     ("plans:coach_dashboard", [], "/coach/"),
     ("plans:athlete_overview", [7], "/coach/athletes/7/"),
     ("plans:plan_week_edit", [7, "2025-03-03"], "/coach/athletes/7/weeks/2025-03-03/edit/"),
+    ("plans:decisions_approve", [], "/coach/decisions/approve/"),
     ("plans:decision_approve", [9], "/coach/decisions/9/approve/"),
     ("plans:decision_override", [9], "/coach/decisions/9/override/"),
     ("plans:athlete_export", [7], "/coach/athletes/7/export.json"),
@@ -70,8 +80,13 @@ ROUTES = [
     ("plans:my_calendar", [], "/me/calendar/"),
     ("plans:calendar_feed", ["t0k"], "/calendar/t0k.ics"),
     ("plans:my_week_workouts", ["2025-03-03"], "/me/weeks/2025-03-03/workouts.zip"),
+    ("conversations:coach_thread", [7], "/coach/athletes/7/messages/"),
+    ("conversations:coach_mark_read", [7], "/coach/athletes/7/messages/read/"),
+    ("conversations:my_thread", [], "/me/messages/"),
+    ("conversations:my_mark_read", [], "/me/messages/read/"),
     ("api:api-root", [], "/api/v1/"),
     ("api:me", [], "/api/v1/me/"),
+    ("api:me-notifications", [], "/api/v1/me/notifications/"),
     ("api:token", [], "/api/v1/auth/token/"),
     ("api:athlete-clearances", [7], "/api/v1/athletes/7/clearances/"),
     ("api:athlete-assessments", [7], "/api/v1/athletes/7/assessments/"),
@@ -82,6 +97,7 @@ ROUTES = [
     ("api:athlete-plan", [7], "/api/v1/athletes/7/plan/"),
     ("api:plan-session-workout", [5], "/api/v1/plan-sessions/5/workout.fit"),
     ("api:athlete-decisions", [7], "/api/v1/athletes/7/decisions/"),
+    ("api:athlete-messages", [7], "/api/v1/athletes/7/messages/"),
     ("api:athlete-list", [], "/api/v1/athletes/"),
     ("api:athlete-detail", [7], "/api/v1/athletes/7/"),
     ("api:decision-detail", [9], "/api/v1/decisions/9/"),

@@ -9,6 +9,7 @@ from activities import selectors, services
 from activities.models import Activity
 from activities.sources import UploadedFiles
 from athletes.access import AthleteNestedMixin, SignedIn, signed_in_user
+from athletes.audit import LogsAccessMixin
 from web.api.pagination import StandardPagination
 
 from .serializers import ActivitySerializer, ActivityUploadSerializer, ImportReportSerializer
@@ -24,7 +25,9 @@ def report_status(report: services.ImportReport) -> int:
     return status.HTTP_200_OK
 
 
-class AthleteActivityListCreate(AthleteNestedMixin, generics.ListAPIView[Activity]):
+class AthleteActivityListCreate(
+    LogsAccessMixin, AthleteNestedMixin, generics.ListAPIView[Activity]
+):
     """Her activities, newest first (SPEC §13). The athlete herself, her coach and staff may
     read and upload; anyone else's athlete answers 404.
 
@@ -35,6 +38,7 @@ class AthleteActivityListCreate(AthleteNestedMixin, generics.ListAPIView[Activit
 
     serializer_class = ActivitySerializer
     permission_classes = [SignedIn]
+    access_what = "activities"
     pagination_class = StandardPagination
     parser_classes = [MultiPartParser, FormParser]
 

@@ -10,6 +10,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from athletes.mfa import SETUP_MESSAGE, must_set_up_totp
 from athletes.models import ApiToken
 from athletes.services import api_token_hash
 
@@ -40,6 +41,8 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        if must_set_up_totp(token.user):
+            raise exceptions.AuthenticationFailed(SETUP_MESSAGE)
         now = timezone.now()
         stale_before = now - LAST_USED_RESOLUTION
         if token.last_used_at is None or token.last_used_at < stale_before:

@@ -110,6 +110,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, write_only=True)
+    code = serializers.CharField(
+        required=False,
+        write_only=True,
+        max_length=64,
+        help_text="For an account with two-factor authentication: the code from the "
+        "authenticator app, or one of the recovery codes.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

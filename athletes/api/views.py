@@ -2,20 +2,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate
+from allauth.account.adapter import get_adapter
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.base.forms import BaseAuthenticateForm
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from athletes import selectors, services
 from athletes.access import AthleteNestedMixin, CoachWritesAthleteReads, SignedIn, signed_in_user
-from athletes.models import ApiToken, Athlete, Clearance, ReadinessAssessment, User
+from athletes.audit import LogsAccessMixin
+from athletes.mfa import SETUP_MESSAGE, must_set_up_totp
+from athletes.models import (
+    ApiToken,
+    Athlete,
+    Clearance,
+    HighFlagDelivery,
+    MessageDelivery,
+    ReadinessAssessment,
+    User,
+)
+from web import ratelimit
 from web.api.pagination import StandardPagination
 
 from .serializers import (
@@ -52,36 +71,164 @@ class MeView(APIView):
         return Response(MeSerializer(data).data)
 
 
-class TokenThrottle(AnonRateThrottle):
-    scope = "token"
+class TooManyAttemptsSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+def too_many_attempts(request: Request, *, action: str, key: str | None = None) -> Response:
+    wait = ratelimit.retry_after(request._request, action=action, key=key)
+    return Response(
+        {"detail": f"Too many sign-in attempts. Try again in {wait} seconds."},
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(wait)},
+    )
+
+
+def second_factor_refused(request: Request, *, user: User, code: str | None) -> Response | None:
+    """None when ``code`` is right (TOTP or an unused recovery code); otherwise the answer.
+
+    allauth's own check, with its limit: wrong codes for one account count together on the
+    web's second step and here."""
+    if not code:
+        raise serializers.ValidationError(
+            {"code": ["This account has two-factor authentication: send the code too."]}
+        )
+    form = BaseAuthenticateForm(data={"code": code}, user=user)
+    if form.is_valid():  # a recovery code is spent, a TOTP code cannot be replayed
+        form.authenticator.record_usage()
+        return None
+    if any(error.code == "too_many_login_attempts" for error in form.errors.as_data()["code"]):
+        return too_many_attempts(request, action="login_failed", key=f"mfa-auth-user-{user.pk}")
+    raise serializers.ValidationError({"code": ["Wrong code."]})
+
+
+class NotificationPreferencesSerializer(serializers.Serializer):
+    high_flags = serializers.ChoiceField(
+        choices=HighFlagDelivery.choices,
+        required=False,
+        help_text="High-priority warning signs (coaches): e-mailed at once, or in the daily "
+        "digest only.",
+    )
+    messages = serializers.ChoiceField(
+        choices=MessageDelivery.choices,
+        required=False,
+        help_text="New messages: e-mailed at once, at most hourly, or never.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                dict.fromkeys(sorted(unknown), "Not a notification preference.")
+            )
+        return attrs
+
+
+class NotificationPreferencesView(APIView):
+    """Her e-mail notification preferences (SPEC §12): GET reads them (the defaults if she
+    never chose), PATCH changes the fields given."""
+
+    permission_classes = [SignedIn]
+
+    @staticmethod
+    def _data(prefs) -> dict[str, str]:
+        return {"high_flags": prefs.high_flags, "messages": prefs.messages}
+
+    @extend_schema(responses=NotificationPreferencesSerializer)
+    def get(self, request: Request) -> Response:
+        prefs = selectors.notification_preferences_for(signed_in_user(request))
+        return Response(NotificationPreferencesSerializer(self._data(prefs)).data)
+
+    @extend_schema(
+        request=NotificationPreferencesSerializer, responses=NotificationPreferencesSerializer
+    )
+    def patch(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        serializer = NotificationPreferencesSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        prefs = services.notification_preferences_update(
+            user=user, data=dict(serializer.validated_data)
+        )
+        return Response(NotificationPreferencesSerializer(self._data(prefs)).data)
 
 
 class TokenView(APIView):
-    """Exchange e-mail and password for a token (POST); revoke the token in use (DELETE)."""
+    """Exchange e-mail and password for a token (POST); revoke the token in use (DELETE).
 
-    throttle_classes = [TokenThrottle]
+    Signing in is limited exactly like the web login, whatever credentials come with the
+    request: per client address, and per account (the e-mail tried) across both channels.
+    Over a limit it answers 429 with ``Retry-After``."""
+
+    def get_authenticators(self):
+        # A token or session sent along must not lift the limits: POST reads only its body.
+        request = getattr(self, "request", None)  # the schema generator asks before a request
+        if request is not None and request.method == "POST":
+            return []
+        return super().get_authenticators()
 
     def get_permissions(self):
-        # Signing in is open to anyone (throttled); revoking needs the token being revoked.
+        # Signing in is open to anyone (rate limited); revoking needs the token being revoked.
         return [AllowAny()] if self.request.method == "POST" else [SignedIn()]
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(
+                description="Missing fields, a wrong e-mail or password, or (for an account "
+                "with two-factor authentication) a missing or wrong `code`."
+            ),
+            403: OpenApiResponse(
+                description="Staff require two-factor authentication for coaches and this "
+                "coach has not set it up yet (on the web, under Account → Two-factor)."
+            ),
+            429: OpenApiResponse(
+                TooManyAttemptsSerializer,
+                description="Too many attempts from this address or for this account "
+                "(shared with the web login); the Retry-After header says for how long.",
+            ),
+        },
+        auth=[],
+    )
     def post(self, request: Request) -> Response:
+        django_request = request._request
+        if not ratelimit.consume(django_request, action="login"):
+            return too_many_attempts(request, action="login")
         body = TokenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            email=body.validated_data["email"].lower(),
-            password=body.validated_data["password"],
-        )
+        email = body.validated_data["email"].lower()
+        adapter = get_adapter(django_request)
+        key = adapter.login_attempts_key(django_request, email=email)
+        try:
+            # allauth's own: it counts the attempt under "login_failed" for the address and
+            # the account, and takes it back on success.
+            user = adapter.authenticate(
+                django_request, email=email, password=body.validated_data["password"]
+            )
+        except DjangoValidationError:
+            return too_many_attempts(request, action="login_failed", key=key)
         if user is None or not user.is_active:
             raise serializers.ValidationError(
                 {"non_field_errors": ["Unable to sign in with this e-mail and password."]}
             )
+        if must_set_up_totp(user):
+            raise PermissionDenied(SETUP_MESSAGE)
+        if get_mfa_adapter().is_mfa_enabled(user):
+            refused = second_factor_refused(
+                request, user=user, code=body.validated_data.get("code")
+            )
+            if refused is not None:
+                return refused
         _, raw = services.api_token_create(user=user, name="API")
         return Response({"token": raw})
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(
+        request=None,
+        responses={
+            204: None,
+            400: OpenApiResponse(description="Signed in by session: no token to revoke."),
+        },
+    )
     def delete(self, request: Request) -> Response:
         if not isinstance(request.auth, ApiToken):
             raise serializers.ValidationError(
@@ -98,6 +245,7 @@ class TokenView(APIView):
     destroy=extend_schema(description="Erase her profile, login and every record about her."),
 )
 class AthleteViewSet(
+    LogsAccessMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -109,13 +257,16 @@ class AthleteViewSet(
 
     serializer_class = AthleteSerializer
     permission_classes = [CoachWritesAthleteReads]
+    access_what, access_one = "athletes", "profile"
     pagination_class = StandardPagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         qs = selectors.athletes_visible_to(self.request.user).order_by("id")
         archived = self.request.query_params.get("archived")
-        if archived in ("true", "false"):
+        if archived is not None and self.action == "list":
+            if archived not in ("true", "false"):
+                raise serializers.ValidationError({"archived": ["Either true or false."]})
             qs = qs.filter(archived=archived == "true")
         return qs
 
@@ -146,10 +297,13 @@ class AthleteViewSet(
         services.athlete_erase(athlete=instance, by=signed_in_user(self.request))
 
 
-class ClearanceListCreate(AthleteNestedMixin, generics.ListCreateAPIView[Clearance]):
+class ClearanceListCreate(
+    LogsAccessMixin, AthleteNestedMixin, generics.ListCreateAPIView[Clearance]
+):
     """Her clearances, newest first. Her coach and staff add them; she may read them."""
 
     serializer_class = ClearanceSerializer
+    access_what = "clearances"
     permission_classes = [CoachWritesAthleteReads]
     pagination_class = StandardPagination
 
@@ -168,10 +322,13 @@ class ClearanceListCreate(AthleteNestedMixin, generics.ListCreateAPIView[Clearan
         )
 
 
-class AssessmentListCreate(AthleteNestedMixin, generics.ListCreateAPIView[ReadinessAssessment]):
+class AssessmentListCreate(
+    LogsAccessMixin, AthleteNestedMixin, generics.ListCreateAPIView[ReadinessAssessment]
+):
     """Her readiness assessments, newest first. Her coach and staff add them; she may read."""
 
     serializer_class = AssessmentSerializer
+    access_what = "assessments"
     permission_classes = [CoachWritesAthleteReads]
     pagination_class = StandardPagination
 

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from athletes.access import AthleteNestedMixin, CoachOrStaffOnly, SignedIn, signed_in_user
+from athletes.audit import LogsAccessMixin
 from checkins import selectors, services
 from checkins.models import FlagStatus, Rule, Severity, SymptomReport, WarningFlag, WeeklyCheckIn
 from web.api.pagination import StandardPagination
@@ -21,12 +22,15 @@ from .serializers import (
 )
 
 
-class AthleteCheckInListCreate(AthleteNestedMixin, generics.ListCreateAPIView[WeeklyCheckIn]):
+class AthleteCheckInListCreate(
+    LogsAccessMixin, AthleteNestedMixin, generics.ListCreateAPIView[WeeklyCheckIn]
+):
     """Her check-ins, newest first. The athlete herself, her coach and staff may read and
     submit; anyone else's athlete answers 404."""
 
     serializer_class = CheckInSerializer
     permission_classes = [SignedIn]
+    access_what = "check-ins"
     pagination_class = StandardPagination
 
     def get_queryset(self):
@@ -43,10 +47,11 @@ class AthleteCheckInListCreate(AthleteNestedMixin, generics.ListCreateAPIView[We
         )
 
 
-class CheckInDetail(generics.RetrieveUpdateAPIView[WeeklyCheckIn]):
+class CheckInDetail(LogsAccessMixin, generics.RetrieveUpdateAPIView[WeeklyCheckIn]):
     """One check-in; PATCH within its edit window (to the end of the following week)."""
 
     serializer_class = CheckInSerializer
+    access_what = "check-in"
     permission_classes = [SignedIn]
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -63,7 +68,9 @@ class CheckInDetail(generics.RetrieveUpdateAPIView[WeeklyCheckIn]):
         )
 
 
-class AthleteSymptomReportListCreate(AthleteNestedMixin, generics.ListCreateAPIView[SymptomReport]):
+class AthleteSymptomReportListCreate(
+    LogsAccessMixin, AthleteNestedMixin, generics.ListCreateAPIView[SymptomReport]
+):
     """Her anytime symptom reports, newest first (SPEC §11). The athlete herself, her coach
     and staff may read and report; anyone else's athlete answers 404.
 
@@ -73,6 +80,7 @@ class AthleteSymptomReportListCreate(AthleteNestedMixin, generics.ListCreateAPIV
     """
 
     serializer_class = SymptomReportSerializer
+    access_what = "symptom reports"
     permission_classes = [SignedIn]
     pagination_class = StandardPagination
 
@@ -95,7 +103,10 @@ class AthleteSymptomReportListCreate(AthleteNestedMixin, generics.ListCreateAPIV
 
 
 class FlagViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[WarningFlag]
+    LogsAccessMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[WarningFlag],
 ):
     """Warning flags of the coach's athletes (staff: everyone's), most severe and oldest first.
 
@@ -104,6 +115,7 @@ class FlagViewSet(
     """
 
     serializer_class = FlagSerializer
+    access_what, access_one = "warning flags", "warning flag"
     permission_classes = [CoachOrStaffOnly]
     pagination_class = StandardPagination
     FILTERS = {

@@ -4,6 +4,8 @@ from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from clinical.dates import day_month
+
 register = template.Library()
 
 LABELS = {
@@ -24,7 +26,7 @@ LABELS = {
 
 def _week(value: str) -> str:
     try:
-        return date.fromisoformat(value).strftime("%d %b")
+        return day_month(date.fromisoformat(value))
     except ValueError:
         return value
 

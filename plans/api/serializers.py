@@ -5,6 +5,7 @@ from rest_framework import serializers
 from clinical import protocol
 from clinical.gates import SAFETY_GATE_WORDS
 from plans.models import ACTION_CHOICES, SESSION_FIELDS, Decision, PlannedSession, PlanWeek
+from web.api.fields import BlankAsNullChoiceField
 
 
 class GateSerializer(serializers.Serializer):
@@ -78,6 +79,15 @@ class DecisionSerializer(serializers.ModelSerializer):
         help_text="The first day it takes (or took) effect: its week's Monday, or a later day "
         "when her week had begun.",
     )
+    final_action = BlankAsNullChoiceField(
+        choices=ACTION_CHOICES,
+        help_text="What was decided in the end (the coach's override, or the recommendation "
+        "approved); null while pending.",
+    )
+    final_stage = BlankAsNullChoiceField(
+        choices=protocol.STAGE_CHOICES,
+        help_text="The stage decided in the end; null while pending.",
+    )
 
     class Meta:
         model = Decision
@@ -110,6 +120,14 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ApproveSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        default="",
+        allow_blank=True,
+        help_text="Optional: a word for her, sent to her conversation as your message.",
+    )
+
+
 class OverrideSerializer(serializers.Serializer):
     """Parses the body into the values ``services.decision_override`` takes; the service
     judges them, and its ``ValidationError`` answers 400 with field errors."""
@@ -118,7 +136,9 @@ class OverrideSerializer(serializers.Serializer):
     to_stage = serializers.ChoiceField(choices=protocol.STAGE_CHOICES)
     to_level = serializers.IntegerField(help_text="A level of ``to_stage``.")
     note = serializers.CharField(
-        default="", allow_blank=True, help_text="Required: why you override."
+        default="",
+        allow_blank=True,
+        help_text="Required: why you override. Sent to her conversation as your message.",
     )
     clinician_attestation = serializers.CharField(
         default="",

@@ -4,17 +4,20 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, mixins, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from athletes import selectors as athlete_selectors
 from athletes.access import AthleteNestedMixin, CoachOrStaffOnly, SignedIn, signed_in_user
 from athletes.api.views import AthleteViewSet
+from athletes.audit import LogsAccessMixin, record_access
 from athletes.models import Athlete, User
 from clinical import protocol
 from plans import selectors, services
@@ -22,18 +25,64 @@ from plans.models import Decision, PlannedSession
 from plans.workouts import FIT_CONTENT_TYPE, WORKOUT_KINDS, workout_download
 from web.api.pagination import StandardPagination
 
-from .serializers import DecisionSerializer, ErrorSerializer, OverrideSerializer, PlanSerializer
+from .serializers import (
+    ApproveSerializer,
+    DecisionSerializer,
+    ErrorSerializer,
+    OverrideSerializer,
+    PlanSerializer,
+)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("archived", bool, description="Only (un)archived."),
+            OpenApiParameter(
+                "sort",
+                str,
+                enum=[
+                    *selectors.ROSTER_SORTS,
+                    *(f"-{k}" for k in selectors.ROSTER_SORTS if k != "need"),
+                ],
+                description="Sort as the dashboard's roster does: `need` (an open high flag, "
+                "a decision awaiting her coach, a check-in due where she lives, an expiring "
+                "clearance or readiness, then name) or by a column, `-` for descending. "
+                "Without it, by id. Anything else answers 400.",
+            ),
+        ]
+    ),
+)
 class EnrollingAthleteViewSet(AthleteViewSet):
     """``/api/v1/athletes/``: the athletes layer's endpoint, except that creating an athlete
-    enrols her, so her plan starts in the same transaction as her profile."""
+    enrols her, so her plan starts in the same transaction as her profile; the list sorts as
+    the dashboard does with ``?sort=``."""
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action != "list" or "sort" not in self.request.query_params:
+            return qs
+        sort = self.request.query_params["sort"]
+        if selectors.roster_sort(sort) != sort:
+            raise serializers.ValidationError(
+                {
+                    "sort": [
+                        f"Sort by one of: {', '.join(selectors.ROSTER_SORTS)} ('-' first "
+                        "to reverse a column)."
+                    ]
+                }
+            )
+        zones = list(qs.order_by().values_list("timezone", flat=True).distinct())
+        expiring = [a.pk for a, _ in athlete_selectors.expiring_for_roster(qs)]
+        return selectors.roster_sorted(
+            qs, zones=zones, now=timezone.now(), sort=sort, expiring=expiring
+        )
 
     def create_athlete(self, *, coach: User, data: dict[str, Any]) -> Athlete:
         return services.athlete_enrol(coach=coach, data=data, by=signed_in_user(self.request))
 
 
-class AthletePlanView(AthleteNestedMixin, APIView):
+class AthletePlanView(LogsAccessMixin, AthleteNestedMixin, APIView):
     """Her stage and level this week, this week's published sessions and why, her plan's
     status, and next week once published (owner coach, the athlete, staff; SPEC §11).
 
@@ -43,6 +92,7 @@ class AthletePlanView(AthleteNestedMixin, APIView):
     the requester may not see."""
 
     permission_classes = [SignedIn]
+    access_what = "plan"
 
     @extend_schema(responses={200: PlanSerializer, 404: ErrorSerializer})
     def get(self, request: Request, athlete_id: int) -> Response:
@@ -70,10 +120,11 @@ class AthletePlanView(AthleteNestedMixin, APIView):
         return Response(PlanSerializer(data).data)
 
 
-class AthleteDecisionList(AthleteNestedMixin, generics.ListAPIView[Decision]):
+class AthleteDecisionList(LogsAccessMixin, AthleteNestedMixin, generics.ListAPIView[Decision]):
     """Her decisions, newest first (owner coach and staff)."""
 
     serializer_class = DecisionSerializer
+    access_what, access_one = "decisions", "decision"
     permission_classes = [CoachOrStaffOnly]
     pagination_class = StandardPagination
 
@@ -85,20 +136,27 @@ class AthleteDecisionList(AthleteNestedMixin, generics.ListAPIView[Decision]):
         )
 
 
-class DecisionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Decision]):
+class DecisionViewSet(
+    LogsAccessMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Decision]
+):
     """Approve or override a pending decision. Another coach's decision answers 404."""
 
     serializer_class = DecisionSerializer
+    access_what, access_one = "decisions", "decision"
     permission_classes = [CoachOrStaffOnly]
 
     def get_queryset(self):
         return selectors.decisions_visible_to(self.request.user)
 
-    @extend_schema(request=None, responses=DecisionSerializer)
+    @extend_schema(request=ApproveSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: int | None = None) -> Response:
         decision = self.get_object()
-        services.decision_approve(decision=decision, by=signed_in_user(request))
+        body = ApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.decision_approve(
+            decision=decision, by=signed_in_user(request), **body.validated_data
+        )
         decision.refresh_from_db()
         return Response(DecisionSerializer(decision).data)
 
@@ -126,8 +184,17 @@ class PlanSessionWorkout(APIView):
     @extend_schema(responses={(200, FIT_CONTENT_TYPE): OpenApiTypes.BINARY, 404: ErrorSerializer})
     def get(self, request: Request, pk: int) -> HttpResponse:
         session = get_object_or_404(
-            PlannedSession.objects.visible_to(request.user).filter(kind__in=WORKOUT_KINDS),
+            PlannedSession.objects.visible_to(request.user)
+            .filter(kind__in=WORKOUT_KINDS)
+            .select_related("plan_week__plan"),
             pk=pk,
         )
         self.check_object_permissions(request, session)
-        return workout_download(session)
+        response = workout_download(session)
+        record_access(
+            request,
+            instance=session,
+            athlete_id=session.plan_week.plan.athlete_id,
+            what="planned workout (FIT)",
+        )
+        return response

@@ -23,8 +23,11 @@ SIGNUP = {
 }
 
 
-def test_sign_up_creates_a_coach_and_lands_on_the_dashboard(client):
-    response = client.post(reverse("account_signup"), SIGNUP)
+def test_sign_up_creates_a_coach_and_lands_on_the_dashboard(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_signup"), SIGNUP)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("plans:coach_dashboard")
@@ -97,8 +100,11 @@ def test_wrong_password_is_refused(client, coach):
     assert "_auth_user_id" not in client.session
 
 
-def test_login_by_emailed_code_is_offered_and_sends_a_code(client, athlete_user):
-    response = client.post(reverse("account_request_login_code"), {"email": athlete_user.email})
+def test_login_by_emailed_code_is_offered_and_sends_a_code(
+    client, athlete_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_request_login_code"), {"email": athlete_user.email})
 
     assert response.status_code == 302
     assert len(mail.outbox) == 1

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core import mail, signing
 from django.db import connection
@@ -31,6 +32,7 @@ from athletes.models import (
 from clinical.readiness import ASSESSMENT_ITEM_FIELDS
 from tests.athletes import samples
 from tests.athletes.records import document_storage, everything, stored_files
+from tests.emails import assert_a_good_email
 from tests.factories import (
     AssessmentFactory,
     AthleteFactory,
@@ -262,10 +264,11 @@ def test_coach_archives_an_athlete_and_restores_her(coach_client, mia):
     assert roster_names(coach_client) == ["Mia Stone"]
 
 
-def test_archiving_needs_a_post(coach_client, mia):
+def test_archiving_needs_a_post_and_a_get_is_sent_to_her_page(coach_client, mia):
     response = coach_client.get(reverse("athletes:athlete_archive", args=[mia.pk]))
 
-    assert response.status_code == 405
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:athlete_overview", args=[mia.pk])
     mia.refresh_from_db()
     assert mia.archived is False
 
@@ -649,7 +652,10 @@ def invite(client: Client, athlete: Athlete, django_capture_on_commit_callbacks)
 
 
 def link_in(message) -> str:
-    match = re.search(r"http://testserver(/invite/[^/\s]+/)", message.body)
+    # Absolute, from SITE_URL, in both parts.
+    match = re.search(re.escape(settings.SITE_URL) + r"(/invite/[^/\s]+/)", message.body)
+    assert match is not None
+    assert f'href="{settings.SITE_URL}{match.group(1)}"' in message.alternatives[0][0]
     assert match, message.body
     return match.group(1)
 
@@ -683,6 +689,7 @@ def test_coach_invites_the_athlete_by_email(
     assert message.to == ["mia@ex.org"]
     assert message.subject == "Cora invited you to Stridewise"
     assert "Hello Mia," in message.body
+    assert_a_good_email(message)
     token = link_in(message).split("/")[2]
     # Only a hash of the link's secret is stored.
     assert token not in invitation.secret_hash
@@ -788,20 +795,34 @@ def test_an_invitation_works_only_once(coach_client, mia, django_capture_on_comm
     assert User.objects.get(email="mia@ex.org").check_password(NEW_PASSWORD)
 
 
-def test_an_invitation_refuses_a_different_email_and_creates_nothing(
+def test_the_invitation_shows_her_email_filled_in_and_read_only(
     coach_client, mia, django_capture_on_commit_callbacks
 ):
     invite(coach_client, mia, django_capture_on_commit_callbacks)
-    before = everything()
 
-    client, response = accept(link_in(mail.outbox[0]), email="someone.else@ex.org")
+    response = Client().get(link_in(mail.outbox[0]))
 
-    assert response.status_code == 200
-    assert_error_beside(
-        response, "email", "This invitation was sent to a different e-mail address."
-    )
-    assert everything() == before
-    assert "_auth_user_id" not in client.session
+    html = response.content.decode()
+    field = re.search(r'<input type="email" name="email"[^>]*>', html)
+    assert field is not None
+    assert 'value="mia@ex.org"' in field.group(0)
+    assert "readonly" in field.group(0)
+    assert "(optional)" not in html
+
+
+@pytest.mark.parametrize("posted", ["someone.else@ex.org", "", "not an address"])
+def test_an_invitation_ignores_any_other_email_posted_and_uses_the_invited_one(
+    coach_client, mia, django_capture_on_commit_callbacks, posted
+):
+    invite(coach_client, mia, django_capture_on_commit_callbacks)
+
+    client, response = accept(link_in(mail.outbox[0]), email=posted)
+
+    assert response.status_code == 302
+    mia.refresh_from_db()
+    assert mia.user.email == "mia@ex.org"
+    assert not User.objects.filter(email="someone.else@ex.org").exists()
+    assert int(client.session["_auth_user_id"]) == mia.user.pk
 
 
 def test_mismatched_passwords_are_refused_and_create_nothing(
@@ -1139,7 +1160,7 @@ def test_the_roster_hides_archived_athletes_unless_asked(coach_client, coach):
     AthleteFactory(coach=coach, first_name="Lena", last_name="Brook", archived=True)
 
     assert roster_names(coach_client) == ["Mia Stone"]
-    assert roster_names(coach_client, archived="1") == ["Lena Brook", "Mia Stone"]
+    assert roster_names(coach_client, archived="1", sort="name") == ["Lena Brook", "Mia Stone"]
     assert roster_names(coach_client, archived="1", q="lena") == ["Lena Brook"]
 
 

@@ -75,11 +75,22 @@ def test_the_athletes_page_carries_the_chart_data_and_its_text_alternative(
 
     html = response.content.decode()
     chart = json_script(html, "athlete-chart-data")
-    assert chart["weeks"] == [weeks[0].isoformat(), weeks[2].isoformat()]
-    assert (chart["run"], chart["walk"], chart["pain"]) == ([12, 24], [40, 50], [0, 3])
-    assert chart["sleep"] == [6.5, 6.5]
+    # Every calendar week of the last twelve is on the axis; the week between her two
+    # check-ins is a gap, not squeezed out.
+    mondays = [weeks[2] - timedelta(weeks=n) for n in range(11, -1, -1)]
+    assert chart["weeks"] == [w.isoformat() for w in mondays]
+    assert chart["labels"] == [f"{w.day} {w:%b}" for w in mondays]
+    gap = [None] * 9
+    assert chart["run"] == [*gap, 12, None, 24]
+    assert chart["walk"] == [*gap, 40, None, 50]
+    assert chart["pain"] == [*gap, 0, None, 3]
+    assert chart["sleep"] == [*gap, 6.5, None, 6.5]
+    assert chart["checked_in"] == [False] * 9 + [True, False, True]
     summary = response.context["chart_summary"]
-    assert summary.startswith("2 weekly check-ins from ")
+    assert summary.startswith(
+        f"2 check-ins in the 12 weeks from {mondays[0].day} {mondays[0]:%b %Y} to "
+        f"{weeks[2].day} {weeks[2]:%b %Y}; 10 week(s) without one."
+    )
     assert summary.endswith("No symptoms reported.")
     assert summary in unescape(html)
     assert reverse("checkins:coach_checkins_csv", args=[athlete.pk]) in html

@@ -16,7 +16,7 @@ def test_evidence_names_the_planned_minutes_and_says_when_none_were_planned():
     assert items == [
         ("running (min)", "63"),
         ("planned running (min)", "not recorded"),
-        ("previous", "02 Nov: 48"),
+        ("previous", "2 Nov: 48"),
     ]
 
 

@@ -270,7 +270,9 @@ def test_acknowledging_through_htmx_returns_the_updated_row(coach_client, athlet
     assert "base.html" not in [t.name for t in response.templates]
     html = response.content.decode().strip()
     assert html.startswith(f'<article class="flag flag--medium" id="flag-{flag.pk}"')
-    assert html.endswith("</article>")
+    row, *out_of_band = html.split('\n<span hx-swap-oob="')  # the badges (test_flag_badges)
+    assert row.rstrip().endswith("</article>")
+    assert len(out_of_band) == 5
     assert '<span class="badge badge--neutral">Acknowledged</span>' in html
     assert reverse("checkins:flag_acknowledge", args=[flag.pk]) not in html  # no second acknowledge
     assert reverse("checkins:flag_resolve", args=[flag.pk]) in html  # it can still be resolved
@@ -473,11 +475,15 @@ def test_a_visitor_is_sent_to_sign_in(athlete):
     assert snapshot(flag) == before
 
 
-def test_acknowledge_and_resolve_only_accept_post(coach_client, athlete):
+def test_acknowledge_and_resolve_only_accept_post_and_a_get_is_sent_to_the_queue(
+    coach_client, athlete
+):
     flag = raise_flag(athlete)
 
-    assert coach_client.get(reverse("checkins:flag_acknowledge", args=[flag.pk])).status_code == 405
-    assert coach_client.get(reverse("checkins:flag_resolve", args=[flag.pk])).status_code == 405
+    for name in ("checkins:flag_acknowledge", "checkins:flag_resolve"):
+        response = coach_client.get(reverse(name, args=[flag.pk]))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("checkins:coach_flags")
     assert snapshot(flag)[0] == FlagStatus.OPEN
 
 

@@ -6,7 +6,6 @@ and the log lines. Tasks run eagerly here (tests/test_warnings_integration.py us
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
@@ -19,10 +18,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from athletes.models import Athlete, Role, User
+from athletes.models import Athlete, OutgoingEmail, Role, User
+from athletes.tasks import deliver_email, send_pending_emails
 from checkins import services, tasks
 from checkins.models import EmailLog, FlagStatus, WarningFlag, WeeklyCheckIn
 from tests.checkins.factories import CheckInFactory, api_body, service_data
+from tests.emails import assert_a_good_email
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory, UserFactory
 from web.weeks import monday_of
 
@@ -69,6 +70,17 @@ def flags_of(athlete: Athlete) -> list[tuple[str, str, date, str]]:
             "rule", "severity", "week", "status"
         )
     )
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Run a task with what it queues on commit (the e-mail's sending) run too."""
+
+    def run(task, *args):
+        with django_capture_on_commit_callbacks(execute=True):
+            return task(*args)
+
+    return run
 
 
 def stop_clock(monkeypatch, instant: datetime) -> None:
@@ -163,7 +175,7 @@ def test_the_scan_task_runs_the_scan(athlete, django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True):
         result = tasks.scan_warnings.delay().get()
 
-    assert result == {"athletes": 1, "flags": 1, "notifications": 0}
+    assert result == {"athletes": 1, "chunks": 1, "notifications": 0}
     assert flags_of(athlete) == [("pain", "medium", monday_of(athlete.today()), "open")]
 
 
@@ -340,45 +352,57 @@ def high_flag(athlete) -> WarningFlag:
     )
 
 
-def test_notify_flag_sends_one_email_however_often_it_runs(high_flag, coach):
-    assert tasks.notify_flag(high_flag.pk) is True
-    assert tasks.notify_flag(high_flag.pk) is False
-    assert tasks.notify_flag.delay(high_flag.pk).get() is False
+def test_notify_high_flags_sends_one_email_however_often_it_runs(
+    high_flag, coach, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.notify_high_flags([high_flag.pk]) == 1
+        assert tasks.notify_high_flags([high_flag.pk]) == 0
+        assert tasks.notify_high_flags.delay([high_flag.pk]).get() == 0
+        # The task name of earlier releases, for messages still in the queue.
+        assert tasks.notify_flag(high_flag.pk) == 0
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [coach.email]
-    assert message.subject == "[Stridewise] A warning sign needs your review"
-    assert f"{settings.SITE_URL.rstrip('/')}/coach/flags/" in message.body
-    assert "high-priority warning sign was raised for Anna" in message.body
+    assert message.subject == "[Stridewise] Anna's check-in: 1 high-priority warning sign"
+    athlete_page = f"{settings.SITE_URL}/coach/athletes/{high_flag.athlete_id}/"
+    assert athlete_page in message.body
+    assert "Anna Lindqvist's check-in for the week of" in message.body
+    assert "raised a high-priority warning sign" in message.body
+    assert "- Bleeding: Bleeding reported at 20 weeks 0 days postpartum" in message.body
     high_flag.refresh_from_db()
     assert high_flag.notified_at is not None
 
 
-def test_notify_flag_claims_with_a_conditional_update(high_flag):
+def test_notify_high_flags_skips_a_flag_already_claimed(
+    high_flag, django_capture_on_commit_callbacks
+):
     # Another worker claimed it first: this run must not send.
     WarningFlag.objects.filter(pk=high_flag.pk).update(notified_at=timezone.now())
 
-    assert tasks.notify_flag(high_flag.pk) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.notify_high_flags([high_flag.pk]) == 0
     assert mail.outbox == []
+    assert not OutgoingEmail.objects.exists()
 
 
-def test_a_failing_smtp_send_releases_the_claim_and_raises(high_flag, monkeypatch):
-    def broken(*args, **kwargs):
-        raise smtplib.SMTPException("mail server said no")
-
-    monkeypatch.setattr(tasks, "send_mail", broken)
-
-    with pytest.raises(smtplib.SMTPException):
-        tasks.notify_flag(high_flag.pk)
+def test_a_failing_mail_server_keeps_the_email_queued_and_the_flag_claimed(
+    high_flag, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.mailbackends.RefusingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.notify_high_flags([high_flag.pk]) == 1
 
     high_flag.refresh_from_db()
-    assert high_flag.notified_at is None
-    assert mail.outbox == []
+    assert high_flag.notified_at is not None  # a retry of the task writes no second e-mail
+    queued = OutgoingEmail.objects.get()
+    assert (queued.sent_at, queued.attempts, queued.to) == (None, 1, high_flag.athlete.coach.email)
 
-    monkeypatch.undo()
-    assert tasks.notify_flag(high_flag.pk) is True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert deliver_email(queued.pk) is True
     assert len(mail.outbox) == 1
+    assert "Bleeding" in mail.outbox[0].body
 
 
 def test_the_scan_requeues_high_flags_whose_email_never_went_out(
@@ -386,8 +410,10 @@ def test_the_scan_requeues_high_flags_whose_email_never_went_out(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         result = services.warnings_scan()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.warnings_scan()
 
-    assert result["notifications"] == 1
+    assert (result["notifications"], again["notifications"]) == (1, 0)
     assert len(mail.outbox) == 1
     high_flag.refresh_from_db()
     assert high_flag.notified_at is not None
@@ -424,10 +450,11 @@ def flags_for_digests(monkeypatch, coach, other_coach):
 
 
 def test_the_daily_digest_goes_once_a_day_to_each_coach_with_open_flags(
-    flags_for_digests, monkeypatch, coach, other_coach
+    flags_for_digests, monkeypatch, coach, other_coach, django_capture_on_commit_callbacks
 ):
-    assert tasks.send_daily_digests.delay().get() == 2
-    assert tasks.send_daily_digests() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_daily_digests.delay().get() == 2
+        assert tasks.send_daily_digests() == 0
 
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert sorted(by_recipient) == sorted([coach.email, other_coach.email])
@@ -435,30 +462,39 @@ def test_the_daily_digest_goes_once_a_day_to_each_coach_with_open_flags(
     assert mine.subject == "[Stridewise] Warning signs to review: 2"
     assert "You have 2 open warning signs to review, 1 of them high priority." in mine.body
     assert f"{settings.SITE_URL.rstrip('/')}/coach/flags/" in mine.body
+    assert_a_good_email(mine)
     theirs = by_recipient[other_coach.email]
     assert theirs.subject == "[Stridewise] Warning signs to review: 1"
     assert "You have 1 open warning sign to review." in theirs.body
     assert EmailLog.objects.filter(kind="digest", key="2025-06-04").count() == 2
 
     stop_clock(monkeypatch, DIGEST_DAY + timedelta(days=1))
-    assert tasks.send_daily_digests() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_daily_digests() == 2
     assert len(mail.outbox) == 4
 
 
-def test_a_failed_digest_is_not_counted_as_sent(flags_for_digests, monkeypatch, coach):
-    def broken(*args, **kwargs):
-        raise smtplib.SMTPException("mail server said no")
+def test_a_digest_the_mail_server_refused_stays_queued_and_goes_out_once(
+    flags_for_digests, settings, coach, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.mailbackends.RefusingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_daily_digests() == 2
+    assert mail.outbox == []
+    assert OutgoingEmail.objects.filter(sent_at__isnull=True).count() == 2
 
-    monkeypatch.setattr(tasks, "send_mail", broken)
-    with pytest.raises(smtplib.SMTPException):
-        tasks.send_daily_digests()
-    monkeypatch.setattr(tasks, "send_mail", mail.send_mail)
-
-    assert tasks.send_daily_digests() == 2
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_daily_digests() == 0  # already queued today: not written again
+    OutgoingEmail.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+    assert send_pending_emails() == 2
+    assert send_pending_emails() == 0
     assert len(mail.outbox) == 2
 
 
-def test_the_digest_counts_only_what_the_review_queue_shows(monkeypatch, coach):
+def test_the_digest_counts_only_what_the_review_queue_shows(
+    monkeypatch, coach, django_capture_on_commit_callbacks
+):
     stop_clock(monkeypatch, DIGEST_DAY)
     active = AthleteFactory(coach=coach)
     archived = AthleteFactory(coach=coach, archived=True)
@@ -471,7 +507,8 @@ def test_the_digest_counts_only_what_the_review_queue_shows(monkeypatch, coach):
             summary="Pain 6/10 reported.",
         )
 
-    tasks.send_daily_digests()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.send_daily_digests()
 
     assert [m.subject for m in mail.outbox] == ["[Stridewise] Warning signs to review: 1"]
 
@@ -501,7 +538,7 @@ def new_yorkers(monkeypatch, coach):
 
 
 def test_the_weekly_reminder_goes_on_sunday_at_5pm_her_time_once_with_a_sign_in_link(
-    new_yorkers,
+    new_yorkers, run
 ):
     quiet, _ = new_yorkers
     AthleteFactory(  # 22:05 on Sunday in London: not her hour
@@ -509,14 +546,15 @@ def test_the_weekly_reminder_goes_on_sunday_at_5pm_her_time_once_with_a_sign_in_
     )
     AthleteFactory(timezone="America/New_York")  # no login to remind
 
-    assert tasks.send_checkin_reminders.delay().get() == 1
-    assert tasks.send_checkin_reminders() == 0
+    assert run(lambda: tasks.send_checkin_reminders.delay().get()) == 1
+    assert run(tasks.send_checkin_reminders) == 0
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["quiet@example.org"]
     assert message.subject == "[Stridewise] How was your week?"
     assert f"{settings.SITE_URL.rstrip('/')}/accounts/login/?next=/me/checkin/" in message.body
+    assert_a_good_email(message)
     assert EmailLog.objects.filter(kind="reminder", user=quiet.user, key="2025-06-02").exists()
 
 
@@ -529,17 +567,17 @@ def test_the_weekly_reminder_goes_on_sunday_at_5pm_her_time_once_with_a_sign_in_
     ],
     ids=["sunday-16-59", "sunday-18-00", "saturday-17-05"],
 )
-def test_no_reminder_outside_sunday_5pm_her_time(new_yorkers, monkeypatch, instant):
+def test_no_reminder_outside_sunday_5pm_her_time(new_yorkers, monkeypatch, instant, run):
     stop_clock(monkeypatch, instant)
 
-    assert tasks.send_checkin_reminders() == 0
+    assert run(tasks.send_checkin_reminders) == 0
     assert mail.outbox == []
 
 
 LAST_WEEK_TOO = "Last week's check-in is missing too. You can still send it until midnight"
 
 
-def test_the_reminder_also_asks_for_last_week_when_it_is_missing(new_yorkers):
+def test_the_reminder_also_asks_for_last_week_when_it_is_missing(new_yorkers, run):
     quiet, done = new_yorkers
     checkin_of(done, weeks_ago=1)  # the week of 26 May: in; this week's is in too
     late = AthleteFactory(
@@ -549,8 +587,8 @@ def test_the_reminder_also_asks_for_last_week_when_it_is_missing(new_yorkers):
     )
     checkin_of(late, weeks_ago=1)  # last week in, this week's missing
 
-    assert tasks.send_checkin_reminders() == 2
-    assert tasks.send_checkin_reminders() == 0  # one e-mail each, whatever runs again
+    assert run(tasks.send_checkin_reminders) == 2
+    assert run(tasks.send_checkin_reminders) == 0  # one e-mail each, whatever runs again
 
     bodies = {m.to[0]: m.body for m in mail.outbox}
     assert sorted(bodies) == ["late@example.org", "quiet@example.org"]
@@ -559,27 +597,27 @@ def test_the_reminder_also_asks_for_last_week_when_it_is_missing(new_yorkers):
     assert LAST_WEEK_TOO not in bodies["late@example.org"]
 
 
-def test_no_reminder_once_this_week_is_in_even_with_last_week_missing(new_yorkers):
+def test_no_reminder_once_this_week_is_in_even_with_last_week_missing(new_yorkers, run):
     quiet, _ = new_yorkers
     checkin_of(quiet)
 
-    assert tasks.send_checkin_reminders() == 0
+    assert run(tasks.send_checkin_reminders) == 0
     assert mail.outbox == []
 
 
-def test_the_reminder_does_not_ask_for_a_week_before_the_birth(new_yorkers):
+def test_the_reminder_does_not_ask_for_a_week_before_the_birth(new_yorkers, run):
     quiet, _ = new_yorkers
     Athlete.objects.filter(pk=quiet.pk).update(delivery_date=date(2025, 6, 3))
 
-    assert tasks.send_checkin_reminders() == 1
+    assert run(tasks.send_checkin_reminders) == 1
     assert LAST_WEEK_TOO not in mail.outbox[0].body
 
 
-def test_no_reminder_to_a_deactivated_login(new_yorkers):
+def test_no_reminder_to_a_deactivated_login(new_yorkers, run):
     quiet, _ = new_yorkers
     User.objects.filter(pk=quiet.user_id).update(is_active=False)
 
-    assert tasks.send_checkin_reminders() == 0
+    assert run(tasks.send_checkin_reminders) == 0
     assert mail.outbox == []
 
 

@@ -15,7 +15,16 @@ from clinical import thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "clinical"
-APP_PACKAGES = ("athletes", "activities", "checkins", "plans", "config", "web", "benchmarks")
+APP_PACKAGES = (
+    "athletes",
+    "activities",
+    "checkins",
+    "plans",
+    "conversations",
+    "config",
+    "web",
+    "benchmarks",
+)
 FORBIDDEN_IN_CORE = (
     "django",
     "rest_framework",
@@ -23,6 +32,7 @@ FORBIDDEN_IN_CORE = (
     "athletes",
     "checkins",
     "plans",
+    "conversations",
     "config",
     "web",
 )
@@ -35,7 +45,23 @@ NOT_CLINICAL = {
     "athletes/api/authentication.py": {
         "LAST_USED_RESOLUTION": "how often a token's last use is written"
     },
-    "checkins/services.py": {"SCAN_RECENT_DAYS": "how far back the daily scan catches up"},
+    "checkins/services.py": {
+        "SCAN_RECENT_DAYS": "how far back the daily scan catches up",
+        "SCAN_CHUNK_SIZE": "athletes per task of the daily scan",
+    },
+    "athletes/views.py": {"ACCESS_LOG_PAGE_SIZE": "pagination"},
+    "athletes/models.py": {"SINGLETON_PK": "the security policy's one row"},
+    "athletes/selectors.py": {
+        "ACCESS_LOG_ON_PAGE": "how many access-log rows her page shows",
+        "_ACTION_WORDS": "auditlog's action codes and their words",
+    },
+    "web/sessions.py": {"RENEW_EVERY_SECONDS": "how often a session's expiry is pushed back"},
+    "benchmarks/generate.py": {"BATCH": "rows per insert of the benchmark data"},
+    "athletes/adapters.py": {"CODE_EMAIL_LIFETIME": "how long an e-mailed code is worth sending"},
+    "athletes/mail.py": {
+        "CLAIM_TIMEOUT": "when a sender that died mid-send loses its claim on an e-mail",
+        "MAX_ATTEMPTS": "when the outbox stops retrying an e-mail",
+    },
     "checkins/selectors.py": {
         "SEVERITY_ORDER": "SQL ordering of severities",
         "RECENT_REPORTS": "how many symptom reports a page lists",
@@ -48,11 +74,33 @@ NOT_CLINICAL = {
         "REMINDER_HOUR": "when the reminder e-mail goes",
     },
     "plans/selectors.py": {"TREND_WEEKS": "how many weeks a roster sparkline shows"},
-    "plans/views.py": {"ROSTER_PAGE_SIZE": "pagination"},
+    "plans/views.py": {
+        "ROSTER_PAGE_SIZE": "pagination",
+        **dict.fromkeys(
+            ("RECENT_CHECKINS", "RESOLVED_FLAGS_SHOWN", "OPEN_FLAGS_SHOWN"),
+            "how many rows the athlete page lists",
+        ),
+        "REVIEW_ATHLETES": "how many athletes 'Needs your review' lists",
+        "EXPIRING_SHOWN": "how many expiring records the dashboard lists",
+        "BULK_DECISIONS_SHOWN": "how many decisions the dashboard lists to approve",
+        "BULK_APPROVE_MAX": "the most decisions one bulk approval takes",
+    },
+    "checkins/charts.py": {"CHART_WEEKS": "how many calendar weeks a chart shows"},
     "plans/publication.py": {"BACKFILL_WEEKS": "how far back a stopped worker's weeks are filled"},
     "plans/tasks.py": {"RETRY": "Celery retry policy"},
     "plans/management/commands/seed_demo.py": {"SCRIPTED_WEEKS": "demo data"},
     "checkins/windows.py": {"WEEK": "a calendar week"},
+    "conversations/models.py": {
+        "BODY_MAX_LENGTH": "text length (SPEC §12)",
+        "MAX_ID": "the largest 64-bit primary key",
+    },
+    "conversations/services.py": {"MAIL_INTERVAL": "at most one message e-mail an hour"},
+    "conversations/selectors.py": {
+        "PAGE_SIZE": "pagination",
+        "PANEL_SIZE": "how many messages a panel shows",
+        "CHOICES_PER_KIND": "how many records the 'about' list offers",
+    },
+    "conversations/tasks.py": {"RETRY": "Celery retry policy"},
     "config/settings/base.py": {
         "CHECKIN_OPENS_WEEKDAY": "product setting: the weekday a week's check-in opens",
         **dict.fromkeys(
@@ -74,6 +122,8 @@ NOT_CLINICAL = {
                 "CELERY_BEAT_SCHEDULE",
                 "LOGGING",
                 "INVITATION_MAX_AGE",
+                "AUDIT_LOG_RETENTION_DAYS",
+                "TRUSTED_PROXY_COUNT",
             ),
             "framework setting",
         ),

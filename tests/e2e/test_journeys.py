@@ -82,7 +82,10 @@ def test_coach_and_athlete_journey(live_server, page, browser, axe_check):
     athlete_context = browser.new_context(viewport={"width": 390, "height": 844})
     phone = athlete_context.new_page()
     phone.goto(link)
-    phone.get_by_label("Your e-mail address").fill("lena@example.org")
+    # Her address is filled in from the invitation and cannot be changed.
+    email = phone.get_by_label("Your e-mail address")
+    assert email.input_value() == "lena@example.org"
+    assert not email.is_editable()
     phone.get_by_label("Choose a password").fill(PASSWORD)
     phone.get_by_label("Password again").fill(PASSWORD)
     phone.get_by_role("button", name="Create my account").click()

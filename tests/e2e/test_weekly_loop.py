@@ -6,9 +6,9 @@ the whole process, every thread included, and ``Clock.to`` moves it on with
 ``traveller.move_to`` between two page loads, never during one. Chromium keeps the real
 clock; Django's cookies carry ``Max-Age`` (which browsers prefer to ``Expires``), so a
 session started on a server day in the past stays valid, and as each person opens a page
-at least every week (``SESSION_SAVE_EVERY_REQUEST``) her session never expires on the
-server's moving calendar either. Monotonic clocks are not moved, so Playwright's waits and
-the server's socket loop keep real time.
+at least every week (the sliding session is renewed daily, web.sessions) her session never
+expires on the server's moving calendar either. Monotonic clocks are not moved, so
+Playwright's waits and the server's socket loop keep real time.
 
 Set ``E2E_SCREENSHOTS=<folder>`` to keep a screenshot of each state (for looking at, not for
 committing).

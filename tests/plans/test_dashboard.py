@@ -122,7 +122,7 @@ def test_it_counts_flags_decisions_and_checkins_due(coach, coach_client, other_c
     assert counts["flags"] == {"high": 1, "medium": 2, "low": 0, "total": 3}
     assert counts["pending_decisions"] == 3
     assert counts["checkins_due"] == 2
-    assert response.context["queue"][0].athlete_id == athletes[0].pk
+    assert response.context["review"][0].pk == athletes[0].pk
 
 
 def test_the_roster_shows_each_athletes_row(coach, coach_client):
@@ -136,7 +136,12 @@ def test_the_roster_shows_each_athletes_row(coach, coach_client):
     assert "Decision to approve" in html
     assert '<span class="due due--open">This week&#x27;s check-in is open</span>' in html
     assert "Latest: week of 23 Feb" in html
-    assert 'aria-label="Last 8 weeks — energy: 4, 4, 4, 4, 4, 4, 4, 4 (of 5)' in html
+    words = (
+        "Energy 1–5, last 8 weeks (8 check-ins, oldest first): 4, 4, 4, 4, 4, 4, 4, 4. "
+        "Pain 0–10: 0, 0, 0, 0, 0, 0, 0, 0."
+    )
+    assert f"<title>{words}</title>" in html  # the sparkline's tooltip
+    assert f'<span class="visually-hidden">{words}</span>' in html  # and for screen readers
 
 
 @pytest.mark.parametrize(
@@ -158,7 +163,7 @@ def test_the_roster_filters(coach, coach_client, query, expected):
         athlete=athletes[1], week=monday_of(timezone.localdate()), **week_values()
     )
 
-    response = coach_client.get(URL, query)
+    response = coach_client.get(URL, {**query, "sort": "name"})
 
     names = [row["athlete"].first_name for row in response.context["rows"]]
     assert names == expected

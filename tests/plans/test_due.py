@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from checkins.models import WeeklyCheckIn
 from checkins.services import checkin_submit
+from conversations.models import Message
 from plans import receivers, services
 from plans.models import Decision
 from plans.tasks import decide_after_checkin
@@ -128,7 +129,7 @@ def test_the_roster_says_what_is_due_in_words_with_its_tone(coach_client, three_
     assert '<span class="due due--missing">' in html
     assert "Latest: week of 23 Feb" in html
     assert "None yet" in html
-    assert '<th scope="col">Check-in</th>' in html
+    assert '">Check-in<span class="visually-hidden">, sort ascending</span></a></th>' in html
     assert "athletes with a check-in due" in html
 
 
@@ -158,11 +159,17 @@ ZONES = [LONDON, AUCKLAND, LOS_ANGELES, "Asia/Tokyo", "America/New_York", "Asia/
 
 
 def populate(coach, count: int, start: int = 0) -> None:
-    """``count`` athletes spread over six time zones, some with last week in, some not."""
+    """``count`` athletes spread over six time zones, some with last week in, some not, each
+    with her conversation (a message from her coach, and one from her not read yet)."""
     zones = cycle(ZONES)
     rows = []
+    messages = []
     for i in range(start, start + count):
         athlete = athlete_in(coach, next(zones), f"Runner{i:03d}")
+        messages += [
+            Message(athlete=athlete, author=coach, from_coach=True, body="How was it?"),
+            Message(athlete=athlete, from_coach=False, body="Good!"),
+        ]
         for back in range(1 + i % 2, 9):
             rows.append(
                 WeeklyCheckIn(
@@ -180,13 +187,17 @@ def populate(coach, count: int, start: int = 0) -> None:
                 )
             )
     WeeklyCheckIn.objects.bulk_create(rows)
+    Message.objects.bulk_create(messages)
 
 
 # The dashboard's queries, whatever the roster: her user (1), the time zones of her athletes
-# (1), the roster's count and page (2), the page's prefetches (5), the counts (3: flags,
-# decisions, check-ins due), the review queue (1), the navigation's flag count (1), the
-# session's save (1), and the savepoints of the two atomic blocks around them (4).
-DASHBOARD_QUERIES = 19
+# (1), the expiry pass over the active roster (3: athletes, clearances, assessments), the
+# roster's count and page (2), the page's prefetches (5), the counts (3: flags, decisions,
+# check-ins due), "Needs your review" (2: how many athletes, the first five; no flags here,
+# so no third for theirs), the decisions to approve (1), the navigation's flag count (1) and
+# unread messages (1, also the roster's per-athlete counts), and the savepoint of the
+# request's atomic block (2). No session save: it is renewed once a day.
+DASHBOARD_QUERIES = 22
 
 
 @pytest.mark.parametrize("query", [{}, {"due": "1"}], ids=["all", "due-only"])
@@ -206,6 +217,7 @@ def test_the_dashboard_costs_the_same_queries_at_5_and_100_athletes_in_six_zones
     assert len(many.context["rows"]) == 25
     assert len({r["athlete"].timezone for r in many.context["rows"]}) >= 3
     assert many.context["counts"]["checkins_due"] > few.context["counts"]["checkins_due"] > 0
+    assert many.content.decode().count("1 unread message") == 25
 
 
 # --- Her athlete page, for the coach -------------------------------------------------------------

@@ -18,6 +18,7 @@ from athletes import services as athlete_services
 from checkins.models import CheckInRevision, WarningFlag, WeeklyCheckIn
 from checkins.services import checkin_update, symptom_report_submit
 from clinical import protocol
+from conversations.services import message_post
 from plans import publication, services
 from plans.models import Decision, PlannedSession, PlanWeek
 from tests.activities.files import RUN_WALK_8, fit_activity
@@ -31,6 +32,7 @@ pytestmark = pytest.mark.django_db
 
 SECTIONS = {
     "exported_at",
+    "access_log",
     "athlete",
     "clearances",
     "assessments",
@@ -40,6 +42,7 @@ SECTIONS = {
     "decisions",
     "flags",
     "activities",
+    "messages",  # added by the conversations layer
 }
 
 
@@ -50,8 +53,8 @@ def export_url(athlete) -> str:
 @pytest.fixture
 def history(athlete, coach):
     """A clearance with its document, an assessment, last week's check-in edited once, a
-    pain flag on it, a symptom report (pain 3, another flag) this week, this week's plan and
-    next week's pending decision."""
+    pain flag on it, a symptom report (pain 3, another flag) this week, this week's plan,
+    next week's pending decision, and her coach's message about the check-in."""
     athlete.prior_weekly_km = "42.5"
     athlete.save()
     athlete_services.clearance_create(
@@ -86,6 +89,7 @@ def history(athlete, coach):
         ),
         by=athlete.user,
     )
+    message_post(athlete=athlete, by=coach, body="How is the knee?", checkin=checkin)
     return athlete
 
 
@@ -134,7 +138,8 @@ def test_the_coachs_export_is_everything_about_her_as_the_api_shows_it(
     assert body["flags"] == results(coach_api.get("/api/v1/flags/", {"athlete": athlete.pk}))
     assert body["symptom_reports"] == results(coach_api.get(f"{api}symptom-reports/"))
     assert body["activities"] == results(coach_api.get(f"{api}activities/"))
-    assert {name: len(body[name]) for name in SECTIONS - {"exported_at", "athlete"}} == {
+    sizes = SECTIONS - {"exported_at", "athlete", "access_log"}
+    assert {name: len(body[name]) for name in sizes} == {
         "clearances": 1,
         "assessments": 1,
         "checkins": 1,
@@ -143,7 +148,14 @@ def test_the_coachs_export_is_everything_about_her_as_the_api_shows_it(
         "decisions": 1,
         "flags": 2,
         "activities": 1,
+        "messages": 1,
     }
+    (message,) = body["messages"]
+    assert (message["body"], message["side"], message["checkin"]) == (
+        "How is the knee?",
+        "coach",
+        checkin["id"],
+    )
 
 
 def test_her_own_export_holds_the_same_as_her_coachs(athlete_client, coach_client, history):
@@ -154,6 +166,8 @@ def test_her_own_export_holds_the_same_as_her_coachs(athlete_client, coach_clien
     assert mine["Content-Disposition"] == 'attachment; filename="my-stridewise-data.json"'
     mine, coachs = mine.json(), coachs.json()
     del mine["exported_at"], coachs["exported_at"]
+    # Her access log differs by the export that was just made: hers is in the coach's.
+    assert mine.pop("access_log") == coachs.pop("access_log")[:-1]
     assert mine == coachs
 
 
@@ -236,8 +250,9 @@ def test_the_export_does_the_same_queries_for_2_and_52_weeks(coach_client, coach
 
     assert at_2 == at_52
     # Her session and login, her profile, then one query per kind of record (check-in
-    # revisions, planned sessions and report flags prefetched): no query per week.
-    assert at_52 <= 17
+    # revisions, planned sessions and report flags prefetched), her access log (one query,
+    # its actors joined) and the access row this export adds: no query per week.
+    assert at_52 <= 18
     body = coach_client.get(export_url(athlete)).json()
     assert [len(body[name]) for name in ("checkins", "flags", "decisions", "plan_weeks")] == [
         52,

@@ -211,10 +211,16 @@ def test_approving_twice_tells_the_coach_and_changes_nothing(coach_client, decis
     assert AuditEntry.objects.filter(decision=decision).count() == 1
 
 
-def test_approve_needs_a_post(coach_client, decision):
-    response = coach_client.get(reverse("plans:decision_approve", args=[decision.pk]))
+def test_approve_needs_a_post_and_a_get_is_sent_to_the_decision(coach_client, decision):
+    url = reverse("plans:decision_approve", args=[decision.pk])
 
-    assert response.status_code == 405
+    response = coach_client.get(url)
+    put = coach_client.put(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:decision_override", args=[decision.pk])
+    assert put.status_code == 405
+    assert b"POST" in put.content
     assert_untouched(decision)
 
 

@@ -329,9 +329,19 @@ def test_an_athlete_cannot_use_the_coachs_form(athlete_client, athlete):
     assert not Activity.objects.exists()
 
 
-def test_a_get_of_the_upload_forms_is_refused(athlete_client, coach_client, athlete):
-    assert athlete_client.get(upload_url()).status_code == 405
-    assert coach_client.get(coach_upload_url(athlete)).status_code == 405
+def test_a_get_of_the_upload_forms_lands_on_their_page_and_writes_nothing(
+    athlete_client, coach_client, athlete
+):
+    mine = athlete_client.get(upload_url())
+    hers = coach_client.get(coach_upload_url(athlete))
+
+    assert (mine.status_code, mine["Location"]) == (302, "/me/#activities")
+    assert (hers.status_code, hers["Location"]) == (
+        302,
+        f"/coach/athletes/{athlete.pk}/#activities",
+    )
+    assert athlete_client.put(upload_url()).status_code == 405
+    assert not Activity.objects.exists()
 
 
 def test_erasing_her_erases_her_activities(coach, athlete):
@@ -384,6 +394,6 @@ def test_the_charts_carry_the_weekly_climb_in_numbers_and_words(athlete, week):
 
     assert chart["elevation"] == [15, 30]
     assert chart["elevation_summary"] == (
-        "From activity files: 30 m climbed in the latest week, 30 m at most (week of 02 Mar)."
+        "From activity files: 30 m climbed in the latest week, 30 m at most (week of 2 Mar)."
     )
     assert chart_series([])["elevation_summary"] == ""

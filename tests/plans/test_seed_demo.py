@@ -6,7 +6,10 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
-from athletes.models import Role, User
+from activities.models import Activity
+from athletes.demo import DEMO_ATHLETE_EMAIL, DEMO_COACH_EMAIL
+from athletes.models import Athlete, Role, User
+from checkins.models import WeeklyCheckIn
 
 pytestmark = pytest.mark.django_db
 
@@ -51,12 +54,31 @@ def test_it_rejects_nonsense_counts():
     assert not User.objects.exists()
 
 
-def test_the_demo_athlete_has_activities_for_planned_vs_done():
-    from activities.models import Activity
-    from athletes.models import Athlete
+def test_if_empty_loads_the_demo_into_an_empty_database():
+    out = seed(if_empty=True)
 
+    assert "Demo data ready." in out
+    assert User.objects.filter(email=DEMO_COACH_EMAIL).exists()
+
+
+def test_if_empty_leaves_a_database_with_accounts_as_it_is(password):
     seed()
-    athlete = Athlete.objects.get(email="athlete@example.com")
+    maya = Athlete.objects.get(email=DEMO_ATHLETE_EMAIL)
+    Athlete.objects.filter(pk=maya.pk).update(goal="A half marathon by the sea.")
+    User.objects.create_user("someone@example.org", password, role=Role.COACH, name="Sam")
+    checkins = WeeklyCheckIn.objects.count()
+
+    out = seed(if_empty=True)
+
+    assert "the demo data was left as it is" in out
+    maya.refresh_from_db()
+    assert maya.goal == "A half marathon by the sea."
+    assert WeeklyCheckIn.objects.count() == checkins
+
+
+def test_the_demo_athlete_has_activities_for_planned_vs_done():
+    seed()
+    athlete = Athlete.objects.get(email=DEMO_ATHLETE_EMAIL)
     first = set(Activity.objects.filter(athlete=athlete).values_list("started_at", flat=True))
     seed()
 

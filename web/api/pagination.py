@@ -1,3 +1,11 @@
+"""Pages of every API list: ``?page=`` (from 1, or ``last``) and ``?page_size=`` (1 to 200).
+
+A value that is not one of those answers 400 saying what is allowed, rather than being ignored
+(a page past the end is 404, as DRF has it)."""
+
+from __future__ import annotations
+
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -5,3 +13,25 @@ class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._check(request.query_params)
+        return super().paginate_queryset(queryset, request, view)
+
+    def _check(self, params) -> None:
+        errors: dict[str, list[str]] = {}
+        page = params.get(self.page_query_param)
+        if page is not None and page not in self.last_page_strings and not _whole(page, 1):
+            errors[self.page_query_param] = ["A page number from 1 (or 'last')."]
+        size = params.get(self.page_size_query_param)
+        if size is not None and not _whole(size, 1, self.max_page_size):
+            errors[self.page_size_query_param] = [f"A whole number from 1 to {self.max_page_size}."]
+        if errors:
+            raise ValidationError(errors)
+
+
+def _whole(raw: str, low: int, high: int | None = None) -> bool:
+    if not raw.isascii() or not raw.isdigit():
+        return False
+    value = int(raw)
+    return value >= low and (high is None or value <= high)

@@ -11,10 +11,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from athletes import demo as athlete_demo
-from athletes.models import Role
+from athletes.models import Athlete, Role, User
 from plans import demo as plan_demo
 from plans import services as plan_services
 from plans.demo_activities import demo_activities
+from plans.signals import demo_athlete_seeded
 
 # Last week's answers for a few of the demo coach's athletes, so the review queue has
 # something to show: a pelvic floor symptom, mid-range pain, a hard week emotionally.
@@ -60,6 +61,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
         parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only into a database without any account (make run): never reset someone's work.",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Run even with DEBUG off (demo accounts have published passwords).",
@@ -74,6 +80,12 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with published passwords. Run it on a development "
                 "machine (DJANGO_DEBUG=true) or pass --force if you really mean it."
             )
+        if options["if_empty"] and User.objects.exists():
+            self.stdout.write(
+                "The database already has accounts: the demo data was left as it is. "
+                "Run `make seed` (manage.py seed_demo) to reset the demo."
+            )
+            return
         rng = random.Random(options["seed"])
         athlete_user = athlete_demo.ensure_user(
             email=athlete_demo.DEMO_ATHLETE_EMAIL,
@@ -113,6 +125,9 @@ class Command(BaseCommand):
                     )
                     if is_demo_athlete:
                         demo_activities(athlete=athlete, rng=rng)
+                    demo_athlete_seeded.send(
+                        sender=Athlete, athlete=athlete, coach=coach, scripted=is_demo_athlete
+                    )
                 done += 1
                 progress.update(done)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,123 @@
+"""The daily scan catches up every check-in never evaluated, however old (the broker was down
+when it was saved), and says only what it really queued; the task fans out over chunks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from checkins import services, tasks
+from checkins.models import WarningFlag, WeeklyCheckIn
+from tests.checkins.factories import CheckInFactory, service_data
+from tests.factories import AthleteFactory
+from web.weeks import monday_of
+
+pytestmark = pytest.mark.usefixtures("friday")
+QUIET = {"run_minutes": 0, "walk_minutes": 90, "longest_session_minutes": 40}
+
+
+def _unevaluated(athlete, weeks_ago: int, **values) -> WeeklyCheckIn:
+    """Written straight to the database, as when no evaluation ever ran for it."""
+    week = monday_of(athlete.today()) - timedelta(weeks=weeks_ago)
+    return CheckInFactory(athlete=athlete, week=week, **{**QUIET, **values})
+
+
+def test_a_check_in_ten_weeks_old_never_evaluated_is_judged_once(coach):
+    athlete = AthleteFactory(coach=coach)
+    old = _unevaluated(athlete, 10, bleeding=True)
+    _unevaluated(athlete, 0)  # this week, nothing to say
+    assert old.evaluated_at is None
+
+    first = services.warnings_scan()
+
+    flag = WarningFlag.objects.get(athlete=athlete, rule="bleeding")
+    assert (flag.week, flag.checkin_id, flag.severity) == (old.week, old.pk, "high")
+    assert first["flags"] >= 1
+    assert not WeeklyCheckIn.objects.filter(athlete=athlete, evaluated_at__isnull=True).exists()
+
+    # Resolved by the coach: a second scan does not judge the old week again (nor reopen it).
+    WarningFlag.objects.filter(pk=flag.pk).update(
+        status="resolved", resolved_at=timezone.now(), resolution_note="Seen by her GP."
+    )
+    second = services.warnings_scan()
+    assert second["flags"] == 0
+    assert WarningFlag.objects.get(pk=flag.pk).status == "resolved"
+
+
+def test_an_old_check_in_already_evaluated_is_left_alone(coach):
+    athlete = AthleteFactory(coach=coach)
+    _unevaluated(athlete, 10, bleeding=True, evaluated_at=timezone.now())
+
+    services.warnings_scan()
+
+    assert not WarningFlag.objects.filter(athlete=athlete, rule="bleeding").exists()
+
+
+def test_evaluation_marks_the_check_in_and_an_edit_unmarks_it(
+    athlete, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        checkin = services.checkin_submit(
+            athlete=athlete, week=athlete.today(), data=service_data(**QUIET), by=athlete.user
+        )
+    checkin.refresh_from_db()
+    assert checkin.evaluated_at is not None
+
+    with django_capture_on_commit_callbacks(execute=False):  # the evaluation never runs
+        services.checkin_update(checkin=checkin, data={"pain": 6}, by=athlete.user)
+    checkin.refresh_from_db()
+    assert checkin.evaluated_at is None
+
+    services.warnings_scan()  # the scan judges the edited version
+    checkin.refresh_from_db()
+    assert checkin.evaluated_at is not None
+    assert WarningFlag.objects.filter(athlete=athlete, rule="pain", severity="high").exists()
+
+
+def test_the_renotify_count_is_what_the_broker_took(coach, monkeypatch):
+    athlete = AthleteFactory(coach=coach)
+    WarningFlag.objects.create(
+        athlete=athlete,
+        rule="bleeding",
+        severity="high",
+        week=monday_of(athlete.today()),
+        summary="Bleeding.",
+    )
+
+    def refuse(*args, **kwargs):
+        raise BrokerError("connection refused")
+
+    monkeypatch.setattr(tasks.notify_high_flags, "delay", refuse)
+    assert services.warnings_scan()["notifications"] == 0
+
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.notify_high_flags, "delay", sent.append)
+    assert services.warnings_scan()["notifications"] == 1
+    assert len(sent) == 1
+
+
+def test_the_daily_task_fans_out_one_task_per_chunk(coach, monkeypatch):
+    athletes = [AthleteFactory(coach=coach) for _ in range(5)]
+    for athlete in athletes:
+        _unevaluated(athlete, 0, pain=3)
+    monkeypatch.setattr(services, "SCAN_CHUNK_SIZE", 2)
+    chunks: list[list[int]] = []
+    original = services.warnings_scan_chunk
+
+    def spy(*, athlete_ids):
+        chunks.append(list(athlete_ids))
+        return original(athlete_ids=athlete_ids)
+
+    monkeypatch.setattr(services, "warnings_scan_chunk", spy)
+
+    result = tasks.scan_warnings.delay().get()
+
+    assert result == {"athletes": 5, "chunks": 3, "notifications": 0}
+    assert sorted(pk for chunk in chunks for pk in chunk) == sorted(a.pk for a in athletes)
+    assert [len(c) for c in chunks] == [2, 2, 1]
+    assert WarningFlag.objects.filter(rule="pain").count() == 5
+    # Idempotent per chunk: the same chunk again raises nothing.
+    assert tasks.scan_warnings_chunk.delay(chunks[0]).get() == 0
