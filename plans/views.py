@@ -331,7 +331,9 @@ def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         if athlete.archived
         else checkin_selectors.due_for(athlete, {c.week for c in charted}),
         "decisions": selectors.recent_decisions(athlete),
-        "open_flags": list(flags.filter(status__in=("open", "acknowledged"))[:OPEN_FLAGS_SHOWN]),
+        "her_open_flags": list(
+            flags.filter(status__in=("open", "acknowledged"))[:OPEN_FLAGS_SHOWN]
+        ),
         "resolved_flags": list(flags.filter(status="resolved")[:RESOLVED_FLAGS_SHOWN]),
         "resolved_limit": RESOLVED_FLAGS_SHOWN,
         "symptom_reports": checkin_selectors.recent_symptom_reports(request.user, athlete),

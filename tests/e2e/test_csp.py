@@ -100,7 +100,7 @@ def test_the_main_pages_break_no_rule_of_the_policy(live_server, watched, demo, 
     axe_check(page, "dashboard")
     visit(page, base + "/coach/flags/", "flags")
     visit(page, f"{base}/coach/athletes/{demo.pk}/", "athlete page")
-    assert charts_drawn(page) == 2
+    assert charts_drawn(page) == 3  # minutes, how she felt, pain and sleep
     axe_check(page, "athlete page")
     # htmx still swaps (the search filters the roster in place).
     visit(page, base + "/coach/", "dashboard again")
@@ -115,7 +115,7 @@ def test_the_main_pages_break_no_rule_of_the_policy(live_server, watched, demo, 
     sign_in(page, base, "athlete@example.com", "demo-athlete-pass")
     visit(page, base + "/me/", "her week")
     visit(page, base + "/me/checkins/", "her history")
-    assert charts_drawn(page) == 2
+    assert charts_drawn(page) == 3  # minutes, how she felt, pain and sleep
     axe_check(page, "her history")
     visit(page, base + "/me/checkin/", "her check-in form")
     visit(page, base + "/me/symptoms/new/", "her symptom report")

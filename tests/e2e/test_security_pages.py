@@ -57,7 +57,8 @@ def test_an_invitation_opened_while_signed_in_asks_to_sign_out_first(
 
     page.get_by_role("heading", name="Welcome, Mia").wait_for()
     assert page.url == link
-    page.get_by_label("E-mail").fill("mia@example.org")
+    # Her e-mail is the invited one, filled in and locked.
+    assert page.get_by_label("E-mail").input_value() == "mia@example.org"
     page.get_by_label("Choose a password").fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
