@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from athletes.audit import AccessLoggedAdmin
+
 from .models import Activity
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
-    """Read only: activities come from her files (and are erased with her)."""
+class ActivityAdmin(AccessLoggedAdmin, admin.ModelAdmin):
+    """Read only: activities come from her files (and are erased with her). Opening one is
+    logged in the access log, as for her other records."""
 
     list_display = ["athlete", "started_at", "sport", "moving_seconds", "distance_m", "source"]
     list_filter = ["sport", "source"]

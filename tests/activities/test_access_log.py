@@ -10,11 +10,13 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from activities.models import Activity
 from athletes.audit import REDACTED
 from plans.models import PlannedSession
+from tests.factories import UserFactory
 from web.weeks import monday_of
 
 from .files import RUN_WALK_8, fit_activity
@@ -119,3 +121,19 @@ def test_refused_reads_are_not_logged(other_coach_api, athlete, run_walk):
 
     assert (listed.status_code, workout.status_code) == (404, 404)
     assert len(rows_about(athlete)) == before
+
+
+def test_staff_opening_an_activity_in_the_admin_is_logged(athlete_api, athlete):
+    assert upload(athlete_api, athlete).status_code == 201
+    activity = Activity.objects.get()
+    root = UserFactory(staff=True, is_superuser=True, email="root@example.org", name="Root")
+    staff = Client()
+    staff.force_login(root)
+    before = len(rows_about(athlete))
+
+    response = staff.get(reverse("admin:activities_activity_change", args=[activity.pk]))
+
+    assert response.status_code == 200
+    (row,) = rows_about(athlete)[before:]
+    assert (row.actor, row.object_pk) == (root, str(activity.pk))
+    assert row.additional_data == {"athlete": athlete.pk, "what": "admin page", "channel": "admin"}
