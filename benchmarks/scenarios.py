@@ -163,7 +163,7 @@ def scan(repeat: int) -> list[Result]:
     from checkins import services
 
     def run_scan() -> object:
-        with mock.patch("checkins.tasks.notify_flag.delay"):
+        with mock.patch("checkins.tasks.notify_high_flags.delay"):
             return services.warnings_scan()
 
     athletes = Athlete.objects.active().count()
@@ -181,10 +181,10 @@ def notifications_per_scan(repeat: int) -> list[Result]:
     """Tasks queued by a scan that raises many high flags (in a transaction rolled back)."""
     from checkins import services
 
-    queued: list[int] = []
+    queued: list[list[int]] = []
     started = time.perf_counter()
     recent = timezone.localdate() - timedelta(weeks=2)
-    with transaction.atomic(), mock.patch("checkins.tasks.notify_flag.delay", queued.append):
+    with transaction.atomic(), mock.patch("checkins.tasks.notify_high_flags.delay", queued.append):
         # Forget the recent flags so that the scan raises them again.
         WarningFlag.objects.filter(week__gte=recent).delete()
         with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
@@ -201,8 +201,8 @@ def notifications_per_scan(repeat: int) -> list[Result]:
             f"{len(queued):,} tasks queued",
             [time.perf_counter() - started],
             None,
-            note=f"for {raised:,} high flags of {coaches:,} coaches "
-            f"(scan summary: {summary['flags']:,} flags raised)",
+            note=f"carrying {sum(map(len, queued)):,} flags; {raised:,} high flags of "
+            f"{coaches:,} coaches (scan summary: {summary['flags']:,} flags raised)",
         )
     ]
 

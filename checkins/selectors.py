@@ -178,6 +178,15 @@ def open_flag_counts(user: User) -> dict[str, int]:
     return counts
 
 
+def open_flag_counts_for_request(request) -> dict[str, int]:
+    """``open_flag_counts`` of the signed-in coach, counted once per request (the navigation
+    badge and the page's own cards share it)."""
+    counts = getattr(request, "_open_flag_counts", None)
+    if counts is None:
+        counts = request._open_flag_counts = open_flag_counts(request.user)
+    return counts
+
+
 def flags_for_athlete(athlete: Athlete) -> QuerySet[WarningFlag]:
     return (
         athlete.flags.select_related("checkin", "acknowledged_by", "resolved_by")

@@ -460,8 +460,13 @@ def warnings_scan(*, chunk_size: int | None = None) -> dict[str, int]:
     daily task runs the same chunks in parallel over the workers (``tasks.scan_warnings``).
     Safe to run twice or alongside check-in evaluations."""
     chunks = scan_chunks(chunk_size=chunk_size)
-    raised = sum(warnings_scan_chunk(athlete_ids=chunk) for chunk in chunks)
+    # First what earlier runs left unsent; each chunk then queues the flags it raises.
     queued = warnings_renotify()
+    raised = 0
+    for chunk in chunks:
+        done = warnings_scan_chunk(athlete_ids=chunk)
+        raised += done["flags"]
+        queued += done["notifications"]
     athletes = sum(len(chunk) for chunk in chunks)
     logger.info("warnings scan athletes=%d flags=%d renotify=%d", athletes, raised, queued)
     return {"athletes": athletes, "flags": raised, "notifications": queued}
@@ -469,23 +474,39 @@ def warnings_scan(*, chunk_size: int | None = None) -> dict[str, int]:
 
 def warnings_renotify() -> int:
     """Queue again the e-mails of high flags never sent (broker down, crash); returns how many
-    were queued (none while the broker refuses them)."""
-    pending = list(
-        WarningFlag.objects.filter(severity=HIGH, notified_at__isnull=True, status=FlagStatus.OPEN)
-        .order_by("athlete_id", "pk")
-        .values_list("athlete_id", "pk")
-    )
-    by_athlete: dict[int, list[int]] = {}
-    for athlete_id, flag_id in pending:
-        by_athlete.setdefault(athlete_id, []).append(flag_id)
-    # One task per athlete: it writes one e-mail per check-in or report among her flags.
-    return sum(_queue_now(flag_ids) for flag_ids in by_athlete.values())
+    flags were queued (none while the broker refuses them)."""
+    return sum(_queue_now(ids) for ids in _pending_by_coach(WarningFlag.objects.all()).values())
+
+
+def _pending_by_coach(flags) -> dict[int, list[int]]:
+    """The open high flags among ``flags`` whose e-mail was never sent, by coach: one task per
+    coach, which writes one e-mail per check-in or report among them (``high_flags_notify``)."""
+    by_coach: dict[int, list[int]] = {}
+    for coach_id, flag_id in (
+        flags.filter(severity=HIGH, notified_at__isnull=True, status=FlagStatus.OPEN)
+        .order_by("athlete__coach_id", "pk")
+        .values_list("athlete__coach_id", "pk")
+    ):
+        by_coach.setdefault(coach_id, []).append(flag_id)
+    return by_coach
+
+
+def warnings_scan_chunk(*, athlete_ids: list[int]) -> dict[str, int]:
+    """One chunk of the scan: its flags raised in one transaction, then, once committed, the
+    coaches told of the new high ones at once (one task per coach). Returns the flags raised
+    or escalated and the flags whose e-mail was queued."""
+    raised = _scan_chunk_flags(athlete_ids)
+    queued = 0
+    if raised:
+        pending = _pending_by_coach(WarningFlag.objects.filter(athlete_id__in=athlete_ids))
+        queued = sum(_queue_now(ids) for ids in pending.values())
+    return {"flags": raised, "notifications": queued}
 
 
 @transaction.atomic
-def warnings_scan_chunk(*, athlete_ids: list[int]) -> int:
-    """One chunk of the scan, in a fixed handful of queries whatever its size (plain columns,
-    no model instances), plus the inserts. Returns the flags raised or escalated."""
+def _scan_chunk_flags(athlete_ids: list[int]) -> int:
+    """The flags of one chunk, in a fixed handful of queries whatever its size (plain
+    columns, no model instances), plus the inserts. Returns the flags raised or escalated."""
     started = timezone.now()
     athletes = athletes_for_scan(athlete_ids)
     if not athletes:

@@ -56,15 +56,17 @@ def evaluate_checkin(athlete_id: int, week: str) -> int:
 def scan_warnings() -> dict[str, int]:
     """Daily: streaks, missed check-ins, and anything a failed evaluation left behind.
 
-    Fans out: one ``scan_warnings_chunk`` task per chunk of athletes, sent as a Celery group,
-    so that every worker (on every machine) takes a share; each chunk is idempotent, so a chunk
-    run twice (a worker lost mid-chunk, ``acks_late``) raises nothing twice. Then the e-mails
-    of high flags never sent are queued again. Returns what it sent out, not the flags: those
-    are raised by the chunks, each logging its own count."""
+    First the e-mails of high flags that earlier runs left unsent are queued again (one task
+    per coach). Then it fans out: one ``scan_warnings_chunk`` task per chunk of athletes, sent
+    as a Celery group, so that every worker (on every machine) takes a share; each chunk is
+    idempotent, so a chunk run twice (a worker lost mid-chunk, ``acks_late``) raises nothing
+    twice, and each queues the e-mails of the high flags it raised, one task per coach.
+    Returns what it sent out, not the flags: the chunks raise those, each logging its count."""
     chunks = services.scan_chunks()
+    # First what earlier runs left unsent; each chunk then queues the flags it raises.
+    queued = services.warnings_renotify()
     if chunks:
         group(scan_warnings_chunk.s(chunk) for chunk in chunks).apply_async()
-    queued = services.warnings_renotify()
     athletes = sum(len(chunk) for chunk in chunks)
     logger.info(
         "warnings scan fanned out athletes=%d chunks=%d renotify=%d", athletes, len(chunks), queued
@@ -73,11 +75,17 @@ def scan_warnings() -> dict[str, int]:
 
 
 @shared_task(acks_late=True, **RETRY)
-def scan_warnings_chunk(athlete_ids: list[int]) -> int:
-    """One chunk of the daily scan (see ``scan_warnings``). Returns the flags it raised."""
-    raised = services.warnings_scan_chunk(athlete_ids=athlete_ids)
-    logger.info("warnings scan chunk athletes=%d flags=%d", len(athlete_ids), raised)
-    return raised
+def scan_warnings_chunk(athlete_ids: list[int]) -> dict[str, int]:
+    """One chunk of the daily scan (see ``scan_warnings``): the flags it raised and the
+    flags whose e-mail it queued."""
+    done = services.warnings_scan_chunk(athlete_ids=athlete_ids)
+    logger.info(
+        "warnings scan chunk athletes=%d flags=%d notified=%d",
+        len(athlete_ids),
+        done["flags"],
+        done["notifications"],
+    )
+    return done
 
 
 @shared_task(acks_late=True, **RETRY)

@@ -471,7 +471,7 @@ def _queue_page(request: AuthedHttpRequest, *, errors: dict | None = None, statu
             "flags": page.object_list,
             "page": page,
             "show": show,
-            "counts": selectors.open_flag_counts(request.user),
+            "counts": selectors.open_flag_counts_for_request(request),
             "errors": errors or {},
         },
         status=status,

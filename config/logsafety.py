@@ -65,3 +65,13 @@ class RedactSecrets(logging.Filter):
         if hasattr(record, "request"):
             record.request = None
         return True
+
+
+class DropNotFound(logging.Filter):
+    """Drop Django's "Not Found: /path" warning (``django.request``, status 404). A 404 is an
+    ordinary answer (a mistyped address, a probe, another coach's id): a warning line for each
+    is noise that costs a write per request and grows with whoever scans the site. Other 4xx
+    and every 5xx are kept."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "status_code", None) != 404

@@ -118,7 +118,12 @@ def _dashboard_context(request: AuthedHttpRequest) -> dict:
         raise TypeError("The roster is paginated as a QuerySet.")
     page.object_list = list(selectors.roster_page(on_page, this_monday))
     filtering = bool(search or stage or flagged or due or include_archived)
-    counts = selectors.dashboard_counts(request.user, zones=zones, now=now)
+    counts = selectors.dashboard_counts(
+        request.user,
+        zones=zones,
+        now=now,
+        flags=checkin_selectors.open_flag_counts_for_request(request),
+    )
     review, review_total = checkin_selectors.review_by_athlete(request.user, REVIEW_ATHLETES)
     decisions = list(selectors.open_decisions(request.user)[:BULK_DECISIONS_SHOWN])
     return {

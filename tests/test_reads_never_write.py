@@ -40,7 +40,7 @@ from django.utils.regex_helper import normalize
 from activities import services as activity_services
 from activities.sources import UploadedFiles
 from athletes import services as athlete_services
-from athletes.models import ApiToken, Athlete, Role, User
+from athletes.models import ApiToken, Athlete, Role, SecurityPolicy, User
 from checkins import services as checkin_services
 from checkins.models import CheckInRevision, EmailLog, SymptomReport, WarningFlag, WeeklyCheckIn
 from conversations import services as conversation_services
@@ -142,6 +142,8 @@ def build_world() -> World:
     clearance with a document, an assessment, last week's check-in (edited once) with a
     flag, a pending decision and a calendar link; another athlete has a pending invitation."""
     password = "correct-horse-battery"
+    # Its migration creates the one row, but a transactional test elsewhere may have flushed it.
+    SecurityPolicy.objects.get_or_create(pk=SecurityPolicy.SINGLETON_PK)
     coach = User.objects.create_user("coach@example.org", password, role=Role.COACH, name="Cora")
     other_coach = User.objects.create_user(
         "other@example.org", password, role=Role.COACH, name="Oli"

@@ -403,7 +403,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "config.logsafety.RedactSecrets"}},
+    "filters": {
+        "redact": {"()": "config.logsafety.RedactSecrets"},
+        "drop_not_found": {"()": "config.logsafety.DropNotFound"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
@@ -414,6 +417,13 @@ LOGGING = {
         # redacting console handler above (and nothing else, mail_admins included).
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # No warning line per 404 (config.logsafety.DropNotFound); other 4xx and 5xx stay.
+        "django.request": {
+            "handlers": [],
+            "level": "INFO",
+            "propagate": True,
+            "filters": ["drop_not_found"],
+        },
         "django.db.backends": {"level": "WARNING"},
     },
 }

@@ -120,4 +120,29 @@ def test_the_daily_task_fans_out_one_task_per_chunk(coach, monkeypatch):
     assert [len(c) for c in chunks] == [2, 2, 1]
     assert WarningFlag.objects.filter(rule="pain").count() == 5
     # Idempotent per chunk: the same chunk again raises nothing.
-    assert tasks.scan_warnings_chunk.delay(chunks[0]).get() == 0
+    assert tasks.scan_warnings_chunk.delay(chunks[0]).get() == {"flags": 0, "notifications": 0}
+
+
+def test_a_scan_queues_one_notification_task_per_coach(coach, other_coach, monkeypatch):
+    """However many high flags a scan raises, each coach's are sent in one task (which writes
+    one e-mail per check-in among them)."""
+    mine = [AthleteFactory(coach=coach) for _ in range(3)]
+    theirs = [AthleteFactory(coach=other_coach) for _ in range(2)]
+    for athlete in mine + theirs:
+        _unevaluated(athlete, 0, bleeding=True)
+        _unevaluated(athlete, 1, leakage=True)
+    tasks_queued: list[list[int]] = []
+    monkeypatch.setattr(tasks.notify_high_flags, "delay", tasks_queued.append)
+
+    services.warnings_scan()
+
+    high = WarningFlag.objects.filter(severity="high")
+    assert high.count() >= 10
+    assert len(tasks_queued) == 2
+    by_coach = {
+        WarningFlag.objects.get(pk=ids[0]).athlete.coach_id: sorted(ids) for ids in tasks_queued
+    }
+    assert by_coach == {
+        c.pk: sorted(high.filter(athlete__coach=c).values_list("pk", flat=True))
+        for c in (coach, other_coach)
+    }
