@@ -401,7 +401,11 @@ class WarningFlag(models.Model):
                 name="flag_resolved_has_note",
             ),
         ]
-        indexes = [models.Index(fields=["status", "severity"])]
+        indexes = [
+            models.Index(fields=["status", "severity"]),
+            # The resolved tab's pages, newest first, read by keyset (checkins.views).
+            models.Index(fields=["status", "-resolved_at", "-id"], name="flag_resolved_newest"),
+        ]
 
     def __str__(self) -> str:
         return (

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Field
+from django.db.models import Field, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -445,31 +445,68 @@ def coach_checkins_csv(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 FLAG_PAGE_SIZE = 25
 
 
+def _resolved_cursor(raw: str | None) -> tuple[datetime, int] | None:
+    """``before=<resolved_at ISO>_<id>``: where an older page of resolved flags starts.
+    Anything unreadable means the newest page (a stale or hand-made link is no error)."""
+    if not raw or "_" not in raw:
+        return None
+    stamp, _, pk = raw.rpartition("_")
+    try:
+        when = datetime.fromisoformat(stamp)
+        return (when if when.tzinfo else when.replace(tzinfo=UTC)), int(pk)
+    except ValueError:
+        return None
+
+
+def _resolved_page(request: AuthedHttpRequest) -> tuple[list, dict]:
+    """Resolved flags, newest first, FLAG_PAGE_SIZE at a time by keyset (``before=``): each
+    page reads its rows from the index (status, resolved_at, id) and stops, never counting or
+    sorting the coach's whole history."""
+    flags = (
+        selectors.flags_visible_to(request.user)
+        .filter(status="resolved")
+        .order_by("-resolved_at", "-id")
+    )
+    cursor = _resolved_cursor(request.GET.get("before"))
+    if cursor is not None:
+        when, pk = cursor
+        flags = flags.filter(Q(resolved_at__lt=when) | Q(resolved_at=when, id__lt=pk))
+    rows = list(flags[: FLAG_PAGE_SIZE + 1])
+    older = None
+    if len(rows) > FLAG_PAGE_SIZE:
+        rows = rows[:FLAG_PAGE_SIZE]
+        last = rows[-1]
+        if last.resolved_at is not None:  # always set on a resolved flag (a constraint)
+            older = f"{last.resolved_at.isoformat()}_{last.pk}"
+    return rows, {"older": older, "is_first": cursor is None}
+
+
 def _queue_page(request: AuthedHttpRequest, *, errors: dict | None = None, status: int = 200):
     show = request.GET.get("show", "open")
+    page = keyset = None
     if show == "resolved":
-        flags = (
-            selectors.flags_visible_to(request.user)
-            .filter(status="resolved")
-            .order_by("-resolved_at", "-id")
-        )
+        flags, keyset = _resolved_page(request)
+        listed = len(flags)
     else:
         show = "open"
-        flags = selectors.review_queue(request.user)
-    page = Paginator(flags, FLAG_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(selectors.review_queue(request.user), FLAG_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        flags, listed = list(page.object_list), page.paginator.count
     # One row for the queue, on the coach's own account: what was listed, not whose.
     record_access(
         request,
         instance=request.user,
         athlete_id=None,
-        what=f"warning flags ({show}, {page.paginator.count} listed)",
+        what=f"warning flags ({show}, {listed} listed)",
     )
     return render(
         request,
         "checkins/coach_flags.html",
         {
-            "flags": page.object_list,
+            "flags": flags,
             "page": page,
+            "keyset": keyset,
             "show": show,
             "counts": selectors.open_flag_counts_for_request(request),
             "errors": errors or {},
