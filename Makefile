@@ -87,6 +87,7 @@ format: setup  ## Format the code with ruff
 
 bench: setup  ## Benchmarks (not tests): ratios, medians, p95 and queries as the data grows
 	$(PY) -m benchmarks $(BENCH_ARGS)
+	$(PY) -m benchmarks.parsing
 
 clean:  ## Remove the virtualenv, node_modules, built assets and the local database
 	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3 private_media .test_private_media

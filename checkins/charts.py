@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from activities.selectors import weekly_elevation
 from clinical.dates import day_month, day_month_year
 
 from .models import WeeklyCheckIn
@@ -22,11 +23,20 @@ def chart_weeks(last_monday: date, weeks: int = CHART_WEEKS) -> list[date]:
     return [last_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
 
 
-def chart_series(checkins: Sequence[WeeklyCheckIn], weeks: Sequence[date] | None = None) -> dict:
+def chart_series(
+    checkins: Sequence[WeeklyCheckIn],
+    weeks: Sequence[date] | None = None,
+    *,
+    athlete_id: int | None = None,
+) -> dict:
     """Oldest first, one entry per calendar week (``weeks``; by default every week from her
     first check-in given to her last): weekly run and walk minutes (bars); energy, mood and
-    sleep quality (1–5), pain (0–10) and sleep hours, each for a chart of its own scale; and
-    the weeks with a symptom. A week without a check-in holds ``None`` everywhere."""
+    sleep quality (1–5), pain (0–10) and sleep hours, each for a chart of its own scale; the
+    weeks with a symptom; and the metres climbed each week from her activity files (one
+    query; ``athlete_id`` says whose, else the check-ins'). A week without a check-in holds
+    ``None`` everywhere but in the climb."""
+    if athlete_id is None and checkins:
+        athlete_id = checkins[0].athlete_id
     by_week = {c.week: c for c in checkins}
     if weeks is None:
         if not by_week:
@@ -39,6 +49,7 @@ def chart_series(checkins: Sequence[WeeklyCheckIn], weeks: Sequence[date] | None
     def series(name: str) -> list:
         return [getattr(c, name) if c is not None else None for c in rows]
 
+    climbed = weekly_elevation(athlete_id, list(weeks)) if athlete_id is not None else {}
     return {
         "weeks": [week.isoformat() for week in weeks],
         "labels": [day_month(week) for week in weeks],
@@ -51,7 +62,22 @@ def chart_series(checkins: Sequence[WeeklyCheckIn], weeks: Sequence[date] | None
         "sleep": [float(c.sleep_hours) if c is not None else None for c in rows],
         "pain": series("pain"),
         "symptoms": [bool(c.reported_symptoms) if c is not None else False for c in rows],
+        # Metres climbed each week from her activity files (for the trail stages): a week
+        # with files counts whether or not she checked in.
+        "elevation": [climbed.get(week, 0) for week in weeks],
+        "elevation_summary": _climb_summary(weeks, climbed),
     }
+
+
+def _climb_summary(weeks: Sequence[date], climbed: dict[date, int]) -> str:
+    """The climb line in words, for the text alternative ("" when no file climbed)."""
+    if not any(climbed.values()):
+        return ""
+    top = max(weeks, key=lambda week: climbed.get(week, 0))
+    return (
+        f"From activity files: {climbed.get(weeks[-1], 0)} m climbed in the latest "
+        f"week, {climbed[top]} m at most (week of {day_month(top)})."
+    )
 
 
 def chart_summary(checkins: Sequence[WeeklyCheckIn], weeks: Sequence[date] | None = None) -> str:

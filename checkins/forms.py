@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.formats import date_format
 
+from activities.selectors import week_totals
 from athletes.forms import DateInput
 from clinical.symptoms import PERIODS_RETURNED_QUESTION, SYMPTOMS
 from clinical.thresholds import CHECKIN_RANGES
@@ -263,6 +264,17 @@ def initial_for(athlete, *, week, previous=None) -> dict:
     }
     for name, _ in SYMPTOMS:
         initial[name] = False
+    # What her watch recorded that week (SPEC §13): filled in, marked as such, hers to change.
+    watch = week_totals(athlete, week) if week is not None else None
+    if watch:
+        initial.update(
+            sessions_completed=watch.sessions,
+            run_minutes=watch.run_minutes,
+            walk_minutes=watch.walk_minutes,
+            longest_session_minutes=watch.longest_session_minutes,
+            longest_run_minutes=watch.longest_run_minutes,
+            watch=watch,  # not a field: the form's page says where the numbers came from
+        )
     return initial
 
 

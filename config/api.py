@@ -8,6 +8,7 @@ Every route is named inside the ``api`` namespace: ``reverse("api:me")``,
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from activities.api import views as activities
 from athletes.api import views as athletes
 from checkins.api import views as checkins
 from conversations.api import views as conversations
@@ -50,11 +51,21 @@ urlpatterns = [
         checkins.AthleteSymptomReportListCreate.as_view(),
         name="athlete-symptom-reports",
     ),
+    path(
+        "athletes/<int:athlete_id>/activities/",
+        activities.AthleteActivityListCreate.as_view(),
+        name="athlete-activities",
+    ),
     path("athletes/<int:athlete_id>/plan/", plans.AthletePlanView.as_view(), name="athlete-plan"),
     path(
         "athletes/<int:athlete_id>/decisions/",
         plans.AthleteDecisionList.as_view(),
         name="athlete-decisions",
+    ),
+    path(
+        "plan-sessions/<int:pk>/workout.fit",
+        plans.PlanSessionWorkout.as_view(),
+        name="plan-session-workout",
     ),
     path(
         "athletes/<int:athlete_id>/messages/",

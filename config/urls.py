@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("athletes.urls")),
+    path("", include("activities.urls")),
     path("", include("checkins.urls")),
     path("", include("plans.urls")),
     path("", include("conversations.urls")),

@@ -18,6 +18,7 @@ from icalendar import Calendar, Event
 from clinical.protocol import describe
 
 from .models import PlannedSession, WeekReason
+from .workouts import workout_steps_in_words
 
 PAUSED_NOTE = "Your plan is paused after a symptom: gentle walks and pelvic floor work only."
 
@@ -39,7 +40,7 @@ def _description(session: PlannedSession) -> str:
     """The event's description: the one place it is built (notes, and the pause note)."""
     if session.plan_week.reason == WeekReason.PAUSED:
         return f"{PAUSED_NOTE} {session.notes}".strip()
-    return session.notes
+    return f"{workout_steps_in_words(session)} {session.notes}".strip()
 
 
 def render_ics(sessions: Iterable[PlannedSession], *, name: str, now: datetime) -> str:

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import serializers
 
+from activities.api.serializers import ActivitySerializer
 from athletes.api.serializers import AssessmentSerializer, AthleteSerializer, ClearanceSerializer
 from athletes.models import Athlete
 from athletes.selectors import access_log_entries, access_log_rows
@@ -90,6 +91,12 @@ def athlete_export(athlete: Athlete, *, request: HttpRequest | None = None) -> d
         "plan_weeks": many(PlanWeekSerializer, plan_weeks),
         "decisions": many(DecisionSerializer, athlete.decisions.order_by("week")),
         "flags": many(FlagSerializer, athlete.flags.order_by("week", "id")),
+        # The numbers kept of her activity files (SPEC §13); the files themselves never were.
+        "activities": ActivitySerializer(
+            athlete.activities.order_by("started_at", "id"),
+            many=True,
+            context={**context, "athlete": athlete},
+        ).data,
         "access_log": [
             {
                 "at": row.at.isoformat(),

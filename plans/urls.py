@@ -20,5 +20,6 @@ urlpatterns = [
     path("me/", views.my_week, name="my_week"),
     path("me/export.json", views.my_export_json, name="my_export"),
     path("me/calendar/", views.my_calendar, name="my_calendar"),
+    path("me/weeks/<str:week>/workouts.zip", views.my_week_workouts, name="my_week_workouts"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

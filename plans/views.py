@@ -37,7 +37,7 @@ from . import selectors, services
 from .calendar import render_ics
 from .export import athlete_export
 from .forms import OverrideForm, SessionFormSet
-from .models import SESSION_FIELDS, CalendarFeed, PlannedSession
+from .models import SESSION_FIELDS, CalendarFeed, PlannedSession, PlanWeek
 from .wording import (
     coach_note,
     when_it_applies,
@@ -45,6 +45,7 @@ from .wording import (
     why_for_her,
     why_next_for_her,
 )
+from .workouts import WORKOUT_KINDS, week_workouts_download
 
 ROSTER_PAGE_SIZE = 25
 
@@ -304,7 +305,7 @@ def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "checkins": checkins_page.object_list,
         "checkins_page": checkins_page,
         "has_checkins": checkins_page.paginator.count > 0,
-        "chart": chart_series(charted, weeks),
+        "chart": chart_series(charted, weeks, athlete_id=athlete.pk),
         "chart_summary": chart_summary(charted, weeks),
         "clearance": athlete_selectors.clearance_status(athlete),
         "readiness": athlete_selectors.readiness_status(athlete),
@@ -549,7 +550,7 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
                 athlete, plan_week.stage if plan_week else athlete.stage
             ),
             "recent_checkins": recent,
-            "chart": chart_series(recent, weeks),
+            "chart": chart_series(recent, weeks, athlete_id=athlete.pk),
             "chart_summary": chart_summary(recent, weeks),
             # Her check-in: the week she most likely means (the oldest open one not sent),
             # else this week's if it is in, else when the next opens.
@@ -639,4 +640,29 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     response["Content-Disposition"] = 'inline; filename="plan.ics"'
+    return response
+
+
+@athlete_required
+def my_week_workouts(request: AuthedHttpRequest, week: str) -> HttpResponse:
+    """Every walk, run-walk and run of one of her weeks as FIT workouts, in a zip (SPEC §13)."""
+    athlete = athlete_selectors.athlete_for_user(request.user)
+    monday = parse_date(week)
+    if athlete is None or monday is None or monday.weekday() != 0:
+        raise Http404("No such week.")
+    # The week's own plan, or the one carried over into it (as "my week" shows it).
+    plan_week = (
+        PlanWeek.objects.filter(plan__athlete=athlete, week__lte=monday).order_by("-week").first()
+    )
+    sessions = (
+        list(plan_week.sessions.filter(kind__in=WORKOUT_KINDS).select_related("plan_week"))
+        if plan_week
+        else []
+    )
+    if not sessions:
+        raise Http404("No walk or run to download that week.")
+    response = week_workouts_download(
+        sessions, monday=monday, name=f"workouts-{monday:%Y-%m-%d}.zip"
+    )
+    record_access(request, instance=athlete, athlete_id=athlete.pk, what="week's workouts (zip)")
     return response

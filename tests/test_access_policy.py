@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.views import APIView
 
+from activities.models import Activity
 from athletes import access
 from athletes.access import (
     AthleteNestedMixin,
@@ -43,7 +44,7 @@ from tests.checkins.factories import CheckInFactory
 from tests.factories import AssessmentFactory, ClearanceFactory, UserFactory
 from web.weeks import monday_of
 
-OUR_APPS = ("athletes", "checkins", "plans", "conversations", "config")
+OUR_APPS = ("athletes", "activities", "checkins", "plans", "conversations", "config")
 GUARDED_PAGE_MARKS = {"coach", "athlete", "signed_in"}
 
 # Pages anyone may open, signed in or not. Each is safe without a login for its own reason.
@@ -94,6 +95,8 @@ def test_the_walk_finds_every_part_of_the_site():
     modules = {view.__module__ for _, view in ROUTES}
 
     assert {
+        "activities.views",
+        "activities.api.views",
         "athletes.views",
         "athletes.api.views",
         "checkins.views",
@@ -183,11 +186,24 @@ def records_of(athlete: Athlete, coach: User) -> None:
         computed_at=timezone.now(),
     )
     plan_services.calendar_feed(athlete=athlete)
+    Activity.objects.create(
+        athlete=athlete,
+        started_at=timezone.now() - timedelta(days=1),
+        local_date=athlete.today() - timedelta(days=1),
+        sport="run",
+        elapsed_seconds=1800,
+        moving_seconds=1700,
+        distance_m=4000,
+        elevation_gain_m=20,
+        run_seconds=1200,
+        walk_seconds=500,
+    )
     conversation_services.message_post(athlete=athlete, by=coach, body="How did it feel?")
 
 
 SHARED_WITH_HER = (
     Athlete,
+    Activity,
     Clearance,
     ReadinessAssessment,
     WeeklyCheckIn,

@@ -37,6 +37,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from django.utils.regex_helper import normalize
 
+from activities import services as activity_services
+from activities.sources import UploadedFiles
 from athletes import services as athlete_services
 from athletes.models import ApiToken, Athlete, Role, SecurityPolicy, User
 from checkins import services as checkin_services
@@ -44,6 +46,7 @@ from checkins.models import CheckInRevision, EmailLog, SymptomReport, WarningFla
 from conversations import services as conversation_services
 from plans import services as plan_services
 from plans.models import Decision, PlanWeek
+from tests.activities.files import RUN_WALK_8, fit_activity
 from tests.athletes.samples import PNG
 from tests.checkins.factories import CheckInFactory
 from tests.factories import AssessmentFactory, AthleteFactory
@@ -195,6 +198,17 @@ def build_world() -> World:
         athlete=athlete, for_week=monday_of(athlete.today()) + timedelta(weeks=1)
     )
     calendar_token = plan_services.calendar_token(plan_services.calendar_feed(athlete=athlete))
+    activity_services.activities_import(
+        athlete=athlete,
+        source=UploadedFiles(
+            [
+                SimpleUploadedFile(
+                    "run.fit", fit_activity(timezone.now() - timedelta(days=1), RUN_WALK_8)
+                )
+            ]
+        ),
+        by=athlete_user,
+    )
     # Her thread, with an unread message each way (a GET must not mark them read).
     conversation_services.message_post(
         athlete=athlete, by=coach, body="How did the long walk feel?", checkin=checkin
@@ -279,6 +293,8 @@ RECIPES: dict[str, Recipe] = {
     "me/symptoms/<int:pk>/": lambda w: [{"pk": w.report.pk}],
     "coach/athletes/<int:pk>/symptoms/new/": lambda w: [{"pk": w.athlete.pk}],
     "coach/flags/<int:pk>/resolve/": lambda w: [{"pk": w.flag.pk}],
+    # activities
+    "coach/athletes/<int:pk>/activities/upload/": lambda w: [{"pk": w.athlete.pk}],
     # plans
     "coach/athletes/<int:pk>/": lambda w: [{"pk": w.athlete.pk}],
     "coach/athletes/<int:pk>/weeks/<str:week>/edit/": lambda w: [
@@ -288,6 +304,7 @@ RECIPES: dict[str, Recipe] = {
     "coach/decisions/<int:pk>/override/": lambda w: [{"pk": w.decision.pk}],
     "coach/athletes/<int:pk>/export.json": lambda w: [{"pk": w.athlete.pk}],
     "calendar/<str:token>.ics": lambda w: [{"token": w.calendar_token}],
+    "me/weeks/<str:week>/workouts.zip": lambda w: [{"week": w.plan_week.week.isoformat()}],
     # conversations
     "coach/athletes/<int:pk>/messages/": lambda w: [
         {"pk": w.athlete.pk},
@@ -301,7 +318,11 @@ RECIPES: dict[str, Recipe] = {
     "api/v1/athletes/<int:athlete_id>/checkins/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/athletes/<int:athlete_id>/symptom-reports/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/checkins/<int:pk>/": lambda w: [{"pk": w.checkin.pk}],
+    "api/v1/athletes/<int:athlete_id>/activities/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/athletes/<int:athlete_id>/plan/": lambda w: [{"athlete_id": w.athlete.pk}],
+    "api/v1/plan-sessions/<int:pk>/workout.fit": lambda w: [
+        {"pk": w.plan_week.sessions.filter(kind__in=["walk", "run_walk", "run"]).first().pk}
+    ],
     "api/v1/athletes/<int:athlete_id>/decisions/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/athletes/<int:athlete_id>/messages/": lambda w: [{"athlete_id": w.athlete.pk}],
     "api/v1/^athletes/(?P<pk>[^/.]+)/$": lambda w: [{"pk": w.athlete.pk}],
@@ -344,6 +365,7 @@ RECIPES: dict[str, Recipe] = {
 
 # Routes that no GET reaches, by design: each still must answer without writing.
 NOT_FOR_GET = {
+    "admin/activities/activity/add/": "activities come from her files",
     "admin/conversations/message/add/": "messages are written in the product, never the admin",
     "admin/conversations/message/<path:object_id>/delete/": "staff only read threads",
     "admin/conversations/thread/add/": "threads start with their first message",

@@ -25,9 +25,16 @@ from django.urls import (
 
 from checkins import views as checkins_views
 
-OUR_URLCONFS = {"athletes.urls", "checkins.urls", "plans.urls", "conversations.urls", "config.api"}
-OUR_PACKAGES = {"athletes", "checkins", "plans", "conversations", "config"}
-OUR_NAMESPACES = {"athletes", "checkins", "plans", "conversations", "api"}
+OUR_URLCONFS = {
+    "athletes.urls",
+    "activities.urls",
+    "checkins.urls",
+    "plans.urls",
+    "conversations.urls",
+    "config.api",
+}
+OUR_PACKAGES = {"athletes", "activities", "checkins", "plans", "conversations", "config"}
+OUR_NAMESPACES = {"athletes", "activities", "checkins", "plans", "conversations", "api"}
 # The project-level pages of config/urls.py: the only routes of ours with a root name.
 ROOT_NAMES = {"landing", "home", "healthz"}
 
@@ -44,6 +51,8 @@ ROUTES = [
     ("athletes:invitation_send", [7], "/coach/athletes/7/invite/"),
     ("athletes:clearance_document", [3], "/documents/clearances/3/"),
     ("athletes:invitation_accept", ["t0k"], "/invite/t0k/"),
+    ("activities:my_upload", [], "/me/activities/upload/"),
+    ("activities:coach_upload", [7], "/coach/athletes/7/activities/upload/"),
     ("athletes:notification_preferences", [], "/accounts/notifications/"),
     ("checkins:my_checkin", [], "/me/checkin/"),
     ("checkins:my_history", [], "/me/checkins/"),
@@ -70,6 +79,7 @@ ROUTES = [
     ("plans:my_export", [], "/me/export.json"),
     ("plans:my_calendar", [], "/me/calendar/"),
     ("plans:calendar_feed", ["t0k"], "/calendar/t0k.ics"),
+    ("plans:my_week_workouts", ["2025-03-03"], "/me/weeks/2025-03-03/workouts.zip"),
     ("conversations:coach_thread", [7], "/coach/athletes/7/messages/"),
     ("conversations:coach_mark_read", [7], "/coach/athletes/7/messages/read/"),
     ("conversations:my_thread", [], "/me/messages/"),
@@ -83,7 +93,9 @@ ROUTES = [
     ("api:athlete-checkins", [7], "/api/v1/athletes/7/checkins/"),
     ("api:checkin", [3], "/api/v1/checkins/3/"),
     ("api:athlete-symptom-reports", [7], "/api/v1/athletes/7/symptom-reports/"),
+    ("api:athlete-activities", [7], "/api/v1/athletes/7/activities/"),
     ("api:athlete-plan", [7], "/api/v1/athletes/7/plan/"),
+    ("api:plan-session-workout", [5], "/api/v1/plan-sessions/5/workout.fit"),
     ("api:athlete-decisions", [7], "/api/v1/athletes/7/decisions/"),
     ("api:athlete-messages", [7], "/api/v1/athletes/7/messages/"),
     ("api:athlete-list", [], "/api/v1/athletes/"),

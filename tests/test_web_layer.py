@@ -9,7 +9,7 @@ import pytest
 
 import web
 
-OUR_APPS = ("athletes", "checkins", "plans", "conversations", "config")
+OUR_APPS = ("athletes", "activities", "checkins", "plans", "conversations", "config")
 ROOT = Path(web.__file__).parents[1]
 WEB_MODULES = sorted((ROOT / "web").rglob("*.py"))
 

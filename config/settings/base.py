@@ -48,8 +48,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "auditlog",
-    # Our apps, from the ground up: athletes <- checkins <- plans.
+    # Our apps, from the ground up: athletes <- activities <- checkins <- plans.
     "athletes",
+    "activities",
     "checkins",
     "plans",
     "conversations",

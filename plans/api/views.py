@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -14,11 +17,12 @@ from rest_framework.views import APIView
 from athletes import selectors as athlete_selectors
 from athletes.access import AthleteNestedMixin, CoachOrStaffOnly, SignedIn, signed_in_user
 from athletes.api.views import AthleteViewSet
-from athletes.audit import LogsAccessMixin
+from athletes.audit import LogsAccessMixin, record_access
 from athletes.models import Athlete, User
 from clinical import protocol
 from plans import selectors, services
-from plans.models import Decision
+from plans.models import Decision, PlannedSession
+from plans.workouts import FIT_CONTENT_TYPE, WORKOUT_KINDS, workout_download
 from web.api.pagination import StandardPagination
 
 from .serializers import (
@@ -167,3 +171,30 @@ class DecisionViewSet(
         )
         decision.refresh_from_db()
         return Response(DecisionSerializer(decision).data)
+
+
+class PlanSessionWorkout(APIView):
+    """``GET /api/v1/plan-sessions/{id}/workout.fit``: one planned walk, run-walk or run as a
+    structured FIT workout her watch follows step by step (SPEC §13). Her coach, she and staff
+    may download it; anyone else's session, or a kind a watch doesn't time (strength, pelvic
+    floor…), answers 404."""
+
+    permission_classes = [SignedIn]
+
+    @extend_schema(responses={(200, FIT_CONTENT_TYPE): OpenApiTypes.BINARY, 404: ErrorSerializer})
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        session = get_object_or_404(
+            PlannedSession.objects.visible_to(request.user)
+            .filter(kind__in=WORKOUT_KINDS)
+            .select_related("plan_week__plan"),
+            pk=pk,
+        )
+        self.check_object_permissions(request, session)
+        response = workout_download(session)
+        record_access(
+            request,
+            instance=session,
+            athlete_id=session.plan_week.plan.athlete_id,
+            what="planned workout (FIT)",
+        )
+        return response

@@ -17,6 +17,7 @@
   var SLEEP = "#6b4fa0";
   var PAIN = colour("--c-high", "#a3231a");
   var SYMPTOM = colour("--c-accent", "#b4532a");
+  var CLIMB = "#7a5c2e";
   var BASE = {
     responsive: true, maintainAspectRatio: false, animation: false,
     interaction: { mode: "index", intersect: false },
@@ -42,6 +43,7 @@
     var symptomMarks = d.symptoms.map(function (flag, i) {
       return flag ? (d.run[i] || 0) + (d.walk[i] || 0) : null;
     });
+    var climbed = (d.elevation || []).some(function (m) { return m > 0; });
     return new Chart(canvas, {
       data: {
         labels: d.labels,
@@ -53,11 +55,20 @@
             pointStyle: "triangle", pointRadius: 8, pointBackgroundColor: SYMPTOM,
             borderColor: SYMPTOM
           }
-        ]
+        ].concat(climbed ? [
+          // Metres climbed (from her activity files) on an axis of its own, for the trail stages.
+          line("Climb (m)", d.elevation, CLIMB, {
+            type: "line", yAxisID: "climb", borderDash: [4, 3], pointStyle: "rectRot"
+          })
+        ] : [])
       },
       options: options({
         x: { stacked: true },
-        y: { stacked: true, beginAtZero: true, title: { display: true, text: "minutes" } }
+        y: { stacked: true, beginAtZero: true, title: { display: true, text: "minutes" } },
+        climb: {
+          type: "linear", position: "right", beginAtZero: true, display: climbed,
+          grid: { drawOnChartArea: false }, title: { display: true, text: "metres climbed" }
+        }
       })
     });
   }

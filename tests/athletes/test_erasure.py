@@ -29,18 +29,22 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from activities.services import activities_import
+from activities.sources import UploadedFiles
 from athletes import services
 from athletes.mail import RenderedEmail, email_queue
 from athletes.models import Athlete, Clearance, Role, User
 from checkins import services as checkin_services
 from checkins.models import CheckInRevision, EmailLog, WarningFlag
 from plans import services as plan_services
+from tests.activities.files import RUN_WALK_8, fit_activity
 from tests.athletes import samples
 from tests.checkins.factories import CheckInFactory
 from tests.factories import AssessmentFactory, AthleteFactory, UserFactory
@@ -70,6 +74,7 @@ ACTORS = {
     "athletes.ReadinessAssessment.recorded_by",
     "athletes.Invitation.created_by",
     "auditlog.LogEntry.actor",
+    "activities.Activity.uploaded_by",
     "checkins.WeeklyCheckIn.submitted_by",
     "checkins.CheckInRevision.revised_by",
     "checkins.SymptomReport.submitted_by",
@@ -208,6 +213,20 @@ def build_her(coach: User, staff: User, media: FileSystemStorage) -> dict[str, A
     conversation_services.message_post(
         athlete=athlete, by=coach, body=f"Thanks {FIRST}, let's keep it easy."
     )
+    # An activity from her watch, uploaded by her in a file named after her (only its
+    # numbers are kept).
+    activities_import(
+        athlete=athlete,
+        source=UploadedFiles(
+            [
+                SimpleUploadedFile(
+                    f"{FIRST}-{LAST}-run.fit",
+                    fit_activity(timezone.now() - timedelta(days=2), RUN_WALK_8),
+                )
+            ]
+        ),
+        by=user,
+    )
     # Her e-mail choices, and an e-mail to her still waiting in the outbox (the mail server
     # was down), naming her.
     services.notification_preferences_update(user=user, data={"messages": "hourly"})
@@ -241,6 +260,7 @@ def build_her(coach: User, staff: User, media: FileSystemStorage) -> dict[str, A
     her_api.credentials(HTTP_AUTHORIZATION=f"Token {her_token}")
     assert her_api.get("/api/v1/athletes/").status_code == 200
     assert her_api.get(f"/api/v1/athletes/{athlete.pk}/checkins/").status_code == 200
+    assert her_api.get(f"/api/v1/athletes/{athlete.pk}/activities/").status_code == 200
     return {"athlete": athlete, "user": user, "sessions": [her_client.session.session_key]}
 
 

@@ -15,7 +15,16 @@ from clinical import thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "clinical"
-APP_PACKAGES = ("athletes", "checkins", "plans", "conversations", "config", "web", "benchmarks")
+APP_PACKAGES = (
+    "athletes",
+    "activities",
+    "checkins",
+    "plans",
+    "conversations",
+    "config",
+    "web",
+    "benchmarks",
+)
 FORBIDDEN_IN_CORE = (
     "django",
     "rest_framework",
@@ -120,6 +129,36 @@ NOT_CLINICAL = {
         ),
     },
     "config/settings/production.py": {"SECURE_HSTS_SECONDS": "framework setting"},
+    # Reading activity files: how a recording is read, which judges no risk (SPEC §13).
+    "activities/summary.py": {
+        "RUN_SPEED_MS": "gait: running or walking, for run/walk minutes (its source beside it)",
+        "MOVING_SPEED_MS": "recording: standing still is not moving time",
+        "PAUSE_GAP_S": "recording: a gap between samples is a pause",
+        "SPEED_WINDOW_S": "recording: the stretch speed is judged over",
+        "CLIMB_NOISE_M": "recording: GPS altitude noise",
+        "HIKE_CLIMB_M_PER_KM": "naming a sport: a steep walk is a hike",
+    },
+    "activities/sources.py": dict.fromkeys(
+        (
+            "MB",
+            "MAX_FILE_BYTES",
+            "MAX_ARCHIVE_BYTES",
+            "MAX_ARCHIVE_MEMBERS",
+            "MAX_COMPRESSION_RATIO",
+            "_CHUNK",
+        ),
+        "upload limits and zip bomb guards",
+    ),
+    "activities/models.py": {"DAY_SECONDS": "a field's upper bound"},
+    "activities/views.py": {"MAX_FILES_PER_UPLOAD": "upload limit"},
+    "plans/templatetags/watch_tags.py": {
+        "RECENT_ACTIVITIES": "how many activities a page lists",
+        "COMPLIANCE_WEEKS": "how many weeks the athlete page shows",
+    },
+    "benchmarks/parsing.py": {"START": "benchmark data", "SESSION": "benchmark data"},
+    "plans/demo_activities.py": dict.fromkeys(
+        ("DEMO_WEEKS", "DEMO_DONE_SHARE", "DEMO_PACE_MS"), "demo data"
+    ),
 }
 
 

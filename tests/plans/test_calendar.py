@@ -15,6 +15,7 @@ from icalendar import Calendar
 
 from plans import services
 from plans.models import PlannedSession, WeekReason
+from plans.workouts import workout_steps_in_words
 
 PAYLOADS = [
     "Easy\rBEGIN:VEVENT\rSUMMARY:Injected\rEND:VEVENT",
@@ -92,15 +93,20 @@ def test_notes_and_names_inject_no_property_and_no_event(client, athlete, hostil
     for event in events:
         assert set(event.keys()) == EVENT_PROPERTIES
         assert event.subcomponents == []
-    # Each description reads back exactly as written (line ends normalised).
+    # Each description reads back exactly as written (line ends normalised), after the
+    # session's steps in words (the same as its FIT workout).
     uids = [line.removeprefix("UID:") for line in lines if line.startswith("UID:")]
     descriptions = [
         rfc_text(line.removeprefix("DESCRIPTION:"))
         for line in lines
         if line.startswith("DESCRIPTION:")
     ]
-    written = {f"session-{s.pk}@stridewise": readable(s.notes) for s in hostile_notes}
+    written = {
+        f"session-{s.pk}@stridewise": readable(f"{workout_steps_in_words(s)} {s.notes}".strip())
+        for s in hostile_notes
+    }
     assert dict(zip(uids, descriptions, strict=True)) == written
+    assert any(workout_steps_in_words(s) for s in hostile_notes)
 
 
 def test_a_paused_week_keeps_its_note_first_in_the_description(client, athlete, hostile_notes):

@@ -10,7 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from activities.services import activities_import
+from activities.sources import UploadedFiles
 from athletes import services as athlete_services
 from checkins.models import CheckInRevision, WarningFlag, WeeklyCheckIn
 from checkins.services import checkin_update, symptom_report_submit
@@ -18,6 +21,7 @@ from clinical import protocol
 from conversations.services import message_post
 from plans import publication, services
 from plans.models import Decision, PlannedSession, PlanWeek
+from tests.activities.files import RUN_WALK_8, fit_activity
 from tests.athletes.samples import PNG
 from tests.checkins.factories import ORDINARY_WEEK, CheckInFactory
 from tests.factories import AssessmentFactory
@@ -37,6 +41,7 @@ SECTIONS = {
     "plan_weeks",
     "decisions",
     "flags",
+    "activities",
     "messages",  # added by the conversations layer
 }
 
@@ -77,6 +82,13 @@ def history(athlete, coach):
     )
     symptom_report_submit(athlete=athlete, data={"pain": 3, "pain_location": "hip"}, by=coach)
     services.decision_compute(athlete=athlete, for_week=next_monday(athlete))
+    activities_import(
+        athlete=athlete,
+        source=UploadedFiles(
+            [SimpleUploadedFile("run.fit", fit_activity(timezone.now(), RUN_WALK_8))]
+        ),
+        by=athlete.user,
+    )
     message_post(athlete=athlete, by=coach, body="How is the knee?", checkin=checkin)
     return athlete
 
@@ -125,6 +137,7 @@ def test_the_coachs_export_is_everything_about_her_as_the_api_shows_it(
     assert body["decisions"] == results(coach_api.get(f"{api}decisions/"))
     assert body["flags"] == results(coach_api.get("/api/v1/flags/", {"athlete": athlete.pk}))
     assert body["symptom_reports"] == results(coach_api.get(f"{api}symptom-reports/"))
+    assert body["activities"] == results(coach_api.get(f"{api}activities/"))
     sizes = SECTIONS - {"exported_at", "athlete", "access_log"}
     assert {name: len(body[name]) for name in sizes} == {
         "clearances": 1,
@@ -134,6 +147,7 @@ def test_the_coachs_export_is_everything_about_her_as_the_api_shows_it(
         "plan_weeks": 1,
         "decisions": 1,
         "flags": 2,
+        "activities": 1,
         "messages": 1,
     }
     (message,) = body["messages"]

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
+from activities.models import Activity
 from athletes.demo import DEMO_ATHLETE_EMAIL, DEMO_COACH_EMAIL
 from athletes.models import Athlete, Role, User
 from checkins.models import WeeklyCheckIn
@@ -73,3 +74,14 @@ def test_if_empty_leaves_a_database_with_accounts_as_it_is(password):
     maya.refresh_from_db()
     assert maya.goal == "A half marathon by the sea."
     assert WeeklyCheckIn.objects.count() == checkins
+
+
+def test_the_demo_athlete_has_activities_for_planned_vs_done():
+    seed()
+    athlete = Athlete.objects.get(email=DEMO_ATHLETE_EMAIL)
+    first = set(Activity.objects.filter(athlete=athlete).values_list("started_at", flat=True))
+    seed()
+
+    assert first
+    assert Activity.objects.filter(athlete=athlete).count() == len(first)  # replaced, not added
+    assert not Activity.objects.exclude(athlete=athlete).exists()

@@ -14,6 +14,7 @@ from athletes import demo as athlete_demo
 from athletes.models import Athlete, Role, User
 from plans import demo as plan_demo
 from plans import services as plan_services
+from plans.demo_activities import demo_activities
 from plans.signals import demo_athlete_seeded
 
 # Last week's answers for a few of the demo coach's athletes, so the review queue has
@@ -122,6 +123,8 @@ class Command(BaseCommand):
                         leave_pending=is_demo_athlete or rng.random() < 0.5,
                         last_week=SCRIPTED_WEEKS.get(index) if coach_index == 0 else None,
                     )
+                    if is_demo_athlete:
+                        demo_activities(athlete=athlete, rng=rng)
                     demo_athlete_seeded.send(
                         sender=Athlete, athlete=athlete, coach=coach, scripted=is_demo_athlete
                     )
