@@ -2,12 +2,14 @@
 drf-spectacular generates is fuzzed with schemathesis, in-process through the WSGI app, as a
 coach and as an athlete (each with an API token), against a world of real objects. Whatever
 the generated request, the answer is never a 5xx, its status code is one the schema documents,
-its content type is the documented one and its body matches the documented schema.
+its content type is the documented one and its body matches the documented schema. Both valid
+requests (positive) and invalid ones (negative: wrong types, missing fields, values out of
+range) are sent.
 
-The run is bounded (a few examples per operation and visitor, derandomized, no deadline) so it
-runs in the normal suite. Half the examples take the ids of real objects for the path
-parameters (her check-in, her decision, her flag…), so the operations get past the lookup; the
-other half keep the generated ids (mostly 404s, which must be documented too).
+The run is bounded (25 examples per operation, visitor and mode, derandomized, no deadline:
+about a minute on SQLite) so it runs in the normal suite. Half the examples take the ids of
+real objects for the path parameters (her check-in, her decision, her flag…), so the operations
+get past the lookup; the other half keep the generated ids (mostly 404s, documented too).
 
 Nothing is excluded. Two operations destroy what the others need, so they run last and on
 objects of their own: ``DELETE /api/v1/athletes/{id}/`` erases an athlete, so its real id is a
@@ -53,7 +55,7 @@ CHECKS = [
 # (Not asked of writes: their rules across fields, a symptom report with nothing to report,
 # say, cannot be said in JSON Schema, and their 400 is documented.)
 READ_CHECKS = [*CHECKS, positive_data_acceptance]
-EXAMPLES = 25  # per operation and visitor
+EXAMPLES = 25  # per operation, visitor and mode: 31 × 2 × 2 × 25, at most 3,100 requests
 VISITORS = ("coach", "athlete")
 
 
@@ -83,6 +85,7 @@ def real_ids(method: str, path: str, world: World, victim_id: int) -> dict[str, 
         "checkins": world.checkin.pk,
         "decisions": world.decision.pk,
         "flags": world.flag.pk,
+        "plan-sessions": world.plan_week.sessions.values_list("pk", flat=True).first(),
     }
     collection = path.split("/")[3]
     assert collection in by_collection, f"tests/test_api_fuzz.py: give {path} a real id"
