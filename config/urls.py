@@ -12,6 +12,7 @@ admin.site.site_title = settings.SITE_NAME
 # own password form, which has neither, only sends them there.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
+handler404 = "config.views.not_found"
 
 urlpatterns = [
     path("", views.landing, name="landing"),

@@ -7,6 +7,7 @@ import logging
 from django.db import DatabaseError, connections, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu.exceptions import OperationalError as BrokerError
@@ -16,6 +17,15 @@ from athletes.adapters import home_url_for
 from config.celery import app
 
 logger = logging.getLogger(__name__)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``. Under ``/api/`` an address no route matches (a negative id, say, which
+    ``<int:…>`` never matches) answers in the API's own terms, JSON ``{"detail": …}`` as its
+    schema documents every 404, rather than the site's HTML page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def landing(request: HttpRequest) -> HttpResponse:

@@ -65,3 +65,22 @@ def test_final_action_and_stage_are_nullable(schema):
     for field in ("final_action", "final_stage"):
         assert decision[field]["nullable"] is True
         assert {"$ref": "#/components/schemas/NullEnum"} in decision[field]["oneOf"]
+
+
+def test_every_list_documents_the_paging_it_accepts(schema, coach_api):
+    # Found by the schema fuzzer (tests/test_api_fuzz.py): page_size was a bare integer, so a
+    # client keeping to the schema could be answered 400 for page_size=0 or 500.
+    lists = [
+        (path, operation)
+        for path, method, operation in operations(schema)
+        if method == "get"
+        and any(p["name"] == "page_size" for p in operation.get("parameters", []))
+    ]
+    assert len(lists) >= 8
+    for path, operation in lists:
+        params = {p["name"]: p["schema"] for p in operation["parameters"]}
+        assert params["page_size"] == {"type": "integer", "minimum": 1, "maximum": 200}, path
+        assert {"type": "string", "enum": ["last"]} in params["page"]["anyOf"], path
+    edges = [coach_api.get("/api/v1/athletes/", {"page_size": n}).status_code for n in (1, 200)]
+    beyond = [coach_api.get("/api/v1/athletes/", {"page_size": n}).status_code for n in (0, 201)]
+    assert (edges, beyond) == ([200, 200], [400, 400])

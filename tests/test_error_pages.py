@@ -119,3 +119,18 @@ def test_djangos_technical_404_can_be_asked_for():
 
     assert response.status_code == 404
     assert TECHNICAL in response.content.decode()
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.django_db
+def test_an_api_address_no_route_matches_answers_the_apis_json_404(coach_api, debug):
+    # Found by the schema fuzzer (tests/test_api_fuzz.py): a negative id never matches
+    # <int:athlete_id>, and the answer was the site's HTML page, not the documented JSON.
+    with override_settings(DEBUG=debug):
+        response = coach_api.get("/api/v1/athletes/-5/assessments/")
+        page = Client().get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+    assert (page.status_code, page["Content-Type"]) == (404, "text/html; charset=utf-8")

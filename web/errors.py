@@ -12,11 +12,14 @@ someone working on the URLs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver, resolve
 from django.views import defaults
+
+NotFoundHandler = Callable[[HttpRequest, Exception], HttpResponse]
 
 
 class OwnNotFoundPageMiddleware:
@@ -33,10 +36,13 @@ class OwnNotFoundPageMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or not self._active():
             return response
+        urlconf = getattr(request, "urlconf", None)
         try:  # an address no route matches: Django drew its technical page
-            resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
+            resolve(request.path_info, urlconf=urlconf)
         except Resolver404 as exc:
-            return defaults.page_not_found(request, exc)
+            # The site's own handler404 (JSON under /api/), as production answers.
+            handler = cast(NotFoundHandler, get_resolver(urlconf).resolve_error_handler(404))
+            return handler(request, exc)
         return response  # a view's own 404 (the API's JSON, for one): keep it
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -142,7 +142,7 @@ class FlagViewSet(
                 qs = qs.filter(**{name: value})
         athlete = params.get("athlete")
         if athlete is not None:
-            if not athlete.isdigit():
+            if not (athlete.isascii() and athlete.isdigit()):  # "²" is a digit, not a number
                 errors["athlete"] = ["An athlete id (a whole number)."]
             else:
                 qs = qs.filter(athlete_id=int(athlete))
@@ -155,7 +155,7 @@ class FlagViewSet(
             OpenApiParameter("status", str, enum=FILTERS["status"]),
             OpenApiParameter("severity", str, enum=FILTERS["severity"]),
             OpenApiParameter("rule", str, enum=FILTERS["rule"]),
-            OpenApiParameter("athlete", int),
+            OpenApiParameter("athlete", {"type": "integer", "minimum": 0}),
         ]
     )
     def list(self, request, *args, **kwargs):

@@ -257,6 +257,11 @@ def test_the_list_filters_by_athlete(coach_api, athlete, assorted, others_athlet
             },
         ),
         ({"athlete": "anna"}, {"athlete": ["An athlete id (a whole number)."]}),
+        # "²" passes str.isdigit() but int() cannot read it: it used to answer 500. Ids are
+        # ASCII digits only ("٣", an Arabic-Indic three, no more passes for 3).
+        ({"athlete": "²"}, {"athlete": ["An athlete id (a whole number)."]}),
+        ({"athlete": "٣"}, {"athlete": ["An athlete id (a whole number)."]}),
+        ({"athlete": "-152"}, {"athlete": ["An athlete id (a whole number)."]}),
         ({"status": "High"}, {"status": ["Choose one of: open, acknowledged, resolved."]}),
     ],
 )

@@ -14,6 +14,18 @@ class StandardPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_schema_operation_parameters(self, view):
+        """What ``_check`` accepts, said in the schema (a client, or a fuzzer, that keeps to
+        the schema is never answered 400 for its paging)."""
+        page, size = super().get_schema_operation_parameters(view)
+        page["schema"] = {
+            "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": ["last"]}]
+        }
+        page["description"] = "A page number from 1, or `last`."
+        size["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        size["description"] = f"Rows per page, 1 to {self.max_page_size} (50 by default)."
+        return [page, size]
+
     def paginate_queryset(self, queryset, request, view=None):
         self._check(request.query_params)
         return super().paginate_queryset(queryset, request, view)

@@ -1,7 +1,8 @@
 """The API schema documents the errors every operation can answer (drf-spectacular hook).
 
 An operation gets each error it can really give: 400 when it takes a body or query
-parameters, or creates or changes something (a state it cannot move from); 401 and 403 when
+parameters, or creates or changes something (a state it cannot move from); 415 when it takes
+a body (one of a media type it does not read, or a multipart form it cannot parse); 401 and 403 when
 it needs a signed-in client (403 also for a coach whom staff require to set up two-factor
 authentication first); 404 when it names an object in its path or pages a list (a page past
 the end). Responses an operation documents itself are kept, given their JSON body.
@@ -29,6 +30,7 @@ ERROR_BODIES = {
     "401": "ErrorDetail",
     "403": "ErrorDetail",
     "404": "ErrorDetail",
+    "415": "ErrorDetail",
     "429": "ErrorDetail",
 }
 
@@ -48,6 +50,11 @@ def errors_for(method: str, operation: dict[str, Any]) -> dict[str, dict[str, An
     found: dict[str, dict[str, Any]] = {}
     if method in WRITES or in_query or "requestBody" in operation:
         found["400"] = _response("Invalid input: the messages say what to change.", "FieldErrors")
+    if "requestBody" in operation:
+        found["415"] = _response(
+            "The body is not JSON, a form or a multipart form (or not one that can be read).",
+            "ErrorDetail",
+        )
     if signed_in:
         found["401"] = _response("No valid token or session.", "ErrorDetail")
         found["403"] = _response(
