@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -13,6 +13,22 @@ from athletes.audit import LogsAccessMixin
 from web.api.pagination import StandardPagination
 
 from .serializers import ActivitySerializer, ActivityUploadSerializer, ImportReportSerializer
+
+
+class UploadErrorsSerializer(serializers.Serializer):
+    """A request refused before any file was read: no ``file`` part, or not a file."""
+
+    file = serializers.JSONField(
+        help_text="What was wrong with the file part: messages, or messages by file position."
+    )
+
+
+# A 400 is either every file refused (the report says why, file by file) or no file at all.
+UPLOAD_REFUSED = PolymorphicProxySerializer(
+    component_name="ActivityUploadRefused",
+    serializers=[ImportReportSerializer, UploadErrorsSerializer],
+    resource_type_field_name=None,
+)
 
 
 def report_status(report: services.ImportReport) -> int:
@@ -53,7 +69,7 @@ class AthleteActivityListCreate(
         responses={
             201: ImportReportSerializer,
             200: ImportReportSerializer,
-            400: ImportReportSerializer,
+            400: UPLOAD_REFUSED,
         },
     )
     def post(self, request, *args, **kwargs):
