@@ -7,12 +7,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, DateField, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from clinical.expiry import ExpiryWarning, expiry_warnings
+from clinical.expiry import CLEARANCE, READINESS, ExpiryWarning, expiry_warnings, lapse_lookahead
 from clinical.facts import AssessmentFacts, AthleteFacts, ClearanceFacts
+from clinical.protocol import STAGES
 from clinical.readiness import ASSESSMENT_ITEM_FIELDS, balance_passed
 from clinical.thresholds import ASSESSMENT_VALID_DAYS
 
@@ -163,20 +164,7 @@ class AthleteScanRow:
 def athletes_for_scan(athlete_ids: list[int]) -> list[AthleteScanRow]:
     """``athlete_facts`` for many athletes in three queries of plain columns (no model
     instances: the scan reads thousands), in the order of their ids."""
-    clearances: dict[int, list[ClearanceFacts]] = {pk: [] for pk in athlete_ids}
-    for athlete_id, cleared_on, scope, expires_on, pk, pelvic in (
-        # The models' own ordering, as athlete_facts sees them (it breaks ties).
-        Clearance.objects.filter(athlete_id__in=athlete_ids).values_list(
-            "athlete_id", "cleared_on", "scope", "expires_on", "pk", "pelvic_health_assessed"
-        )
-    ):
-        clearances[athlete_id].append(ClearanceFacts(cleared_on, scope, expires_on, pk, pelvic))
-    assessments: dict[int, list[AssessmentFacts]] = {pk: [] for pk in athlete_ids}
-    for athlete_id, assessed_on, passed, pk, *items in ReadinessAssessment.objects.filter(
-        athlete_id__in=athlete_ids
-    ).values_list("athlete_id", "assessed_on", "passed", "pk", *ASSESSMENT_ITEM_FIELDS):
-        balance = balance_passed(dict(zip(ASSESSMENT_ITEM_FIELDS, items, strict=True)))
-        assessments[athlete_id].append(AssessmentFacts(assessed_on, bool(passed), balance, pk))
+    clearances, assessments = _records_of(athlete_ids)
     rows = []
     for pk, tz_name, delivery_date, stage, created_at in (
         Athlete.objects.filter(pk__in=athlete_ids)
@@ -192,6 +180,27 @@ def athletes_for_scan(athlete_ids: list[int]) -> list[AthleteScanRow]:
         )
         rows.append(AthleteScanRow(pk, zone_of(tz_name), facts))
     return rows
+
+
+def _records_of(
+    athlete_ids: list[int],
+) -> tuple[dict[int, list[ClearanceFacts]], dict[int, list[AssessmentFacts]]]:
+    """Their clearances and assessments as facts, by athlete (two queries of plain columns)."""
+    clearances: dict[int, list[ClearanceFacts]] = {pk: [] for pk in athlete_ids}
+    for athlete_id, cleared_on, scope, expires_on, pk, pelvic in (
+        # The models' own ordering, as athlete_facts sees them (it breaks ties).
+        Clearance.objects.filter(athlete_id__in=athlete_ids).values_list(
+            "athlete_id", "cleared_on", "scope", "expires_on", "pk", "pelvic_health_assessed"
+        )
+    ):
+        clearances[athlete_id].append(ClearanceFacts(cleared_on, scope, expires_on, pk, pelvic))
+    assessments: dict[int, list[AssessmentFacts]] = {pk: [] for pk in athlete_ids}
+    for athlete_id, assessed_on, passed, pk, *items in ReadinessAssessment.objects.filter(
+        athlete_id__in=athlete_ids
+    ).values_list("athlete_id", "assessed_on", "passed", "pk", *ASSESSMENT_ITEM_FIELDS):
+        balance = balance_passed(dict(zip(ASSESSMENT_ITEM_FIELDS, items, strict=True)))
+        assessments[athlete_id].append(AssessmentFacts(assessed_on, bool(passed), balance, pk))
+    return clearances, assessments
 
 
 def athlete_facts(athlete: Athlete) -> AthleteFacts:
@@ -307,43 +316,94 @@ def expiring_for_roster(
     athletes: QuerySet[Athlete],
 ) -> list[tuple[Athlete, list[ExpiryWarning]]]:
     """The active athletes in ``athletes`` with expiry warnings, each with hers, the soonest
-    lapse first (three queries whatever their number). Only the records that could still count today
-    are read: clearances not lapsed before yesterday (UTC; no time zone is a day behind
-    that), and assessments recent enough to be in date."""
-    since = timezone.now().date() - timedelta(days=1)
-    rows = (
+    lapse first, in three queries whatever their number, and with Python work only for the
+    few who could have one: SQL first narrows them to those with a clearance or a passed
+    assessment lapsing within her stage's look-ahead (``clinical.expiry.lapse_lookahead``;
+    days counted from the UTC date, widened by a day either way: no time zone is further
+    off); their records are read as plain columns, and ``expiry_warnings`` decides."""
+    utc_today = timezone.now().date()
+    since, today = utc_today - timedelta(days=1), utc_today + timedelta(days=1)
+    candidates = list(
         athletes.filter(archived=False)
         .order_by()
         .select_related(None)
-        .only(
-            "id",
-            "coach_id",
-            "first_name",
-            "last_name",
-            "delivery_date",
-            "timezone",
-            "stage",
-            "level",
-            "archived",
-            "created_at",
+        .only(*_EXPIRING_FIELDS)
+        .annotate(
+            clearance_until=_lapse_until(CLEARANCE, today),
+            readiness_until=_lapse_until(READINESS, today),
         )
-        .prefetch_related(
-            Prefetch(
-                "clearances",
-                queryset=Clearance.objects.filter(
-                    Q(expires_on__isnull=True) | Q(expires_on__gte=since)
-                ),
-            ),
-            Prefetch(
-                "assessments",
-                queryset=ReadinessAssessment.objects.filter(
-                    assessed_on__gte=since - timedelta(days=ASSESSMENT_VALID_DAYS)
-                ),
-            ),
+        .filter(
+            Exists(
+                Clearance.objects.filter(
+                    athlete=OuterRef("pk"),
+                    expires_on__gte=since,
+                    expires_on__lte=OuterRef("clearance_until"),
+                )
+            )
+            | Exists(
+                ReadinessAssessment.objects.filter(
+                    athlete=OuterRef("pk"),
+                    passed=True,
+                    assessed_on__gte=since - timedelta(days=ASSESSMENT_VALID_DAYS),
+                    # Its last day (assessment_valid_until) no later than readiness_until.
+                    assessed_on__lte=OuterRef("readiness_until"),
+                )
+            )
         )
     )
-    found = [(a, warnings) for a in rows if (warnings := expiry_warnings_for(a))]
+    clearances, assessments = _records_of([a.pk for a in candidates])
+    found = []
+    for athlete in candidates:
+        facts = AthleteFacts(
+            delivery_date=athlete.delivery_date,
+            stage=athlete.stage,
+            created_on=athlete.created_at.date() if athlete.created_at else None,
+            clearances=tuple(clearances[athlete.pk]),
+            assessments=tuple(assessments[athlete.pk]),
+        )
+        warnings = expiry_warnings(
+            facts, stage=athlete.stage, level=athlete.level, today=athlete.today()
+        )
+        if warnings:
+            found.append((athlete, warnings))
     return sorted(found, key=lambda item: (item[1][0].last_valid_day, item[0].pk))
+
+
+# What the dashboard, the roster and the digest show of an athlete warned about.
+_EXPIRING_FIELDS = (
+    "id",
+    "coach_id",
+    "first_name",
+    "last_name",
+    "delivery_date",
+    "timezone",
+    "stage",
+    "level",
+    "archived",
+    "created_at",
+)
+_NO_BOUND = date(9999, 12, 31)
+
+
+def _lapse_until(record: str, today: date) -> Case:
+    """The last lapse day (for an assessment: the last day assessed) that could still warn an
+    athlete of her stage, as SQL: by stage, ``lapse_lookahead``; no bound for a delivery
+    recent enough to push the next stage past it."""
+    shift = timedelta(0) if record == CLEARANCE else timedelta(days=-ASSESSMENT_VALID_DAYS)
+    cases = []
+    for stage in STAGES:
+        ahead, after_delivery = lapse_lookahead(stage.key, record)
+        if after_delivery is not None:
+            cases.append(
+                When(
+                    stage=stage.key,
+                    delivery_date__gt=today + ahead - after_delivery,
+                    then=Value(_NO_BOUND),
+                )
+            )
+        cases.append(When(stage=stage.key, then=Value(today + ahead + shift)))
+    soon, _ = lapse_lookahead("", record)
+    return Case(*cases, default=Value(today + soon + shift), output_field=DateField())
 
 
 def notification_preferences_for(user: User) -> NotificationPreferences:

@@ -45,6 +45,13 @@ RECORD_NAMES = {CLEARANCE: "Medical clearance", READINESS: "Readiness assessment
 FIRST_IMPACT_STAGE = next(s.key for s in protocol.STAGES if s.impact)
 
 
+# The stages that wait for weeks since the birth (the gates of ``clinical.gates``).
+WEEKS_POSTPARTUM_BEFORE = {
+    FIRST_IMPACT_STAGE: RUN_MIN_WEEKS_POSTPARTUM,
+    "walk": WALK_MIN_WEEKS_POSTPARTUM,
+}
+
+
 def records_needed_by(stage_key: str) -> frozenset[str]:
     """The records a stage's entry (and each week in it) needs valid."""
     if stage_key == FIRST_IMPACT_STAGE:
@@ -79,10 +86,7 @@ def next_stage_start(
     current = protocol.stage(stage_key)
     to_climb = max(current.top_level - (level or 1), 0)
     start = _monday(today) + timedelta(weeks=1 + to_climb * MIN_WEEKS_AT_LEVEL)
-    weeks_needed = {
-        FIRST_IMPACT_STAGE: RUN_MIN_WEEKS_POSTPARTUM,
-        "walk": WALK_MIN_WEEKS_POSTPARTUM,
-    }.get(following.key)
+    weeks_needed = WEEKS_POSTPARTUM_BEFORE.get(following.key)
     if weeks_needed is not None:
         start = max(
             start, _first_monday_from(athlete.delivery_date + timedelta(weeks=weeks_needed))
@@ -191,3 +195,25 @@ def expiry_warnings(
         ),
     ]
     return sorted((w for w in warnings if w), key=lambda w: (w.last_valid_day, w.record))
+
+
+def lapse_lookahead(stage_key: str, record: str) -> tuple[timedelta, timedelta | None]:
+    """How far ahead a ``record`` (CLEARANCE or READINESS) of an athlete in ``stage_key`` can
+    lapse and still be warned about: its last day at most ``ahead`` past her today, or, when
+    the second is not None, at most that past her delivery date (the postpartum weeks the next
+    stage waits for). For narrowing a search before ``expiry_warnings`` decides; never
+    narrower than it: at level 1 of her stage (the most levels still to climb), the next
+    stage starts ``1 + (top_level - 1) × MIN_WEEKS_AT_LEVEL`` weeks after this Monday at the
+    latest, and a record lapsing before that week's Sunday is the furthest one warned about."""
+    soon = timedelta(days=EXPIRY_WARNING_DAYS)
+    following = protocol.next_stage(stage_key) if stage_key in protocol.STAGE_BY_KEY else None
+    if following is None or record not in records_needed_by(following.key):
+        return soon, None
+    climb = protocol.stage(stage_key).top_level - 1  # the most levels left: from level 1
+    # The Monday after that many levels (from this Monday, on or before today), to its Friday:
+    # a record lapsing before its Sunday leaves at least a day of that week uncovered.
+    ahead = timedelta(weeks=1 + climb * MIN_WEEKS_AT_LEVEL, days=5)
+    weeks_needed = WEEKS_POSTPARTUM_BEFORE.get(following.key)
+    # Its first Monday from that day (at most 6 days on), then to that week's Friday.
+    after_delivery = None if weeks_needed is None else timedelta(weeks=weeks_needed, days=11)
+    return max(soon, ahead), after_delivery

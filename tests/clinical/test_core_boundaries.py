@@ -52,6 +52,7 @@ NOT_CLINICAL = {
     "athletes/views.py": {"ACCESS_LOG_PAGE_SIZE": "pagination"},
     "athletes/models.py": {"SINGLETON_PK": "the security policy's one row"},
     "athletes/selectors.py": {
+        "_NO_BOUND": "the last date SQL compares with: no bound",
         "ACCESS_LOG_ON_PAGE": "how many access-log rows her page shows",
         "_ACTION_WORDS": "auditlog's action codes and their words",
     },

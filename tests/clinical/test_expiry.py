@@ -6,12 +6,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given as given_cases
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from clinical import protocol
 from clinical.expiry import (
     CLEARANCE,
     READINESS,
     expiry_warnings,
+    lapse_lookahead,
     next_stage_start,
     records_needed_by,
 )
@@ -205,3 +209,69 @@ def test_today_and_tomorrow_in_words(left, words):
 def test_every_stage_key_is_known_to_the_rules():
     for stage in protocol.STAGES:
         assert records_needed_by(stage.key) <= {CLEARANCE, READINESS}
+
+
+@given_cases(
+    stage=st.sampled_from([*protocol.STAGE_KEYS, ""]),
+    level=st.one_of(st.none(), st.integers(0, 9)),
+    weeks_pp=st.integers(-4, 80),
+    clearance_left=st.integers(-3, 120),
+    readiness_left=st.integers(-3, ASSESSMENT_VALID_DAYS),
+    today_offset=st.integers(0, 6),
+)
+@settings(max_examples=1500, deadline=None)
+def test_the_look_ahead_never_misses_a_warning(
+    stage, level, weeks_pp, clearance_left, readiness_left, today_offset
+):
+    """The dashboard's SQL narrows the athletes with ``lapse_lookahead`` before
+    ``expiry_warnings`` decides: every record warned about lapses within it."""
+    today = TODAY + timedelta(days=today_offset)  # any day of the week
+    facts = AthleteFacts(
+        delivery_date=today - timedelta(weeks=weeks_pp),
+        clearances=(running(clearance_left),),
+        assessments=(passed_lasting(readiness_left),),
+    )
+    for warning in expiry_warnings(facts, stage=stage, level=level, today=today):
+        ahead, after_delivery = lapse_lookahead(stage, warning.record)
+        assert warning.last_valid_day <= today + ahead or (
+            after_delivery is not None
+            and warning.last_valid_day <= facts.delivery_date + after_delivery
+        ), (warning, ahead, after_delivery)
+
+
+def _clearance_lapsing(on: date, lapse: date, *, delivery: date, stage: str, level: int):
+    facts = AthleteFacts(
+        delivery_date=delivery,
+        clearances=(ClearanceFacts(on - timedelta(days=30), "running", lapse, 1, True),),
+    )
+    return expiry_warnings(facts, stage=stage, level=level, today=on)
+
+
+def test_the_look_ahead_is_tight():
+    """At level 1 on a Monday, a clearance lapsing on the Friday of the next stage's first
+    week is warned about, right at the edge of the look-ahead; a day later, not."""
+    monday, long_ago = NEXT_MONDAY, NEXT_MONDAY - timedelta(weeks=60)
+    ahead, after_delivery = lapse_lookahead("build", CLEARANCE)
+    assert ahead == timedelta(days=61)  # 8 levels: 8 weeks + 5 days
+    assert after_delivery is None
+    (warning,) = _clearance_lapsing(
+        monday, monday + ahead, delivery=long_ago, stage="build", level=1
+    )
+    assert warning.needed_by == "trail"
+    one_day_later = monday + ahead + timedelta(days=1)
+    assert not _clearance_lapsing(monday, one_day_later, delivery=long_ago, stage="build", level=1)
+    assert lapse_lookahead("recover", CLEARANCE) == (timedelta(days=EXPIRY_WARNING_DAYS), None)
+
+
+def test_the_look_ahead_after_a_recent_birth_is_tight():
+    """Run-walk waits for the Monday after 12 weeks: born on a Tuesday, that is 12 weeks and
+    6 days on, and a clearance lapsing on that week's Friday is the last one warned about."""
+    monday = NEXT_MONDAY
+    delivery = monday - timedelta(days=13)  # a Tuesday
+    _, after_delivery = lapse_lookahead("walk", CLEARANCE)
+    assert after_delivery == timedelta(weeks=12, days=11)
+    last = delivery + after_delivery
+    (warning,) = _clearance_lapsing(monday, last, delivery=delivery, stage="walk", level=4)
+    assert warning.needed_by == "run_walk"
+    day_after = last + timedelta(days=1)
+    assert not _clearance_lapsing(monday, day_after, delivery=delivery, stage="walk", level=4)
