@@ -447,10 +447,25 @@ _FACT_COLUMNS = tuple(CheckInFacts.__dataclass_fields__)
 
 
 def scan_chunks(*, chunk_size: int | None = None) -> list[list[int]]:
-    """The active athletes' ids, in chunks: the daily scan's units of work."""
+    """The active athletes' ids, in chunks: the daily scan's units of work. A chunk holds
+    whole rosters (coaches are added until it reaches ``chunk_size`` athletes; a coach with
+    more is a chunk of her own), so that each coach is told of her new high flags in one
+    task per scan, whichever worker runs her chunk."""
     chunk_size = chunk_size or SCAN_CHUNK_SIZE
-    ids = list(Athlete.objects.active().order_by("pk").values_list("pk", flat=True))
-    return [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    coach_of_last = None
+    for coach_id, pk in (
+        Athlete.objects.active().order_by("coach_id", "pk").values_list("coach_id", "pk")
+    ):
+        if coach_id != coach_of_last and len(current) >= chunk_size:
+            chunks.append(current)
+            current = []
+        current.append(pk)
+        coach_of_last = coach_id
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def warnings_scan(*, chunk_size: int | None = None) -> dict[str, int]:
@@ -460,7 +475,6 @@ def warnings_scan(*, chunk_size: int | None = None) -> dict[str, int]:
     daily task runs the same chunks in parallel over the workers (``tasks.scan_warnings``).
     Safe to run twice or alongside check-in evaluations."""
     chunks = scan_chunks(chunk_size=chunk_size)
-    # First what earlier runs left unsent; each chunk then queues the flags it raises.
     queued = warnings_renotify()
     raised = 0
     for chunk in chunks:
@@ -468,14 +482,16 @@ def warnings_scan(*, chunk_size: int | None = None) -> dict[str, int]:
         raised += done["flags"]
         queued += done["notifications"]
     athletes = sum(len(chunk) for chunk in chunks)
-    logger.info("warnings scan athletes=%d flags=%d renotify=%d", athletes, raised, queued)
+    logger.info("warnings scan athletes=%d flags=%d notified=%d", athletes, raised, queued)
     return {"athletes": athletes, "flags": raised, "notifications": queued}
 
 
 def warnings_renotify() -> int:
-    """Queue again the e-mails of high flags never sent (broker down, crash); returns how many
-    flags were queued (none while the broker refuses them)."""
-    return sum(_queue_now(ids) for ids in _pending_by_coach(WarningFlag.objects.all()).values())
+    """Queue again the e-mails of high flags never sent (broker down, crash) of athletes
+    archived since: the scan's chunks cover the active ones (``warnings_scan_chunk``).
+    Returns how many flags were queued (none while the broker refuses them)."""
+    archived = WarningFlag.objects.exclude(athlete__in=Athlete.objects.active())
+    return sum(_queue_now(ids) for ids in _pending_by_coach(archived).values())
 
 
 def _pending_by_coach(flags) -> dict[int, list[int]]:
@@ -493,13 +509,13 @@ def _pending_by_coach(flags) -> dict[int, list[int]]:
 
 def warnings_scan_chunk(*, athlete_ids: list[int]) -> dict[str, int]:
     """One chunk of the scan: its flags raised in one transaction, then, once committed, the
-    coaches told of the new high ones at once (one task per coach). Returns the flags raised
+    coaches told of the high ones not yet sent (one task per coach). Returns the flags raised
     or escalated and the flags whose e-mail was queued."""
     raised = _scan_chunk_flags(athlete_ids)
-    queued = 0
-    if raised:
-        pending = _pending_by_coach(WarningFlag.objects.filter(athlete_id__in=athlete_ids))
-        queued = sum(_queue_now(ids) for ids in pending.values())
+    # The high flags it raised, and any of these athletes' that an earlier run left unsent
+    # (broker down, crash): one task per coach, and a chunk holds whole rosters.
+    pending = _pending_by_coach(WarningFlag.objects.filter(athlete_id__in=athlete_ids))
+    queued = sum(_queue_now(ids) for ids in pending.values())
     return {"flags": raised, "notifications": queued}
 
 

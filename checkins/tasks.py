@@ -56,14 +56,13 @@ def evaluate_checkin(athlete_id: int, week: str) -> int:
 def scan_warnings() -> dict[str, int]:
     """Daily: streaks, missed check-ins, and anything a failed evaluation left behind.
 
-    First the e-mails of high flags that earlier runs left unsent are queued again (one task
-    per coach). Then it fans out: one ``scan_warnings_chunk`` task per chunk of athletes, sent
-    as a Celery group, so that every worker (on every machine) takes a share; each chunk is
+    It fans out: one ``scan_warnings_chunk`` task per chunk of whole rosters, sent as a
+    Celery group, so that every worker (on every machine) takes a share; each chunk is
     idempotent, so a chunk run twice (a worker lost mid-chunk, ``acks_late``) raises nothing
-    twice, and each queues the e-mails of the high flags it raised, one task per coach.
-    Returns what it sent out, not the flags: the chunks raise those, each logging its count."""
+    twice, and each queues the e-mails of its coaches' high flags not yet sent, one task per
+    coach. The e-mails left unsent for athletes archived since are queued here. Returns what
+    it sent out, not the flags: the chunks raise those, each logging its count."""
     chunks = services.scan_chunks()
-    # First what earlier runs left unsent; each chunk then queues the flags it raises.
     queued = services.warnings_renotify()
     if chunks:
         group(scan_warnings_chunk.s(chunk) for chunk in chunks).apply_async()

@@ -12,7 +12,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from checkins import services, tasks
 from checkins.models import WarningFlag, WeeklyCheckIn
 from tests.checkins.factories import CheckInFactory, service_data
-from tests.factories import AthleteFactory
+from tests.factories import AthleteFactory, UserFactory
 from web.weeks import monday_of
 
 pytestmark = pytest.mark.usefixtures("friday")
@@ -99,8 +99,9 @@ def test_the_renotify_count_is_what_the_broker_took(coach, monkeypatch):
     assert len(sent) == 1
 
 
-def test_the_daily_task_fans_out_one_task_per_chunk(coach, monkeypatch):
-    athletes = [AthleteFactory(coach=coach) for _ in range(5)]
+def test_the_daily_task_fans_out_one_task_per_chunk_of_whole_rosters(db, monkeypatch):
+    rosters = [[AthleteFactory(coach=coach) for _ in range(n)] for coach, n in _coaches(2, 2, 1)]
+    athletes = [athlete for roster in rosters for athlete in roster]
     for athlete in athletes:
         _unevaluated(athlete, 0, pain=3)
     monkeypatch.setattr(services, "SCAN_CHUNK_SIZE", 2)
@@ -116,11 +117,48 @@ def test_the_daily_task_fans_out_one_task_per_chunk(coach, monkeypatch):
     result = tasks.scan_warnings.delay().get()
 
     assert result == {"athletes": 5, "chunks": 3, "notifications": 0}
-    assert sorted(pk for chunk in chunks for pk in chunk) == sorted(a.pk for a in athletes)
-    assert [len(c) for c in chunks] == [2, 2, 1]
+    assert sorted(chunks) == sorted(sorted(a.pk for a in roster) for roster in rosters)
     assert WarningFlag.objects.filter(rule="pain").count() == 5
     # Idempotent per chunk: the same chunk again raises nothing.
     assert tasks.scan_warnings_chunk.delay(chunks[0]).get() == {"flags": 0, "notifications": 0}
+
+
+def test_a_roster_is_never_split_across_chunks(db):
+    """Coaches fill a chunk up to its size; a bigger roster is a chunk of its own."""
+    (big, big_coach), (small, _), (tiny, _) = (
+        ([AthleteFactory(coach=coach).pk for _ in range(n)], coach)
+        for coach, n in _coaches(5, 1, 1)
+    )
+    AthleteFactory(coach=big_coach, archived=True)  # not scanned
+
+    assert services.scan_chunks(chunk_size=2) == [big, small + tiny]
+    assert services.scan_chunks(chunk_size=1) == [big, small, tiny]
+    assert services.scan_chunks(chunk_size=100) == [big + small + tiny]
+
+
+def _coaches(*sizes: int):
+    return [(UserFactory(), n) for n in sizes]
+
+
+def test_flags_left_unsent_ride_with_the_coachs_one_task(coach, monkeypatch):
+    """A high flag an earlier run could not queue goes out with the chunk's new ones: still
+    one task for the coach."""
+    athlete, other = AthleteFactory(coach=coach), AthleteFactory(coach=coach)
+    left = WarningFlag.objects.create(
+        athlete=athlete,
+        rule="bleeding",
+        severity="high",
+        week=monday_of(athlete.today()) - timedelta(weeks=1),
+        summary="Bleeding.",
+    )
+    _unevaluated(other, 0, bleeding=True)
+    queued: list[list[int]] = []
+    monkeypatch.setattr(tasks.notify_high_flags, "delay", queued.append)
+
+    services.warnings_scan()
+
+    new = WarningFlag.objects.get(athlete=other, rule="bleeding")
+    assert queued == [sorted([left.pk, new.pk])]
 
 
 def test_a_scan_queues_one_notification_task_per_coach(coach, other_coach, monkeypatch):
