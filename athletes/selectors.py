@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -161,15 +162,14 @@ class AthleteScanRow:
         return timezone.now().astimezone(self.tz).date()
 
 
-def athletes_for_scan(athlete_ids: list[int]) -> list[AthleteScanRow]:
+def athletes_for_scan(athletes: QuerySet[Athlete]) -> list[AthleteScanRow]:
     """``athlete_facts`` for many athletes in three queries of plain columns (no model
-    instances: the scan reads thousands), in the order of their ids."""
-    clearances, assessments = _records_of(athlete_ids)
+    instances: the scan reads thousands), in the order of their ids. ``athletes`` is read as
+    a subquery: no list of thousands of ids is sent."""
+    clearances, assessments = _records_of(athletes.values("pk"))
     rows = []
-    for pk, tz_name, delivery_date, stage, created_at in (
-        Athlete.objects.filter(pk__in=athlete_ids)
-        .order_by("pk")
-        .values_list("pk", "timezone", "delivery_date", "stage", "created_at")
+    for pk, tz_name, delivery_date, stage, created_at in athletes.order_by("pk").values_list(
+        "pk", "timezone", "delivery_date", "stage", "created_at"
     ):
         facts = AthleteFacts(
             delivery_date=delivery_date,
@@ -183,10 +183,11 @@ def athletes_for_scan(athlete_ids: list[int]) -> list[AthleteScanRow]:
 
 
 def _records_of(
-    athlete_ids: list[int],
-) -> tuple[dict[int, list[ClearanceFacts]], dict[int, list[AssessmentFacts]]]:
-    """Their clearances and assessments as facts, by athlete (two queries of plain columns)."""
-    clearances: dict[int, list[ClearanceFacts]] = {pk: [] for pk in athlete_ids}
+    athlete_ids: list[int] | QuerySet,
+) -> tuple[defaultdict[int, list[ClearanceFacts]], defaultdict[int, list[AssessmentFacts]]]:
+    """Their clearances and assessments as facts, by athlete (two queries of plain columns;
+    ``athlete_ids`` a list or a subquery of ids)."""
+    clearances: defaultdict[int, list[ClearanceFacts]] = defaultdict(list)
     for athlete_id, cleared_on, scope, expires_on, pk, pelvic in (
         # The models' own ordering, as athlete_facts sees them (it breaks ties).
         Clearance.objects.filter(athlete_id__in=athlete_ids).values_list(
@@ -194,7 +195,7 @@ def _records_of(
         )
     ):
         clearances[athlete_id].append(ClearanceFacts(cleared_on, scope, expires_on, pk, pelvic))
-    assessments: dict[int, list[AssessmentFacts]] = {pk: [] for pk in athlete_ids}
+    assessments: defaultdict[int, list[AssessmentFacts]] = defaultdict(list)
     for athlete_id, assessed_on, passed, pk, *items in ReadinessAssessment.objects.filter(
         athlete_id__in=athlete_ids
     ).values_list("athlete_id", "assessed_on", "passed", "pk", *ASSESSMENT_ITEM_FIELDS):

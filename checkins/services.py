@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -446,25 +447,36 @@ SCAN_CHUNK_SIZE = 500
 _FACT_COLUMNS = tuple(CheckInFacts.__dataclass_fields__)
 
 
-def scan_chunks(*, chunk_size: int | None = None) -> list[list[int]]:
-    """The active athletes' ids, in chunks: the daily scan's units of work. A chunk holds
-    whole rosters (coaches are added until it reaches ``chunk_size`` athletes; a coach with
-    more is a chunk of her own), so that each coach is told of her new high flags in one
-    task per scan, whichever worker runs her chunk."""
+class ScanChunk(NamedTuple):
+    """The daily scan's unit of work: whole rosters, by coach, and how many athletes."""
+
+    coach_ids: list[int]
+    athletes: int
+
+
+def scan_chunks(*, chunk_size: int | None = None) -> list[ScanChunk]:
+    """The active athletes, by roster, in chunks: coaches are added to a chunk until it
+    reaches ``chunk_size`` athletes (a coach with more is a chunk of her own), so that each
+    coach is told of her new high flags in one task per scan, whichever worker runs her
+    chunk, and a chunk is named by a handful of coach ids, not thousands of athlete ids."""
     chunk_size = chunk_size or SCAN_CHUNK_SIZE
-    chunks: list[list[int]] = []
-    current: list[int] = []
-    coach_of_last = None
-    for coach_id, pk in (
-        Athlete.objects.active().order_by("coach_id", "pk").values_list("coach_id", "pk")
+    chunks: list[ScanChunk] = []
+    coaches: list[int] = []
+    athletes = 0
+    for coach_id, n in (
+        Athlete.objects.active()
+        .order_by("coach_id")
+        .values_list("coach_id")
+        .annotate(n=Count("pk"))
+        .values_list("coach_id", "n")
     ):
-        if coach_id != coach_of_last and len(current) >= chunk_size:
-            chunks.append(current)
-            current = []
-        current.append(pk)
-        coach_of_last = coach_id
-    if current:
-        chunks.append(current)
+        if athletes >= chunk_size:
+            chunks.append(ScanChunk(coaches, athletes))
+            coaches, athletes = [], 0
+        coaches.append(coach_id)
+        athletes += n
+    if coaches:
+        chunks.append(ScanChunk(coaches, athletes))
     return chunks
 
 
@@ -478,10 +490,10 @@ def warnings_scan(*, chunk_size: int | None = None) -> dict[str, int]:
     queued = warnings_renotify()
     raised = 0
     for chunk in chunks:
-        done = warnings_scan_chunk(athlete_ids=chunk)
+        done = warnings_scan_chunk(coach_ids=chunk.coach_ids)
         raised += done["flags"]
         queued += done["notifications"]
-    athletes = sum(len(chunk) for chunk in chunks)
+    athletes = sum(chunk.athletes for chunk in chunks)
     logger.info("warnings scan athletes=%d flags=%d notified=%d", athletes, raised, queued)
     return {"athletes": athletes, "flags": raised, "notifications": queued}
 
@@ -490,7 +502,7 @@ def warnings_renotify() -> int:
     """Queue again the e-mails of high flags never sent (broker down, crash) of athletes
     archived since: the scan's chunks cover the active ones (``warnings_scan_chunk``).
     Returns how many flags were queued (none while the broker refuses them)."""
-    archived = WarningFlag.objects.exclude(athlete__in=Athlete.objects.active())
+    archived = WarningFlag.objects.filter(athlete__archived=True)
     return sum(_queue_now(ids) for ids in _pending_by_coach(archived).values())
 
 
@@ -507,26 +519,34 @@ def _pending_by_coach(flags) -> dict[int, list[int]]:
     return by_coach
 
 
-def warnings_scan_chunk(*, athlete_ids: list[int]) -> dict[str, int]:
-    """One chunk of the scan: its flags raised in one transaction, then, once committed, the
-    coaches told of the high ones not yet sent (one task per coach). Returns the flags raised
-    or escalated and the flags whose e-mail was queued."""
-    raised = _scan_chunk_flags(athlete_ids)
-    # The high flags it raised, and any of these athletes' that an earlier run left unsent
-    # (broker down, crash): one task per coach, and a chunk holds whole rosters.
-    pending = _pending_by_coach(WarningFlag.objects.filter(athlete_id__in=athlete_ids))
+def warnings_scan_chunk(*, coach_ids: list[int]) -> dict[str, int]:
+    """One chunk of the scan, the active athletes of these coaches: their flags raised in one
+    transaction, then, once committed, each coach told of her high flags not yet sent, in one
+    task. Returns the athletes scanned, the flags raised or escalated and the flags whose
+    e-mail was queued."""
+    roster = Athlete.objects.active().filter(coach_id__in=coach_ids)
+    athletes, raised = _scan_chunk_flags(roster)
+    # The high flags it raised, and any of theirs an earlier run left unsent (broker down,
+    # crash): one task per coach.
+    pending = _pending_by_coach(WarningFlag.objects.filter(athlete__in=roster))
     queued = sum(_queue_now(ids) for ids in pending.values())
-    return {"flags": raised, "notifications": queued}
+    return {"athletes": athletes, "flags": raised, "notifications": queued}
+
+
+# A finding of the scan, as plain values: (athlete, rule, week, severity, check-in, flag).
+_Finding = tuple[int, str, date, str, int | None, Flag]
 
 
 @transaction.atomic
-def _scan_chunk_flags(athlete_ids: list[int]) -> int:
+def _scan_chunk_flags(roster: QuerySet[Athlete]) -> tuple[int, int]:
     """The flags of one chunk, in a fixed handful of queries whatever its size (plain
-    columns, no model instances), plus the inserts. Returns the flags raised or escalated."""
+    columns; model instances only for the flags to insert), plus the inserts. Returns the
+    athletes scanned and the flags raised or escalated."""
     started = timezone.now()
-    athletes = athletes_for_scan(athlete_ids)
+    athletes = athletes_for_scan(roster)
     if not athletes:
-        return 0
+        return 0, 0
+    ids = roster.values("pk")
     todays = {a.pk: a.today() for a in athletes}
     recent_since = min(monday_of(day) for day in todays.values()) - timedelta(
         weeks=RULE_HISTORY_WEEKS + 1
@@ -534,56 +554,77 @@ def _scan_chunk_flags(athlete_ids: list[int]) -> int:
     # Check-ins never evaluated, however old, and the weeks of history their rules read.
     stale: dict[int, date] = {}
     for athlete_id, week in WeeklyCheckIn.objects.filter(
-        athlete_id__in=athlete_ids, evaluated_at__isnull=True
+        athlete_id__in=ids, evaluated_at__isnull=True
     ).values_list("athlete_id", "week"):
         stale[athlete_id] = min(week, stale.get(athlete_id, week))
     window = Q(week__gte=recent_since)
     for athlete_id, week in stale.items():
         if week < recent_since:
             window |= Q(athlete_id=athlete_id, week__gte=week - timedelta(weeks=RULE_HISTORY_WEEKS))
-    by_athlete: dict[int, list[tuple]] = {a.pk: [] for a in athletes}
+    by_athlete: defaultdict[int, list[tuple]] = defaultdict(list)
     for row in (
-        WeeklyCheckIn.objects.filter(window, athlete_id__in=athlete_ids)
+        WeeklyCheckIn.objects.filter(window, athlete_id__in=ids)
         .order_by()
-        .values_list("pk", "athlete_id", "evaluated_at", *_FACT_COLUMNS)
+        .annotate(never_evaluated=ExpressionWrapper(Q(evaluated_at=None), BooleanField()))
+        .values_list("pk", "athlete_id", "never_evaluated", *_FACT_COLUMNS)
     ):
         by_athlete[row[1]].append(row)
-    rows: list[WarningFlag] = []
+    findings: list[_Finding] = []
     evaluated: list[int] = []
     for athlete in athletes:
         checkins = sorted(by_athlete[athlete.pk], key=lambda r: r[3])  # by week
         facts = [CheckInFacts(*r[3:]) for r in checkins]
-        ids = {r[3]: r[0] for r in checkins}
+        checkin_of = {r[3]: r[0] for r in checkins}
         today = todays[athlete.pk]
         for row, fact in zip(checkins, facts, strict=True):
-            if row[2] is None or (today - fact.week).days <= SCAN_RECENT_DAYS + 6:
+            if row[2] or (today - fact.week).days <= SCAN_RECENT_DAYS + 6:
                 for flag in rules.evaluate_checkin(athlete.facts, facts, fact.week):
-                    rows.append(_flag_row(athlete.pk, flag, ids.get(flag.week)))
-                if row[2] is None:
+                    findings.append(
+                        (
+                            athlete.pk,
+                            flag.rule,
+                            flag.week,
+                            flag.severity,
+                            checkin_of.get(flag.week),
+                            flag,
+                        )
+                    )
+                if row[2]:
                     evaluated.append(row[0])
         missed = rules.rule_missed_checkins(athlete.facts, facts, monday_of(today))
         if missed is not None:
-            rows.append(_flag_row(athlete.pk, missed, None))
+            findings.append((athlete.pk, missed.rule, missed.week, missed.severity, None, missed))
     _mark_evaluated(evaluated, started)
-    if not rows:
+    return len(athletes), _store_findings(ids, findings)
+
+
+def _store_findings(athlete_ids: QuerySet, findings: list[_Finding]) -> int:
+    """Insert the findings not stored yet; raise the severity of a stored flag that a finding
+    now judges more severe (rare: an edit whose evaluation never ran). Returns how many."""
+    if not findings:
         return 0
-    weeks = [r.week for r in rows]
+    weeks = [f[2] for f in findings]
     existing = {
-        (f.athlete_id, f.rule, f.week): f
-        for f in WarningFlag.objects.filter(
+        (athlete_id, rule, week): (pk, severity)
+        for athlete_id, rule, week, pk, severity in WarningFlag.objects.filter(
             athlete_id__in=athlete_ids, week__gte=min(weeks), week__lte=max(weeks)
-        ).only("id", "athlete_id", "rule", "week", "severity")
+        )
+        .order_by()
+        .values_list("athlete_id", "rule", "week", "pk", "severity")
     }
-    new = [r for r in rows if (r.athlete_id, r.rule, r.week) not in existing]
+    new = [
+        _flag_row(athlete_id, flag, checkin_id)
+        for athlete_id, rule, week, _, checkin_id, flag in findings
+        if (athlete_id, rule, week) not in existing
+    ]
     # ignore_conflicts: a concurrent evaluation may insert the same flag in between.
     WarningFlag.objects.bulk_create(new, ignore_conflicts=True)
-    # A flag that became more severe (an edit whose evaluation never ran): rare, one by one.
     escalated = 0
-    for row in rows:
-        stored = existing.get((row.athlete_id, row.rule, row.week))
-        if stored is not None and SEVERITY_RANK[row.severity] > SEVERITY_RANK[stored.severity]:
-            locked = WarningFlag.objects.select_for_update().get(pk=stored.pk)
-            escalated += _escalate(locked, row)
+    for athlete_id, rule, week, severity, checkin_id, flag in findings:
+        stored = existing.get((athlete_id, rule, week))
+        if stored is not None and SEVERITY_RANK[severity] > SEVERITY_RANK[stored[1]]:
+            locked = WarningFlag.objects.select_for_update().get(pk=stored[0])
+            escalated += _escalate(locked, _flag_row(athlete_id, flag, checkin_id))
     return len(new) + escalated
 
 

@@ -56,7 +56,7 @@ def evaluate_checkin(athlete_id: int, week: str) -> int:
 def scan_warnings() -> dict[str, int]:
     """Daily: streaks, missed check-ins, and anything a failed evaluation left behind.
 
-    It fans out: one ``scan_warnings_chunk`` task per chunk of whole rosters, sent as a
+    It fans out: one ``scan_warnings_rosters`` task per chunk of whole rosters, sent as a
     Celery group, so that every worker (on every machine) takes a share; each chunk is
     idempotent, so a chunk run twice (a worker lost mid-chunk, ``acks_late``) raises nothing
     twice, and each queues the e-mails of its coaches' high flags not yet sent, one task per
@@ -65,8 +65,8 @@ def scan_warnings() -> dict[str, int]:
     chunks = services.scan_chunks()
     queued = services.warnings_renotify()
     if chunks:
-        group(scan_warnings_chunk.s(chunk) for chunk in chunks).apply_async()
-    athletes = sum(len(chunk) for chunk in chunks)
+        group(scan_warnings_rosters.s(chunk.coach_ids) for chunk in chunks).apply_async()
+    athletes = sum(chunk.athletes for chunk in chunks)
     logger.info(
         "warnings scan fanned out athletes=%d chunks=%d renotify=%d", athletes, len(chunks), queued
     )
@@ -74,17 +74,28 @@ def scan_warnings() -> dict[str, int]:
 
 
 @shared_task(acks_late=True, **RETRY)
-def scan_warnings_chunk(athlete_ids: list[int]) -> dict[str, int]:
-    """One chunk of the daily scan (see ``scan_warnings``): the flags it raised and the
-    flags whose e-mail it queued."""
-    done = services.warnings_scan_chunk(athlete_ids=athlete_ids)
+def scan_warnings_rosters(coach_ids: list[int]) -> dict[str, int]:
+    """One chunk of the daily scan (see ``scan_warnings``): these coaches' active athletes.
+    Returns the athletes scanned, the flags raised and the flags whose e-mail it queued."""
+    done = services.warnings_scan_chunk(coach_ids=coach_ids)
     logger.info(
-        "warnings scan chunk athletes=%d flags=%d notified=%d",
-        len(athlete_ids),
+        "warnings scan chunk coaches=%d athletes=%d flags=%d notified=%d",
+        len(coach_ids),
+        done["athletes"],
         done["flags"],
         done["notifications"],
     )
     return done
+
+
+@shared_task(acks_late=True, **RETRY)
+def scan_warnings_chunk(athlete_ids: list[int]) -> dict[str, int]:
+    """The chunk task of the previous release (by athletes), kept for messages still queued
+    under its name: it scans the whole rosters these athletes belong to."""
+    coach_ids = sorted(
+        set(Athlete.objects.filter(pk__in=athlete_ids).values_list("coach_id", flat=True))
+    )
+    return scan_warnings_rosters(coach_ids)
 
 
 @shared_task(acks_late=True, **RETRY)

@@ -161,6 +161,22 @@ def readiness_gate(athlete: AthleteFacts, as_of: date) -> Gate:
     )
 
 
+def lasting_running_gates(athlete: AthleteFacts, as_of: date) -> list[Gate]:
+    """The run-walk gates that hold for as long as she runs, in every impact stage: 12 weeks
+    postpartum and a clearance for running valid that week (the first two of
+    ``run_walk_gates``)."""
+    weeks = athlete.weeks_postpartum(as_of)
+    return [
+        Gate(
+            "weeks_postpartum",
+            weeks >= RUN_MIN_WEEKS_POSTPARTUM,
+            f"{weeks} weeks postpartum on {day_month(as_of)}; running starts from "
+            f"{RUN_MIN_WEEKS_POSTPARTUM} weeks.",
+        ),
+        clearance_gate(athlete, as_of, missing="No medical clearance that is valid on that day."),
+    ]
+
+
 def run_walk_gates(
     athlete: AthleteFacts, checkins: Sequence[CheckInFacts], as_of: date
 ) -> list[Gate]:
@@ -169,17 +185,7 @@ def run_walk_gates(
     Time-based gates are judged on ``as_of``; the check-in gates look at the check-ins of
     the weeks before ``as_of`` ("the last 2 check-ins", "the last 3 weeks").
     """
-    weeks = athlete.weeks_postpartum(as_of)
-    gates = [
-        Gate(
-            "weeks_postpartum",
-            weeks >= RUN_MIN_WEEKS_POSTPARTUM,
-            f"{weeks} weeks postpartum on {day_month(as_of)}; running starts from "
-            f"{RUN_MIN_WEEKS_POSTPARTUM} weeks.",
-        ),
-        clearance_gate(athlete, as_of, missing="No medical clearance that is valid on that day."),
-        readiness_gate(athlete, as_of),
-    ]
+    gates = [*lasting_running_gates(athlete, as_of), readiness_gate(athlete, as_of)]
     before = sorted((c for c in checkins if c.week < as_of), key=lambda c: c.week)
     flagged = [(c.week, red_flags(c, athlete)) for c in before[-RED_FLAG_LOOKBACK_CHECKINS:]]
     flagged = [(w, f) for w, f in flagged if f]

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .dates import day_month
 from .facts import HIGH, LOW, MEDIUM, AthleteFacts, CheckInFacts, Flag
-from .gates import run_walk_gates
+from .gates import lasting_running_gates, run_walk_gates
 from .protocol import IMPACT_STAGE_KEYS
 from .symptoms import PELVIC_FLOOR_SYMPTOMS, late_bleeding
 from .thresholds import (
@@ -49,12 +49,25 @@ def _number_word(n: int) -> str:
 Rule = Callable[[AthleteFacts, Sequence[CheckInFacts], CheckInFacts], Flag | None]
 
 
+def _by_week(checkins: Iterable[CheckInFacts]) -> dict[date, CheckInFacts]:
+    return {c.week: c for c in checkins}
+
+
+class _History(list[CheckInFacts]):
+    """Her check-ins up to the week judged, with their map by week built once for all the
+    streak rules (``_consecutive``), not once per rule."""
+
+    def __init__(self, checkins: Iterable[CheckInFacts]) -> None:
+        super().__init__(checkins)
+        self.by_week = _by_week(self)
+
+
 def _consecutive(
     checkins: Sequence[CheckInFacts], upto: CheckInFacts, n: int
 ) -> list[CheckInFacts] | None:
     """The ``n`` check-ins of ``upto``'s week and the weeks just before it, or None if a
     week is missing (a missing week breaks a streak)."""
-    by_week = {c.week: c for c in checkins}
+    by_week = checkins.by_week if isinstance(checkins, _History) else _by_week(checkins)
     run = []
     for i in range(n):
         c = by_week.get(upto.week - timedelta(weeks=i))
@@ -259,11 +272,7 @@ def rule_running_without_clearance(
     if latest.run_minutes <= 0:
         return None
     if athlete.stage in IMPACT_STAGE_KEYS:
-        gates = [
-            g
-            for g in run_walk_gates(athlete, checkins, latest.week)
-            if g.key in ("weeks_postpartum", "clearance")
-        ]
+        gates = lasting_running_gates(athlete, latest.week)
     else:
         gates = run_walk_gates(athlete, checkins, latest.week)
     failed = [g for g in gates if not g.passed]
@@ -296,8 +305,8 @@ def evaluate_checkin(
     athlete: AthleteFacts, checkins: Iterable[CheckInFacts], week: date
 ) -> list[Flag]:
     """The flags raised by the check-in of ``week``, judged on it and the weeks before it."""
-    history = [c for c in checkins if c.week <= week]
-    latest = next((c for c in history if c.week == week), None)
+    history = _History(c for c in checkins if c.week <= week)
+    latest = history.by_week.get(week)
     if latest is None:
         return []
     return [flag for rule in CHECKIN_RULES if (flag := rule(athlete, history, latest))]

@@ -100,40 +100,49 @@ def test_the_renotify_count_is_what_the_broker_took(coach, monkeypatch):
 
 
 def test_the_daily_task_fans_out_one_task_per_chunk_of_whole_rosters(db, monkeypatch):
-    rosters = [[AthleteFactory(coach=coach) for _ in range(n)] for coach, n in _coaches(2, 2, 1)]
-    athletes = [athlete for roster in rosters for athlete in roster]
+    coaches = _coaches(2, 2, 1)
+    athletes = [AthleteFactory(coach=coach) for coach, n in coaches for _ in range(n)]
     for athlete in athletes:
         _unevaluated(athlete, 0, pain=3)
     monkeypatch.setattr(services, "SCAN_CHUNK_SIZE", 2)
     chunks: list[list[int]] = []
     original = services.warnings_scan_chunk
 
-    def spy(*, athlete_ids):
-        chunks.append(list(athlete_ids))
-        return original(athlete_ids=athlete_ids)
+    def spy(*, coach_ids):
+        chunks.append(list(coach_ids))
+        return original(coach_ids=coach_ids)
 
     monkeypatch.setattr(services, "warnings_scan_chunk", spy)
 
     result = tasks.scan_warnings.delay().get()
 
     assert result == {"athletes": 5, "chunks": 3, "notifications": 0}
-    assert sorted(chunks) == sorted(sorted(a.pk for a in roster) for roster in rosters)
+    assert sorted(chunks) == sorted([coach.pk] for coach, _ in coaches)
     assert WarningFlag.objects.filter(rule="pain").count() == 5
     # Idempotent per chunk: the same chunk again raises nothing.
-    assert tasks.scan_warnings_chunk.delay(chunks[0]).get() == {"flags": 0, "notifications": 0}
+    again = tasks.scan_warnings_rosters.delay(chunks[0]).get()
+    assert again == {"athletes": 2, "flags": 0, "notifications": 0}
+    # A chunk queued by the previous release, by athletes, scans their whole rosters.
+    legacy = tasks.scan_warnings_chunk.delay([athletes[0].pk]).get()
+    assert legacy == {"athletes": 2, "flags": 0, "notifications": 0}
 
 
 def test_a_roster_is_never_split_across_chunks(db):
     """Coaches fill a chunk up to its size; a bigger roster is a chunk of its own."""
-    (big, big_coach), (small, _), (tiny, _) = (
-        ([AthleteFactory(coach=coach).pk for _ in range(n)], coach)
-        for coach, n in _coaches(5, 1, 1)
-    )
-    AthleteFactory(coach=big_coach, archived=True)  # not scanned
+    (big, _), (small, _), (tiny, _) = coaches = _coaches(5, 1, 1)
+    for coach, n in coaches:
+        for _ in range(n):
+            AthleteFactory(coach=coach)
+    AthleteFactory(coach=big, archived=True)  # not scanned
 
-    assert services.scan_chunks(chunk_size=2) == [big, small + tiny]
-    assert services.scan_chunks(chunk_size=1) == [big, small, tiny]
-    assert services.scan_chunks(chunk_size=100) == [big + small + tiny]
+    def chunks(size):
+        return [
+            (chunk.coach_ids, chunk.athletes) for chunk in services.scan_chunks(chunk_size=size)
+        ]
+
+    assert chunks(2) == [([big.pk], 5), ([small.pk, tiny.pk], 2)]
+    assert chunks(1) == [([big.pk], 5), ([small.pk], 1), ([tiny.pk], 1)]
+    assert chunks(100) == [([big.pk, small.pk, tiny.pk], 7)]
 
 
 def _coaches(*sizes: int):
