@@ -405,6 +405,13 @@ class WarningFlag(models.Model):
             models.Index(fields=["status", "severity"]),
             # The resolved tab's pages, newest first, read by keyset (checkins.views).
             models.Index(fields=["status", "-resolved_at", "-id"], name="flag_resolved_newest"),
+            # A coach's open flags, athlete by athlete (the queue, the counts, the roster's
+            # badges): a probe per athlete of hers, never a pass over every coach's flags.
+            models.Index(
+                fields=["athlete", "severity", "created_at"],
+                condition=models.Q(status__in=("open", "acknowledged")),
+                name="flag_open_by_athlete",
+            ),
         ]
 
     def __str__(self) -> str:

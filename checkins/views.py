@@ -484,15 +484,17 @@ def _resolved_page(request: AuthedHttpRequest) -> tuple[list, dict]:
 def _queue_page(request: AuthedHttpRequest, *, errors: dict | None = None, status: int = 200):
     show = request.GET.get("show", "open")
     page = keyset = None
+    counts = selectors.open_flag_counts_for_request(request)
     if show == "resolved":
         flags, keyset = _resolved_page(request)
         listed = len(flags)
     else:
         show = "open"
-        page = Paginator(selectors.review_queue(request.user), FLAG_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        flags, listed = list(page.object_list), page.paginator.count
+        paginator = Paginator(selectors.review_queue(request.user), FLAG_PAGE_SIZE)
+        # The queue is the flags the counts count (open_flag_counts): not counted twice.
+        paginator.count = counts["total"]
+        page = paginator.get_page(request.GET.get("page"))
+        flags, listed = list(page.object_list), paginator.count
     # One row for the queue, on the coach's own account: what was listed, not whose.
     record_access(
         request,
@@ -508,7 +510,7 @@ def _queue_page(request: AuthedHttpRequest, *, errors: dict | None = None, statu
             "page": page,
             "keyset": keyset,
             "show": show,
-            "counts": selectors.open_flag_counts_for_request(request),
+            "counts": counts,
             "errors": errors or {},
         },
         status=status,

@@ -85,6 +85,14 @@ def env_url(name: str, default: str | None = None, *, required: bool = False) ->
     return raw.strip().rstrip("/")
 
 
+# Every query here reads a coach's rows or a chunk's: a parallel plan's workers cost more
+# to start than they save on sorts of a few thousand rows, and on SSDs a random read costs
+# about what a sequential one does (PostgreSQL's default, 4, is for spinning disks), so the
+# planner walks the per-athlete indexes instead of scanning every coach's flags. Measured
+# in benchmarks (README, "Performance and scaling").
+POSTGRES_SESSION_OPTIONS = "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
+
+
 def database_from_url(url: str, *, name: str = "DATABASE_URL", base_dir: Path) -> dict:
     """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/db`` into a DATABASES entry.
 
@@ -92,8 +100,10 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL", base_dir: Path) -
     PostgreSQL, a PostgreSQL URL names its database, relative SQLite paths are resolved against
     the project directory (the server, the tests and ``manage.py`` agree on one file whatever
     the working directory), persistent PostgreSQL connections (``?conn_max_age=``, default 60
-    seconds, health-checked), an optional ``?test_name=`` for the test database, and any other
-    query parameter (``sslmode=require``, ``connect_timeout=5``...) passed to the driver.
+    seconds, health-checked), the planner settings of ``POSTGRES_SESSION_OPTIONS`` unless
+    ``?options=`` gives others (libpq's ``-c name=value ...``), an optional ``?test_name=``
+    for the test database, and any other query parameter (``sslmode=require``,
+    ``connect_timeout=5``...) passed to the driver.
     """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -129,6 +139,8 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL", base_dir: Path) -
             raise ImproperlyConfigured(f"{name}: conn_max_age must be a whole number.") from None
         config = dj_database_url.parse(rest, conn_max_age=conn_max_age, conn_health_checks=True)
         config["ENGINE"] = "django.db.backends.postgresql"
+        # The planner settings of this app's sessions, unless the URL gives its own ?options=.
+        config["OPTIONS"] = {"options": POSTGRES_SESSION_OPTIONS, **config.get("OPTIONS", {})}
         config["PORT"] = str(config.get("PORT") or "")
     else:
         raise ImproperlyConfigured(

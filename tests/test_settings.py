@@ -248,12 +248,42 @@ def test_postgres_url_keeps_persistent_connections_test_name_and_driver_options(
     assert (default["HOST"], default["PORT"]) == ("db", "5433")
     assert default["CONN_MAX_AGE"] == 60
     assert default["CONN_HEALTH_CHECKS"] is True
-    assert "OPTIONS" not in default
+    # The planner settings for a web app's small sorts (config.env.POSTGRES_SESSION_OPTIONS).
+    assert default["OPTIONS"] == {
+        "options": "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
+    }
     assert "TEST" not in default
     assert tuned["CONN_MAX_AGE"] == 0
     assert tuned["PORT"] == ""
     assert tuned["TEST"] == {"NAME": "coach_ci"}
-    assert tuned["OPTIONS"] == {"sslmode": "require", "connect_timeout": 5}
+    assert tuned["OPTIONS"] == {
+        "options": "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1",
+        "sslmode": "require",
+        "connect_timeout": 5,
+    }
+
+
+def test_postgres_url_options_replace_the_planner_settings(tmp_path):
+    from config.env import database_from_url
+
+    own = database_from_url(
+        "postgres://db/coach?options=-c%20random_page_cost%3D4", base_dir=tmp_path
+    )
+
+    assert own["OPTIONS"] == {"options": "-c random_page_cost=4"}
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL only"
+)
+def test_the_planner_settings_reach_the_session(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
 
 
 def test_database_url_conn_max_age_must_be_a_number(tmp_path):
