@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
@@ -300,7 +301,7 @@ def dashboard_roster(
     if stage:
         qs = qs.filter(stage=stage)
     if flagged:
-        qs = qs.filter(Q(has_open_flag=True))  # annotated by roster_sorted
+        qs = qs.filter(Exists(_open_flags_of_row()))
     if due:
         qs = qs.filter(due_condition(zones, now), archived=False)
     return qs
@@ -319,44 +320,59 @@ def roster_sorted(
     decision awaiting her coach (pending, or applied without her), then a check-in due where
     she lives (``zones``: the time zones among them), then an expiring clearance or readiness
     (``expiring``: their ids, from ``expiring_for_roster``), then her name."""
-    open_flags = WarningFlag.objects.filter(
-        athlete=OuterRef("pk"), status__in=("open", "acknowledged")
-    )
-    qs = athletes.annotate(
-        last_checkin_week=Subquery(
+    sort = roster_sort(sort)
+    key = sort.removeprefix("-")
+    open_flags = _open_flags_of_row()
+    # Only what this sort reads: the database computes every sort key for every athlete of
+    # the roster, so a key it does not need is work for nothing.
+    annotations: dict[str, Any] = {
+        # Shown on every row: computed for the page's rows only (after LIMIT).
+        "last_checkin_week": Subquery(
             WeeklyCheckIn.objects.filter(athlete=OuterRef("pk"))
             .order_by("-week")
             .values("week")[:1]
         ),
-        has_open_flag=Exists(open_flags),
-        need_high=Exists(open_flags.filter(severity="high")),
-        need_decision=Exists(
-            Decision.objects.filter(athlete=OuterRef("pk"), status__in=OPEN_STATUSES)
-        ),
-        need_checkin=Case(
-            When(Q(archived=False) & due_condition(zones, now), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-        need_expiry=Case(
-            When(pk__in=list(expiring), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-        stage_rank=Case(
+    }
+    if key == "need":
+        annotations |= {
+            "need_high": Exists(open_flags.filter(severity="high")),
+            "need_decision": Exists(
+                Decision.objects.filter(athlete=OuterRef("pk"), status__in=OPEN_STATUSES)
+            ),
+            "need_checkin": Case(
+                When(Q(archived=False) & due_condition(zones, now), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            "need_expiry": Case(
+                When(pk__in=list(expiring), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        }
+    elif key == "stage":
+        annotations["stage_rank"] = Case(
             *(When(stage=s.key, then=Value(s.order)) for s in protocol.STAGES),
             default=Value(0),
             output_field=IntegerField(),
-        ),
-        top_severity=Subquery(
-            open_flags.annotate(rank=SEVERITY_ORDER).order_by("-rank").values("rank")[:1]
-        ),
-        open_flag_count=Subquery(
-            open_flags.order_by().values("athlete").annotate(n=Count("id")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-    )
-    return qs.order_by(*_roster_order(roster_sort(sort)))
+        )
+    elif key == "flags":
+        annotations |= {
+            "top_severity": Subquery(
+                open_flags.annotate(rank=SEVERITY_ORDER).order_by("-rank").values("rank")[:1]
+            ),
+            "open_flag_count": Subquery(
+                open_flags.order_by().values("athlete").annotate(n=Count("id")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+        }
+    qs = athletes.annotate(**annotations)
+    return qs.order_by(*_roster_order(sort))
+
+
+def _open_flags_of_row() -> QuerySet[WarningFlag]:
+    """The open flags of the athlete of the row (``OuterRef``)."""
+    return WarningFlag.objects.filter(athlete=OuterRef("pk"), status__in=("open", "acknowledged"))
 
 
 def safety_gates_failing_now(decision: Decision) -> list[str]:

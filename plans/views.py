@@ -124,7 +124,9 @@ def _dashboard_context(request: AuthedHttpRequest) -> dict:
         now=now,
         flags=checkin_selectors.open_flag_counts_for_request(request),
     )
-    review, review_total = checkin_selectors.review_by_athlete(request.user, REVIEW_ATHLETES)
+    review, review_total = checkin_selectors.review_by_athlete(
+        request.user, REVIEW_ATHLETES, total=counts["flags"]["athletes"]
+    )
     decisions = list(selectors.open_decisions(request.user)[:BULK_DECISIONS_SHOWN])
     return {
         "page": page,

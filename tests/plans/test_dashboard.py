@@ -119,7 +119,7 @@ def test_it_counts_flags_decisions_and_checkins_due(coach, coach_client, other_c
     response = coach_client.get(URL)
 
     counts = response.context["counts"]
-    assert counts["flags"] == {"high": 1, "medium": 2, "low": 0, "total": 3}
+    assert counts["flags"] == {"high": 1, "medium": 2, "low": 0, "total": 3, "athletes": 3}
     assert counts["pending_decisions"] == 3
     assert counts["checkins_due"] == 2
     assert response.context["review"][0].pk == athletes[0].pk
