@@ -9,6 +9,7 @@ from checkins.models import CheckInRevision, SymptomReport, WarningFlag, WeeklyC
 from checkins.services import EDITABLE_FIELDS, REPORT_FIELDS
 from clinical.advice import Advice
 from clinical.symptoms import SYMPTOMS
+from web.api.serializers import RowListSerializer
 from web.weeks import monday_of
 
 
@@ -42,6 +43,7 @@ class CheckInSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         extra_kwargs = {"sleep_hours": {"coerce_to_string": False}}
+        list_serializer_class = RowListSerializer
         # The (athlete, week) uniqueness is judged by the service, after the week is
         # normalised to its Monday; DRF's own check would see the raw date.
         validators: list = []
@@ -88,6 +90,7 @@ class FlagSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+        list_serializer_class = RowListSerializer
 
 
 class ResolveSerializer(serializers.Serializer):

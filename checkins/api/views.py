@@ -32,6 +32,7 @@ class AthleteCheckInListCreate(
     permission_classes = [SignedIn]
     access_what = "check-ins"
     pagination_class = StandardPagination
+    paged_relation = "checkins"  # counted with her lookup
 
     def get_queryset(self):
         return self.get_athlete().checkins.order_by("-week")

@@ -5,6 +5,7 @@ A value that is not one of those answers 400 saying what is allowed, rather than
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator as DjangoPaginator
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -28,6 +29,10 @@ class StandardPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self._check(request.query_params)
+        counted = getattr(view, "paged_count", None)
+        count = counted() if callable(counted) else None
+        if count is not None:  # counted already, with the athlete (athletes.access)
+            self.django_paginator_class = _paginator_knowing(count)
         return super().paginate_queryset(queryset, request, view)
 
     def _check(self, params) -> None:
@@ -40,6 +45,17 @@ class StandardPagination(PageNumberPagination):
             errors[self.page_size_query_param] = [f"A whole number from 1 to {self.max_page_size}."]
         if errors:
             raise ValidationError(errors)
+
+
+def _paginator_knowing(count: int):
+    """A Django paginator that takes ``count`` as the number of rows instead of asking."""
+
+    def paginator(object_list, per_page) -> DjangoPaginator:
+        made = DjangoPaginator(object_list, per_page)
+        made.count = count  # its cached_property, filled in advance
+        return made
+
+    return paginator
 
 
 def _whole(raw: str, low: int, high: int | None = None) -> bool:
