@@ -78,6 +78,7 @@ class Result:
     queries: int | None
     note: str = ""
     paired: bool = False  # the second of a pair: its ratio to the first is printed
+    measured: bool = True  # False: the note says why not (a tool or PostgreSQL missing)
 
     @property
     def median(self) -> float:
@@ -190,13 +191,18 @@ def report(results: list[Result]) -> None:
     print(f"\n{'scenario':<26}{'workload':<34}{'median':>10}{'p95':>10}{'queries':>9}{'ratio':>8}")
     previous: Result | None = None
     for r in results:
-        ratio = f"{r.median / previous.median:.2f}×" if r.paired and previous else ""
+        ratio = ""
+        if r.paired and previous is not None and r.measured and previous.measured:
+            ratio = f"{r.median / previous.median:.2f}×"
         previous = r
         queries = "" if r.queries is None else str(r.queries)
-        print(
-            f"{r.scenario:<26}{r.label:<34}{r.median * 1000:>8.2f}ms{r.p95 * 1000:>8.2f}ms"
-            f"{queries:>9}{ratio:>8}"
-        )
+        if not r.measured:
+            print(f"{r.scenario:<26}{r.label:<34}{'—':>10}{'—':>10}{queries:>9}{ratio:>8}")
+        else:
+            print(
+                f"{r.scenario:<26}{r.label:<34}{r.median * 1000:>8.2f}ms{r.p95 * 1000:>8.2f}ms"
+                f"{queries:>9}{ratio:>8}"
+            )
         if r.note:
             print(f"{'':<26}  {r.note}")
 

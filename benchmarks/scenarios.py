@@ -25,6 +25,7 @@ from tests.sql import written_tables
 
 from .__main__ import Result, interleaved
 from .generate import LARGE_COACH, LONG_HISTORY, SHORT_HISTORY, SMALL_COACH
+from .http import http_list, http_post
 
 HOST = {"HTTP_HOST": "localhost"}
 
@@ -278,4 +279,7 @@ SCENARIOS: dict[str, Callable[[int], list[Result]]] = {
     "writes": writes_per_get,
     "engine": engine,
     "notifications": notifications_per_scan,
+    # Over HTTP, gunicorn with production settings (PostgreSQL only; benchmarks/http.py).
+    "http_list": http_list,
+    "http_post": http_post,
 }

@@ -53,3 +53,136 @@ def test_the_generator_is_reproducible_from_its_seed():
         )
     )
     assert first == second
+
+
+# --- The HTTP scenarios (benchmarks/http.py): their pure parts; wrk and gunicorn are not needed.
+
+WRK_CLEAN = """\
+Running 5s test @ http://127.0.0.1:40123/healthz
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    12.21ms   21.57ms 305.03ms   97.49%
+    Req/Sec   418.15     91.85   590.00     80.00%
+  2500 requests in 3.00s, 2.03MB read
+Requests/sec:    832.41
+Transfer/sec:    692.04KB
+"""
+WRK_ERRORS = """\
+Running 1m test @ http://127.0.0.1:40123/api/v1/athletes/53/checkins/?page_size=52
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    20.00ms    1.00ms  30.00ms   90.00%
+    Req/Sec   200.00     10.00   220.00     80.00%
+  24000 requests in 1.00m, 12.00MB read
+  Socket errors: connect 0, read 3, write 0, timeout 2
+  Non-2xx or 3xx responses: 23990
+Requests/sec:    399.98
+Transfer/sec:    204.80KB
+"""
+
+
+def test_wrk_output_is_read_into_requests_per_second_and_errors():
+    from benchmarks.http import parse_wrk
+
+    clean = parse_wrk(WRK_CLEAN)
+    assert (clean.requests, clean.seconds, clean.per_second) == (2500, 3.0, 832.41)
+    assert (clean.non_2xx, clean.socket_errors) == (0, {})
+    errors = parse_wrk(WRK_ERRORS)
+    assert (errors.requests, errors.seconds, errors.non_2xx) == (24000, 60.0, 23990)
+    assert errors.socket_errors == {"connect": 0, "read": 3, "write": 0, "timeout": 2}
+    with pytest.raises(ValueError, match="not a wrk summary"):
+        parse_wrk("unable to connect to 127.0.0.1:1 Connection refused\n")
+
+
+def test_lost_and_duplicated_writes_are_counted_against_the_answers():
+    from benchmarks.http import audit_writes
+
+    # One 201 per athlete-week and its row; a twin's second answer a 400; rows of weeks not
+    # sent are not ours.
+    clean = audit_writes(
+        {("a", 1): [201], ("b", 1): [201, 400]}, {("a", 1): 1, ("b", 1): 1, ("z", 1): 5}
+    )
+    assert clean.failures == []
+    assert (clean.requests, clean.created, clean.rows) == (3, 2, 2)
+    assert clean.statuses == {201: 2, 400: 1}
+
+    def counts(answers, rows):
+        audit = audit_writes({"p": answers}, {"p": rows} if rows else {})
+        return audit.lost, audit.duplicated, audit.refused, audit.server_errors, audit.no_answer
+
+    assert counts([201], 0) == (1, 0, 0, 0, 0)  # told it was saved; it is not
+    assert counts([201, 201], 1) == (1, 0, 0, 0, 0)  # both twins told so, one row
+    assert counts([201, 400], 2) == (0, 1, 0, 0, 0)  # a second row
+    assert counts([400], 1) == (0, 1, 1, 0, 0)  # a row nobody was told of
+    assert counts([201, 500], 1) == (0, 0, 0, 1, 0)
+    assert counts([0], 0) == (0, 0, 1, 0, 1)  # no answer at all, nothing written
+    assert audit_writes({"p": [201, 500]}, {"p": 1}).failures == ["1 5xx answers"]
+
+
+def test_the_weeks_posted_are_before_each_first_check_in_and_never_before_the_birth():
+    from datetime import date
+
+    from benchmarks.http import free_weeks
+
+    first = date(2025, 12, 1)  # a Monday
+    athletes = [
+        (1, first, date(2025, 10, 1)),  # 9 weeks, 29 September to 24 November
+        (2, first, date(2025, 11, 20)),  # born in the week of 17 November: 2 weeks
+        (3, None, date(2025, 1, 1)),  # no check-in at all: nothing known, none
+    ]
+    assert free_weeks(athletes, 3) == [
+        (1, date(2025, 11, 24)),
+        (2, date(2025, 11, 24)),
+        (1, date(2025, 11, 17)),
+    ]
+    pairs = free_weeks(athletes, 100)
+    assert len(pairs) == len(set(pairs)) == 9 + 2
+    assert min(w for a, w in pairs if a == 1) == date(2025, 9, 29)  # the week of her birth
+
+
+def test_twin_posts_go_in_pairs_behind_one_barrier_and_say_the_same():
+    from datetime import date, timedelta
+
+    from benchmarks.http import MARKER, _post_calls
+
+    pairs = [(athlete, date(2025, 11, 24) - timedelta(weeks=1)) for athlete in range(1, 31)]
+    calls = _post_calls(pairs, twins=3)
+    assert len(calls) == 33
+    twins = [i for i, call in enumerate(calls) if call.twin is not None]
+    assert twins == [0, 1, 11, 12, 22, 23]
+    for i in twins[::2]:
+        assert calls[i].twin is calls[i + 1].twin
+        assert (calls[i].path, calls[i].body) == (calls[i + 1].path, calls[i + 1].body)
+    assert {call.key for call in calls} == set(pairs)
+    assert all(MARKER.encode() in call.body for call in calls)
+
+
+def test_the_http_scenarios_say_why_they_are_not_measured():
+    from benchmarks.http import (
+        NOT_MEASURED_DB,
+        NOT_MEASURED_UNSEEN,
+        NOT_MEASURED_WRK,
+        why_not_measured,
+    )
+
+    here = {"vendor": "postgresql", "in_transaction": False, "same_database": True}
+    assert why_not_measured(**here, wrk_found=True, needs_wrk=True) is None
+    assert why_not_measured(**here, wrk_found=False, needs_wrk=True) == NOT_MEASURED_WRK
+    assert why_not_measured(**here, wrk_found=False, needs_wrk=False) is None
+    assert NOT_MEASURED_WRK == "not measured: install wrk (apt-get install wrk)"
+    sqlite = {**here, "vendor": "sqlite"}
+    assert why_not_measured(**sqlite, wrk_found=True, needs_wrk=True) == NOT_MEASURED_DB
+    in_a_test = {**here, "in_transaction": True}
+    assert why_not_measured(**in_a_test, wrk_found=True, needs_wrk=False) == NOT_MEASURED_UNSEEN
+
+
+@pytest.mark.django_db
+def test_the_http_scenarios_do_not_start_gunicorn_in_a_test():
+    # On SQLite, or on PostgreSQL inside the test's transaction: not measured, and the table
+    # shows why instead of a time.
+    from benchmarks.http import http_list, http_post
+
+    for scenario in (http_list, http_post):
+        (result,) = scenario(3)
+        assert not result.measured
+        assert result.note.startswith("not measured: ")
