@@ -125,11 +125,26 @@ def flag_for(user: User, pk: int) -> WarningFlag:
 
 def review_queue(user: User) -> QuerySet[WarningFlag]:
     """Open (and acknowledged) flags, most severe first, then the oldest first."""
-    return (
-        flags_visible_to(user)
-        .filter(status__in=OPEN_STATUSES, athlete__archived=False)
-        .annotate(severity_rank=SEVERITY_ORDER)
-        .order_by("-severity_rank", "created_at", "id")
+    return _in_queue_order(
+        flags_visible_to(user).filter(status__in=OPEN_STATUSES, athlete__archived=False)
+    )
+
+
+def review_queue_keys(user: User) -> QuerySet:
+    """``review_queue`` as its flags' ids only, for paging: a page of it is sorted without
+    reading the rows it does not show (``review_queue_page``)."""
+    return review_queue(user).select_related(None).values("pk")
+
+
+def review_queue_page(user: User, keys: Iterable) -> QuerySet[WarningFlag]:
+    """The flags of a page of ``review_queue_keys`` (a slice of it, read as a subquery), with
+    what the queue shows of them, in the queue's order: one query."""
+    return review_queue(user).filter(pk__in=keys)
+
+
+def _in_queue_order(flags: QuerySet[WarningFlag]) -> QuerySet[WarningFlag]:
+    return flags.annotate(severity_rank=SEVERITY_ORDER).order_by(
+        "-severity_rank", "created_at", "id"
     )
 
 

@@ -490,11 +490,13 @@ def _queue_page(request: AuthedHttpRequest, *, errors: dict | None = None, statu
         listed = len(flags)
     else:
         show = "open"
-        paginator = Paginator(selectors.review_queue(request.user), FLAG_PAGE_SIZE)
-        # The queue is the flags the counts count (open_flag_counts): not counted twice.
+        # Paged by the flags' ids (sorted without reading the rows not shown), then the page's
+        # rows; the queue is the flags the counts count (open_flag_counts): not counted twice.
+        paginator = Paginator(selectors.review_queue_keys(request.user), FLAG_PAGE_SIZE)
         paginator.count = counts["total"]
         page = paginator.get_page(request.GET.get("page"))
-        flags, listed = list(page.object_list), paginator.count
+        flags = list(selectors.review_queue_page(request.user, page.object_list))
+        listed = paginator.count
     # One row for the queue, on the coach's own account: what was listed, not whose.
     record_access(
         request,

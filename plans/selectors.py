@@ -249,7 +249,7 @@ def roster_sort(value: str) -> str:
     return value if key in ROSTER_SORTS and value != "-need" else DEFAULT_ROSTER_SORT
 
 
-def _roster_order(sort: str) -> list:
+def _roster_order(sort: str, *, by_expiry: bool = True) -> list:
     descending = sort.startswith("-")
     key = sort.removeprefix("-")
 
@@ -259,7 +259,8 @@ def _roster_order(sort: str) -> list:
         ]
 
     if key == "need":
-        return ["-need_high", "-need_decision", "-need_checkin", "-need_expiry", *_BY_NAME]
+        expiry = ["-need_expiry"] if by_expiry else []
+        return ["-need_high", "-need_decision", "-need_checkin", *expiry, *_BY_NAME]
     if key == "name":
         return [*directed("first_name", "last_name"), "id"]
     if key == "weeks":  # weeks postpartum: fewer weeks, a later birth
@@ -344,12 +345,13 @@ def roster_sorted(
                 default=Value(False),
                 output_field=BooleanField(),
             ),
-            "need_expiry": Case(
+        }
+        if expiring:  # none: a constant, which no database sorts by
+            annotations["need_expiry"] = Case(
                 When(pk__in=list(expiring), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
-            ),
-        }
+            )
     elif key == "stage":
         annotations["stage_rank"] = Case(
             *(When(stage=s.key, then=Value(s.order)) for s in protocol.STAGES),
@@ -367,7 +369,7 @@ def roster_sorted(
             ),
         }
     qs = athletes.annotate(**annotations)
-    return qs.order_by(*_roster_order(sort))
+    return qs.order_by(*_roster_order(sort, by_expiry=bool(expiring)))
 
 
 def _open_flags_of_row() -> QuerySet[WarningFlag]:
