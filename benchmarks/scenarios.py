@@ -26,6 +26,7 @@ from tests.sql import written_tables
 from .__main__ import Result, interleaved
 from .generate import LARGE_COACH, LONG_HISTORY, SHORT_HISTORY, SMALL_COACH
 from .http import http_list, http_post
+from .wger import wger
 
 HOST = {"HTTP_HOST": "localhost"}
 
@@ -114,14 +115,23 @@ def api_list(repeat: int) -> list[Result]:
     )
 
 
-def api_52(repeat: int) -> list[Result]:
-    client = _token_client()
+def api_52_athlete() -> Athlete:
+    """The athlete whose whole list ``api_52`` (and ``wger``) times: the large coach's first
+    with a full history."""
     athlete = (
         Athlete.objects.filter(coach__email=LARGE_COACH)
         .exclude(email__in=(SHORT_HISTORY, LONG_HISTORY))
         .order_by("pk")
         .first()
     )
+    if athlete is None:
+        raise RuntimeError("the bench world has no athlete of the large coach")
+    return athlete
+
+
+def api_52(repeat: int) -> list[Result]:
+    client = _token_client()
+    athlete = api_52_athlete()
     n = athlete.checkins.count()
     return list(
         interleaved(
@@ -282,4 +292,6 @@ SCENARIOS: dict[str, Callable[[int], list[Result]]] = {
     # Over HTTP, gunicorn with production settings (PostgreSQL only; benchmarks/http.py).
     "http_list": http_list,
     "http_post": http_post,
+    # Against wger, installed by hand outside the repository (benchmarks/wger.py, README).
+    "wger": wger,
 }

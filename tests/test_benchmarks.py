@@ -186,3 +186,75 @@ def test_the_http_scenarios_do_not_start_gunicorn_in_a_test():
         (result,) = scenario(3)
         assert not result.measured
         assert result.note.startswith("not measured: ")
+
+
+def test_the_wger_scenario_reads_its_setup_from_the_environment(tmp_path):
+    from benchmarks.wger import NOT_MEASURED, WgerSetup, wger_setup
+
+    python = tmp_path / "python"
+    python.write_text("")
+    settings = tmp_path / "run" / "bench_settings.py"
+    settings.parent.mkdir()
+    settings.write_text("")
+    assert wger_setup({}) == NOT_MEASURED
+    assert wger_setup({"WGER_PYTHON": str(python)}) == NOT_MEASURED
+    assert NOT_MEASURED.startswith("not measured: set WGER_PYTHON")
+    assert wger_setup({"WGER_PYTHON": str(python), "WGER_SETTINGS": str(settings)}) == WgerSetup(
+        str(python), str(settings.parent), "bench_settings"
+    )
+    missing = wger_setup({"WGER_PYTHON": str(tmp_path / "nope"), "WGER_SETTINGS": str(settings)})
+    assert isinstance(missing, str)
+    assert missing.startswith("not measured: WGER_PYTHON=")
+    gone = wger_setup({"WGER_PYTHON": str(python), "WGER_SETTINGS": str(tmp_path / "x.py")})
+    assert isinstance(gone, str)
+    assert gone.startswith("not measured: WGER_SETTINGS=")
+    module = {"WGER_PYTHON": str(python), "WGER_SETTINGS": "bench_settings"}
+    assert "WGER_PYTHONPATH" in wger_setup(module)
+    assert wger_setup({**module, "WGER_PYTHONPATH": "/srv/wger"}) == WgerSetup(
+        str(python), "/srv/wger", "bench_settings"
+    )
+
+
+def test_the_wger_drivers_replies_are_read_or_refused():
+    from benchmarks.wger import parse_reply
+
+    assert parse_reply('{"name": "list", "times": [0.002, 0.0031]}\n', "list", 2) == [
+        0.002,
+        0.0031,
+    ]
+    refused = (
+        "Traceback (most recent call last):",  # the driver died
+        '{"ready": true}',
+        '{"name": "one", "times": [0.002, 0.003]}',  # another page's timings
+        '{"name": "list", "times": [0.002]}',  # too few
+        '{"name": "list", "times": [0.002, 0]}',  # not a time
+        '{"name": "list", "times": [0.002, true]}',
+        '{"name": "list", "times": "0.002 0.003"}',
+        "[]",
+    )
+    for line in refused:
+        with pytest.raises(ValueError, match=r"driver reply|expected"):
+            parse_reply(line, "list", 2)
+
+
+def test_a_rows_cost_is_the_pages_difference_over_the_extra_rows():
+    from benchmarks.wger import per_row, verdict
+
+    assert per_row(0.0061, 0.001, 52) == pytest.approx(0.0001)
+    with pytest.raises(ValueError, match="two rows"):
+        per_row(0.001, 0.001, 1)
+    assert verdict(0.9, 1.0, at_most=True) == "target ≤ 1× reached"
+    assert verdict(1.2, 1.0, at_most=True) == "target ≤ 1× not reached"
+    assert verdict(1.3, 1.3, at_most=False) == "target ≥ 1.3× reached"
+    assert verdict(0.5, 1.3, at_most=False) == "target ≥ 1.3× not reached"
+
+
+def test_the_wger_scenario_is_not_measured_without_wger(monkeypatch):
+    from benchmarks.wger import NOT_MEASURED, wger
+
+    monkeypatch.delenv("WGER_PYTHON", raising=False)
+    monkeypatch.delenv("WGER_SETTINGS", raising=False)
+    (result,) = wger(5)
+    assert not result.measured
+    assert result.note == NOT_MEASURED
+    assert result.times[0] > 0

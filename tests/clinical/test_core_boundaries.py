@@ -177,6 +177,14 @@ NOT_CLINICAL = {
         "CHECKIN": "benchmark data: what every check-in POSTed says",
         "_UNITS": "wrk's units of time, in seconds",
     },
+    "benchmarks/wger.py": {
+        **dict.fromkeys(
+            ("ROWS", "PER_ROUND", "ROUNDS_MIN", "READY_TIMEOUT"),
+            "benchmark load: rows listed, requests per turn, turns, a timeout",
+        ),
+        "TARGET_IN_PROCESS": "issue 15's target against wger, in-process",
+        "TARGET_HTTP": "issue 15's throughput target against wger, over HTTP",
+    },
     "plans/demo_activities.py": dict.fromkeys(
         ("DEMO_WEEKS", "DEMO_DONE_SHARE", "DEMO_PACE_MS"), "demo data"
     ),
