@@ -282,7 +282,10 @@ class AthleteNestedMixin(_NestedViewBase):
 
     def get_athlete(self) -> Athlete:
         if not hasattr(self, "_athlete"):
-            athletes = Athlete.objects.visible_to(self.request.user).select_related("coach", "user")
+            athletes = Athlete.objects.visible_to(self.request.user)
+            if self.request.method not in permissions.SAFE_METHODS:
+                # Writes may address her or her coach (a message's e-mail): one query.
+                athletes = athletes.select_related("coach", "user")
             if self._counts_rows():
                 athletes = athletes.annotate(paged_count=_count_of(self.paged_relation or ""))
             self._athlete = get_object_or_404(athletes, pk=self.kwargs[self.athlete_url_kwarg])
