@@ -88,7 +88,10 @@ NOT_CLINICAL = {
     },
     "checkins/charts.py": {"CHART_WEEKS": "how many calendar weeks a chart shows"},
     "plans/publication.py": {"BACKFILL_WEEKS": "how far back a stopped worker's weeks are filled"},
-    "plans/tasks.py": {"RETRY": "Celery retry policy"},
+    "plans/tasks.py": {
+        "RETRY": "Celery retry policy",
+        "PUBLISH_CHUNK_SIZE": "athletes per task of the hourly publication",
+    },
     "plans/management/commands/seed_demo.py": {"SCRIPTED_WEEKS": "demo data"},
     "checkins/windows.py": {"WEEK": "a calendar week"},
     "conversations/models.py": {
