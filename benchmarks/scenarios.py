@@ -25,6 +25,7 @@ from tests.sql import written_tables
 
 from .__main__ import Result, interleaved
 from .generate import LARGE_COACH, LONG_HISTORY, SHORT_HISTORY, SMALL_COACH
+from .workers import publish_workers, scan_workers
 
 HOST = {"HTTP_HOST": "localhost"}
 
@@ -278,4 +279,7 @@ SCENARIOS: dict[str, Callable[[int], list[Result]]] = {
     "writes": writes_per_get,
     "engine": engine,
     "notifications": notifications_per_scan,
+    # Real worker processes, 1 against 2 (PostgreSQL and Redis only; skipped otherwise).
+    "scan_workers": scan_workers,
+    "publish_workers": publish_workers,
 }
