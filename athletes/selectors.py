@@ -8,7 +8,18 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, DateField, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -85,6 +96,39 @@ def roster_for_coach(
                 | Q(email__icontains=word)
             )
     return qs.order_by("first_name", "last_name", "id")
+
+
+@dataclass(frozen=True)
+class RosterChunk:
+    """A unit of fanned-out work: whole rosters, by coach, and how many active athletes."""
+
+    coach_ids: list[int]
+    athletes: int
+
+
+def roster_chunks(*, chunk_size: int) -> list[RosterChunk]:
+    """The active athletes, by roster, in chunks: coaches are added to a chunk until it
+    reaches ``chunk_size`` athletes (a coach with more is a chunk of her own). One query. A
+    chunk is named by a handful of coach ids, and the task that runs it reads the rosters
+    as they are then (the daily scan's and the hourly publication's chunks)."""
+    chunks: list[RosterChunk] = []
+    coaches: list[int] = []
+    athletes = 0
+    for coach_id, n in (
+        Athlete.objects.active()
+        .order_by("coach_id")
+        .values_list("coach_id")
+        .annotate(n=Count("pk"))
+        .values_list("coach_id", "n")
+    ):
+        if athletes >= chunk_size:
+            chunks.append(RosterChunk(coaches, athletes))
+            coaches, athletes = [], 0
+        coaches.append(coach_id)
+        athletes += n
+    if coaches:
+        chunks.append(RosterChunk(coaches, athletes))
+    return chunks
 
 
 def clearances_for(athlete: Athlete) -> QuerySet[Clearance]:

@@ -27,6 +27,7 @@ from .__main__ import Result, interleaved
 from .generate import LARGE_COACH, LONG_HISTORY, SHORT_HISTORY, SMALL_COACH
 from .http import http_list, http_post
 from .wger import wger
+from .workers import publish_workers, scan_workers
 
 HOST = {"HTTP_HOST": "localhost"}
 
@@ -294,4 +295,7 @@ SCENARIOS: dict[str, Callable[[int], list[Result]]] = {
     "http_post": http_post,
     # Against wger, installed by hand outside the repository (benchmarks/wger.py, README).
     "wger": wger,
+    # Real worker processes, 1 against 2 (PostgreSQL and Redis only; skipped otherwise).
+    "scan_workers": scan_workers,
+    "publish_workers": publish_workers,
 }

@@ -6,11 +6,11 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,7 +18,13 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from athletes.access import is_coach_side
 from athletes.models import Athlete, HighFlagDelivery, User
-from athletes.selectors import athlete_facts, athletes_for_scan, notification_preferences_for
+from athletes.selectors import (
+    RosterChunk,
+    athlete_facts,
+    athletes_for_scan,
+    notification_preferences_for,
+    roster_chunks,
+)
 from athletes.services import athlete_touch
 from clinical import rules
 from clinical.facts import HIGH, SEVERITY_RANK, CheckInFacts, Flag
@@ -447,37 +453,11 @@ SCAN_CHUNK_SIZE = 500
 _FACT_COLUMNS = tuple(CheckInFacts.__dataclass_fields__)
 
 
-class ScanChunk(NamedTuple):
-    """The daily scan's unit of work: whole rosters, by coach, and how many athletes."""
-
-    coach_ids: list[int]
-    athletes: int
-
-
-def scan_chunks(*, chunk_size: int | None = None) -> list[ScanChunk]:
-    """The active athletes, by roster, in chunks: coaches are added to a chunk until it
-    reaches ``chunk_size`` athletes (a coach with more is a chunk of her own), so that each
-    coach is told of her new high flags in one task per scan, whichever worker runs her
-    chunk, and a chunk is named by a handful of coach ids, not thousands of athlete ids."""
-    chunk_size = chunk_size or SCAN_CHUNK_SIZE
-    chunks: list[ScanChunk] = []
-    coaches: list[int] = []
-    athletes = 0
-    for coach_id, n in (
-        Athlete.objects.active()
-        .order_by("coach_id")
-        .values_list("coach_id")
-        .annotate(n=Count("pk"))
-        .values_list("coach_id", "n")
-    ):
-        if athletes >= chunk_size:
-            chunks.append(ScanChunk(coaches, athletes))
-            coaches, athletes = [], 0
-        coaches.append(coach_id)
-        athletes += n
-    if coaches:
-        chunks.append(ScanChunk(coaches, athletes))
-    return chunks
+def scan_chunks(*, chunk_size: int | None = None) -> list[RosterChunk]:
+    """The daily scan's units of work: whole rosters (``roster_chunks``), so that each coach
+    is told of her new high flags in one task per scan, whichever worker runs her chunk, and
+    a chunk is named by a handful of coach ids, not thousands of athlete ids."""
+    return roster_chunks(chunk_size=chunk_size or SCAN_CHUNK_SIZE)
 
 
 def warnings_scan(*, chunk_size: int | None = None) -> dict[str, int]:

@@ -13,9 +13,10 @@ current week, from today, becomes the pause week, and so does every week publish
 until her coach lifts the pause with an override. An ``advance`` never happens without the
 coach.
 
-``publish_due_weeks`` does the periodic part, hourly: it publishes next week from her Sunday
-on (so it exists before her Monday begins, whatever her time zone) and fills any week that a
-stopped worker missed. It is idempotent: run twice, it changes nothing the second time.
+The hourly ``tasks.publish_weeks`` (in chunks of rosters) does the periodic part: it
+publishes next week from her Sunday on (so it exists before her Monday begins, whatever her
+time zone) and fills any week that a stopped worker missed. It is idempotent: run twice, it
+changes nothing the second time.
 """
 
 from __future__ import annotations

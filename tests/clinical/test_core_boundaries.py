@@ -58,6 +58,14 @@ NOT_CLINICAL = {
     },
     "web/sessions.py": {"RENEW_EVERY_SECONDS": "how often a session's expiry is pushed back"},
     "benchmarks/generate.py": {"BATCH": "rows per insert of the benchmark data"},
+    "benchmarks/workers.py": {
+        "START_TIMEOUT": "how long the bench waits for its workers",
+        "RUN_TIMEOUT": "how long the bench waits for one fan-out",
+        "CATCH_UP_ROUNDS": "the bench's warm-up runs at most",
+        "CATCH_UP_TIMEOUT": "how long the bench waits for one warm-up fan-out",
+        "STOP_TIMEOUT": "how long a bench worker has to shut down",
+        "TARGET_RATIO": "the bench's target: 2 workers at least 1.6× as fast as 1",
+    },
     "athletes/adapters.py": {"CODE_EMAIL_LIFETIME": "how long an e-mailed code is worth sending"},
     "athletes/mail.py": {
         "CLAIM_TIMEOUT": "when a sender that died mid-send loses its claim on an e-mail",
@@ -88,7 +96,10 @@ NOT_CLINICAL = {
     },
     "checkins/charts.py": {"CHART_WEEKS": "how many calendar weeks a chart shows"},
     "plans/publication.py": {"BACKFILL_WEEKS": "how far back a stopped worker's weeks are filled"},
-    "plans/tasks.py": {"RETRY": "Celery retry policy"},
+    "plans/tasks.py": {
+        "RETRY": "Celery retry policy",
+        "PUBLISH_CHUNK_SIZE": "athletes per task of the hourly publication",
+    },
     "plans/management/commands/seed_demo.py": {"SCRIPTED_WEEKS": "demo data"},
     "checkins/windows.py": {"WEEK": "a calendar week"},
     "conversations/models.py": {

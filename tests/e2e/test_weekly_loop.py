@@ -30,9 +30,10 @@ from playwright.sync_api import Page, expect
 
 from athletes.models import Athlete, Role, User
 from checkins.models import WeeklyCheckIn
-from plans import publication, services, tasks
+from plans import publication, services
 from plans.models import Decision, PlanPause, PlanWeek
 from tests.factories import AssessmentFactory, ClearanceFactory
+from tests.plans.publishing import publish_weeks
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -88,7 +89,7 @@ class Clock:
         while hour <= moment:
             if self.matters(hour):
                 self.traveller.move_to(hour)
-                self.runs.append((hour, tasks.publish_weeks()))
+                self.runs.append((hour, publish_weeks()))
             hour += HOUR
         self.traveller.move_to(moment)
         self.now = moment

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from plans import tasks
+from .publishing import publish_weeks
 
 HOUR = timedelta(hours=1)
 
@@ -51,9 +51,10 @@ class HourlyClock:
         traveller.move_to(self.now)
 
     def run_task(self) -> dict[str, int]:
-        """Run ``publish_weeks`` now, and what it queues on commit, as a worker does."""
+        """Run ``publish_weeks`` (and its chunks) now, and what it queues on commit, as the
+        workers do; returns its totals and its chunks' (``tests.plans.publishing``)."""
         with self.capture_on_commit(execute=True):
-            totals = tasks.publish_weeks()
+            totals = publish_weeks()
         self.runs += 1
         self.last_run = self.now
         return totals

@@ -23,8 +23,9 @@ from clinical.simulation import (
     perfect_timeline,
     planned_checkin,
 )
-from plans import services, tasks
+from plans import services
 from plans.models import Decision, DecisionStatus, PlanWeek
+from tests.plans.publishing import publish_weeks
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +125,7 @@ def test_she_reaches_speed_in_38_weeks_without_a_single_flag(
             services.decision_approve(decision=pending, by=coach)
             # Monday: the hourly publisher has nothing to add.
             clock.move_to(at(monday(n + 1), 0) + timedelta(minutes=30))
-            assert tasks.publish_weeks()["published"] == 0
+            assert publish_weeks()["published"] == 0
             n += 1
             stage = PlanWeek.objects.get(plan__athlete=athlete, week=monday(n)).stage
             reached.setdefault(stage, n)

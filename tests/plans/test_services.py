@@ -12,11 +12,12 @@ from athletes.models import ClearanceScope
 from checkins.models import WeeklyCheckIn
 from checkins.services import checkin_submit, checkin_update
 from clinical import protocol
-from plans import services, tasks
+from plans import services
 from plans.models import AuditEntry, Decision, DecisionStatus, Plan, PlannedSession, PlanWeek
 from plans.publication import REASON_OF_ACTION
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory
 from tests.plans.conftest import CLEAN_WEEK, next_monday, put_checkin, this_monday
+from tests.plans.publishing import publish_weeks
 
 pytestmark = pytest.mark.django_db
 
@@ -565,7 +566,7 @@ def started_last_week(athlete) -> None:
 def test_a_silent_week_is_held_carried_over_and_the_task_is_idempotent(athlete):
     started_last_week(athlete)
 
-    totals = tasks.publish_weeks()
+    totals = publish_weeks()
 
     assert totals["decisions"] == 1
     decision = Decision.objects.get(athlete=athlete)
@@ -579,14 +580,20 @@ def test_a_silent_week_is_held_carried_over_and_the_task_is_idempotent(athlete):
     week = PlanWeek.objects.get(plan__athlete=athlete, week=this_monday(athlete))
     assert (week.stage, week.level, week.reason) == ("walk", 1, "carried_over")
 
-    assert tasks.publish_weeks() == {"athletes": 1, "started": 0, "published": 0, "decisions": 0}
+    assert publish_weeks() == {
+        "athletes": 1,
+        "chunks": 1,
+        "started": 0,
+        "published": 0,
+        "decisions": 0,
+    }
     assert Decision.objects.filter(athlete=athlete).count() == 1
 
 
 def test_publishing_starts_a_plan_for_an_athlete_without_one(athlete_without_plan):
     athlete = athlete_without_plan
 
-    totals = tasks.publish_weeks()
+    totals = publish_weeks()
 
     assert totals["started"] == 1
     assert Plan.objects.filter(athlete=athlete).exists()
@@ -599,7 +606,13 @@ def test_publishing_leaves_archived_athletes_alone(athlete):
     athlete.archived = True
     athlete.save()
 
-    assert tasks.publish_weeks() == {"athletes": 0, "started": 0, "published": 0, "decisions": 0}
+    assert publish_weeks() == {
+        "athletes": 0,
+        "chunks": 0,
+        "started": 0,
+        "published": 0,
+        "decisions": 0,
+    }
     assert not Decision.objects.filter(athlete=athlete).exists()
 
 

@@ -19,6 +19,7 @@ from plans import publication, services, tasks
 from plans.models import Decision, DecisionStatus, PlannedSession, PlanPause, PlanWeek
 from tests.factories import AssessmentFactory, AthleteFactory, ClearanceFactory
 from tests.plans.conftest import CLEAN_WEEK
+from tests.plans.publishing import publish_weeks
 
 pytestmark = pytest.mark.django_db
 
@@ -270,8 +271,8 @@ def test_a_coach_who_never_approves_leaves_a_carried_over_week_and_a_pending_dec
         assert decision.action == "advance"
 
         clock.move_to(at(day(6), 0) + timedelta(minutes=30))
-        first = tasks.publish_weeks()
-        second = tasks.publish_weeks()
+        first = publish_weeks()
+        second = publish_weeks()
 
         week = published(athlete, W + timedelta(weeks=1))
         assert (week.stage, week.level, week.reason) == ("run_walk", 2, "carried_over")
