@@ -259,12 +259,17 @@ def athlete_create(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "athletes/athlete_form.html", {"form": form, "athlete": None})
 
 
-def _stage_context(athlete: Athlete) -> dict:
-    stage = protocol.STAGE_BY_KEY.get(athlete.stage)
+def _stage_context(athlete: Athlete, this_week: PlanWeek | None = None) -> dict:
+    """Where she stands this week: her published week's stage and level when there is one.
+    (Her profile's ``stage``/``level`` follow the latest published week, which from her
+    Sunday on is next week's.)"""
+    key, level = (this_week.stage, this_week.level) if this_week else (athlete.stage, athlete.level)
+    stage = protocol.STAGE_BY_KEY.get(key)
     return {
         "stage": stage,
-        "ladder": protocol.ladder(athlete.stage),
-        "level_label": stage.level(athlete.level or 1).label if stage else "",
+        "ladder": protocol.ladder(key),
+        "level": level or 1,
+        "level_label": stage.level(level or 1).label if stage else "",
     }
 
 
@@ -348,7 +353,7 @@ def athlete_overview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "resolved_flags": list(flags.filter(status="resolved")[:RESOLVED_FLAGS_SHOWN]),
         "resolved_limit": RESOLVED_FLAGS_SHOWN,
         "symptom_reports": checkin_selectors.recent_symptom_reports(request.user, athlete),
-        **_stage_context(athlete),
+        **_stage_context(athlete, overview.this_week),
         **_decision_context(selectors.pending_decision(athlete), today),
     }
     context["access_log"], context["access_log_more"] = athlete_selectors.access_log_latest(
@@ -572,7 +577,7 @@ def my_week(request: AuthedHttpRequest) -> HttpResponse:
             "encouragement": ENCOURAGEMENT[this_monday.isocalendar()[1] % len(ENCOURAGEMENT)],
             "calendar_url": calendar_url,
             "calendar_webcal": webcal(calendar_url) if calendar_url else None,
-            **_stage_context(athlete),
+            **_stage_context(athlete, plan_week),
         },
     )
 

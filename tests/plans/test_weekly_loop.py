@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from checkins.services import checkin_submit, checkin_update, symptom_report_submit
 from clinical import protocol
@@ -548,3 +549,38 @@ def test_last_weeks_checkin_sent_after_this_weeks_keeps_next_weeks_step_back(
         tasks.publish_weeks()
         week = published(athlete, W + timedelta(weeks=1))
         assert (week.stage, week.level, week.reason) == ("run_walk", 1, "stepped_back")
+
+
+def test_on_her_sunday_her_pages_show_this_weeks_level_not_next_weeks(
+    runner, athlete_user, commit, coach_client
+):
+    """From her Sunday on, next week is published (a step back here) and her profile follows
+    it; her pages still say where she stands this week, until her Monday."""
+    with time_machine.travel(at(W), tick=False) as clock:
+        athlete = runner()
+        clock.move_to(at(day(5)))
+        commit(
+            lambda: checkin_submit(
+                athlete=athlete, week=W, data={**CLEAN_WEEK, "pain": 3}, by=athlete_user
+            )
+        )
+        clock.move_to(at(day(6), 9))
+        tasks.publish_weeks()
+        athlete.refresh_from_db()
+        assert (athlete.stage, athlete.level) == ("run_walk", 1)  # next week's
+
+        coach_page = coach_client.get(f"/coach/athletes/{athlete.pk}/").content.decode()
+        her_client = Client()
+        her_client.force_login(athlete_user)
+        her_page = her_client.get("/me/").content.decode()
+        assert "Run-walk · level 2</span>" in coach_page
+        assert "· level 2:" in coach_page
+        assert "· level 1:" not in coach_page
+        assert "· level 2:" in her_page
+        assert "· level 1:" not in her_page
+
+        clock.move_to(at(day(0, W + timedelta(weeks=1)), 9))  # her Monday
+        assert (
+            "Run-walk · level 1</span>"
+            in coach_client.get(f"/coach/athletes/{athlete.pk}/").content.decode()
+        )
