@@ -112,14 +112,11 @@ def _dashboard_context(request: AuthedHttpRequest) -> dict:
         sort=sort,
         expiring=expiring_by_id.keys(),
     )
-    # Paged by the athletes' ids (sorted without reading the rows not shown), then the page's
-    # rows with what they show, in the same order.
-    keys: QuerySet = roster.select_related(None).values("pk")
-    page = Paginator(keys, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
     on_page = page.object_list
     if not isinstance(on_page, QuerySet):  # the slice of the roster QuerySet it was given
         raise TypeError("The roster is paginated as a QuerySet.")
-    athletes = list(selectors.roster_page(roster.filter(pk__in=on_page), this_monday))
+    athletes = list(selectors.roster_page(on_page, this_monday))
     page.object_list = athletes
     filtering = bool(search or stage or flagged or due or include_archived)
     counts = selectors.dashboard_counts(
