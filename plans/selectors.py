@@ -372,6 +372,17 @@ def roster_sorted(
     return qs.order_by(*_roster_order(sort, by_expiry=bool(expiring)))
 
 
+def roster_sort_keys(roster: QuerySet[Athlete]) -> list[str]:
+    """The annotations ``roster`` (from ``roster_sorted``) is sorted by."""
+    names = []
+    for item in roster.query.order_by:
+        if isinstance(item, str):
+            names.append(item.removeprefix("-"))
+        elif isinstance(expression := getattr(item, "expression", None), F):
+            names.append(str(getattr(expression, "name", "")))
+    return [name for name in names if name in roster.query.annotations]
+
+
 def _open_flags_of_row() -> QuerySet[WarningFlag]:
     """The open flags of the athlete of the row (``OuterRef``)."""
     return WarningFlag.objects.filter(athlete=OuterRef("pk"), status__in=("open", "acknowledged"))

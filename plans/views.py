@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -112,11 +111,14 @@ def _dashboard_context(request: AuthedHttpRequest) -> dict:
         sort=sort,
         expiring=expiring_by_id.keys(),
     )
-    page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    on_page = page.object_list
-    if not isinstance(on_page, QuerySet):  # the slice of the roster QuerySet it was given
-        raise TypeError("The roster is paginated as a QuerySet.")
-    athletes = list(selectors.roster_page(on_page, this_monday))
+    # Paged by the athletes' ids with their sort keys (sorted without reading the rows not
+    # shown; the keys are selected, so that the sort names them by position: one may be a
+    # constant, which PostgreSQL refuses to sort by when it is written out), then the page's
+    # rows with what they show, in the same order.
+    keys = roster.select_related(None).values("pk", *selectors.roster_sort_keys(roster))
+    page = Paginator(keys, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = [row["pk"] for row in page.object_list]
+    athletes = list(selectors.roster_page(roster.filter(pk__in=ids), this_monday))
     page.object_list = athletes
     filtering = bool(search or stage or flagged or due or include_archived)
     counts = selectors.dashboard_counts(

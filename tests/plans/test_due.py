@@ -193,13 +193,13 @@ def populate(coach, count: int, start: int = 0) -> None:
 # The dashboard's queries, whatever the roster: her user (1), the time zones of her athletes
 # (1), the expiry pass over the active roster (1: the athletes whose records could lapse
 # soon enough to warn, none here; their clearances and assessments would be two more), the
-# roster's count and page (2), the page's prefetches (5), the counts (3: open flags by
-# severity and the athletes with any, counted once for the cards, "Needs your review" and
-# the navigation's badge; decisions; check-ins due), "Needs your review" (1: the first five
-# athletes by their flags; no flags here, so no more for them), the decisions to approve
-# (1), unread messages (1, also the roster's per-athlete counts), and the savepoint of the
-# request's atomic block (2). No session save: it is renewed once a day.
-DASHBOARD_QUERIES = 18
+# roster's count, its page of ids and that page's rows (3), the page's prefetches (5), the
+# counts (3: open flags by severity and the athletes with any, counted once for the cards,
+# "Needs your review" and the navigation's badge; decisions; check-ins due), "Needs your
+# review" (1: the first five athletes by their flags; no flags here, so no more for them),
+# the decisions to approve (1), unread messages (1, also the roster's per-athlete counts),
+# and the savepoint of the request's atomic block (2). No session save: renewed once a day.
+DASHBOARD_QUERIES = 19
 
 
 @pytest.mark.parametrize("query", [{}, {"due": "1"}], ids=["all", "due-only"])
