@@ -41,7 +41,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -268,22 +268,32 @@ def gunicorn(*, broker: str | None = None) -> Iterator[int]:
         proc = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
+    with serving(proc, log, "gunicorn", lambda: _call(port, "GET", "/healthz")[0] == 200):
+        yield port
+
+
+@contextmanager
+def serving(
+    proc: subprocess.Popen, log: Path, name: str, ready: Callable[[], bool]
+) -> Iterator[None]:
+    """Wait (up to START_TIMEOUT) until ``ready()`` says the server ``proc`` answers, run the
+    block, then stop its process group, pass or fail; on a failure its log is printed."""
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {proc.returncode}")
+                raise RuntimeError(f"{name} exited with {proc.returncode}")
             try:
-                if _call(port, "GET", "/healthz")[0] == 200:
+                if ready():
                     break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not answer /healthz in time")
+                raise RuntimeError(f"{name} did not answer in time")
             time.sleep(0.25)
-        yield port
+        yield
     except BaseException:
-        print(f"--- gunicorn log ---\n{log.read_text()[-4000:]}", file=sys.stderr)
+        print(f"--- {name} log ---\n{log.read_text()[-4000:]}", file=sys.stderr)
         raise
     finally:
         if proc.poll() is None:

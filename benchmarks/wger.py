@@ -32,7 +32,6 @@ import os
 import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
@@ -362,7 +361,7 @@ def _in_process(setup: WgerSetup, repeat: int) -> tuple[list[Result], str]:
 def wger_gunicorn(setup: WgerSetup, token: str) -> Iterator[int]:
     """gunicorn of wger's virtualenv serving ``wger.wsgi`` with the same workers as ours and an
     access log too; yields its port once its list answers 200, stops it after."""
-    from .http import HOST, START_TIMEOUT, WORKERS, _call, _free_port
+    from .http import HOST, WORKERS, _call, _free_port, serving
 
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
@@ -385,32 +384,12 @@ def wger_gunicorn(setup: WgerSetup, token: str) -> Iterator[int]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"wger's gunicorn exited with {proc.returncode}")
-            try:
-                if _call(port, "GET", f"{WGER_LIST}?limit=1", token)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("wger's gunicorn did not answer in time")
-            time.sleep(0.25)
+
+    def ready() -> bool:
+        return _call(port, "GET", f"{WGER_LIST}?limit=1", token)[0] == 200
+
+    with serving(proc, log, "wger's gunicorn", ready):
         yield port
-    except BaseException:
-        print(f"--- wger gunicorn log ---\n{log.read_text()[-4000:]}", file=sys.stderr)
-        raise
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.unlink(missing_ok=True)
 
 
 def _over_http(setup: WgerSetup, token: str, repeat: int) -> list[Result]:
